@@ -1,0 +1,82 @@
+from django.db import models
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from ..choices import Boekingsoort
+from .organisatie import Organisatie
+from .vordering import Termijn, Vordering
+
+
+class ImmutableError(Exception):
+    """A Boeking was about to be changed or deleted: corrections are new Boekingen."""
+
+
+class BoekingQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableError("Boekingen zijn onveranderlijk; boek een correctie.")
+
+    def delete(self):
+        raise ImmutableError("Boekingen zijn onveranderlijk; boek een correctie.")
+
+    def for_organisaties(self, organisaties):
+        return self.filter(organisatie__in=organisaties)
+
+    def saldo(self) -> int:
+        """Sum of bedrag_incl_btw in cents (0 for none)."""
+        return self.aggregate(s=Coalesce(Sum("bedrag_incl_btw"), 0))["s"]
+
+
+class Boeking(models.Model):
+    """An immutable financial fact in the ledger.
+
+    Amounts are signed integer cents from the municipality's side: positive increases what the
+    debtor owes (claim imposed, costs, interest, a storno that reopens a payment), negative
+    decreases it (payment, credit, write-off, kwijtschelding). A claim's open balance is the sum
+    of its Boekingen' bedrag_incl_btw.
+    """
+
+    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="boekingen")
+    vordering = models.ForeignKey(
+        Vordering, on_delete=models.PROTECT, related_name="boekingen", null=True, blank=True
+    )
+    termijn = models.ForeignKey(
+        Termijn, on_delete=models.PROTECT, related_name="boekingen", null=True, blank=True
+    )
+    soort = models.CharField(max_length=16, choices=Boekingsoort.choices)
+    boekdatum = models.DateField(db_index=True)
+    bedrag_incl_btw = models.BigIntegerField("bedrag incl. btw (cent)")
+    bedrag_excl_btw = models.BigIntegerField("bedrag excl. btw (cent)")
+    bedrag_btw = models.BigIntegerField("btw (cent)")
+    # The vorderingcode (or cost/interest code) the verantwoording maps to a boekingssleutel.
+    boekingssleutel = models.CharField(max_length=256)
+    omschrijving = models.CharField(max_length=500, blank=True)
+    tegenboeking_van = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="tegenboekingen"
+    )
+    door = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = BoekingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "boeking"
+        verbose_name_plural = "boekingen"
+        ordering = ["boekdatum", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(bedrag_incl_btw=models.F("bedrag_excl_btw") + models.F("bedrag_btw")),
+                name="boeking_incl_is_excl_plus_btw",
+            ),
+        ]
+        indexes = [models.Index(fields=["vordering", "boekdatum"], name="boeking_vordering_datum")]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} {self.bedrag_incl_btw} ({self.boekdatum})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ImmutableError("Boekingen zijn onveranderlijk; boek een correctie.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("Boekingen zijn onveranderlijk; boek een correctie.")

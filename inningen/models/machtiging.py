@@ -1,0 +1,33 @@
+from django.db import models
+
+from ..choices import MachtigingStatus
+from ..validators import validate_iban
+from .debiteur import Debiteur
+from .organisatie import Organisatie
+
+
+class Machtiging(models.Model):
+    """A SEPA direct-debit mandate (automatische incasso) of a debtor for one organisation."""
+
+    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="machtigingen")
+    debiteur = models.ForeignKey(
+        Debiteur, on_delete=models.PROTECT, related_name="machtigingen", null=True, blank=True
+    )
+    kenmerk = models.CharField("machtigingskenmerk", max_length=35)
+    afgiftedatum = models.DateField()
+    iban = models.CharField("IBAN", max_length=34, validators=[validate_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True)
+    status = models.CharField(
+        max_length=12, choices=MachtigingStatus.choices, default=MachtigingStatus.ACTIEF
+    )
+    eerste_incasso = models.DateField(null=True, blank=True)
+    laatste_incasso = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "machtiging"
+        verbose_name_plural = "machtigingen"
+        ordering = ["-afgiftedatum", "pk"]
+
+    def __str__(self):
+        return f"{self.kenmerk} ({self.iban})"

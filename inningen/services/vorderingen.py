@@ -1,0 +1,293 @@
+"""Registering claims: validation of the money rules and set-based storage of a batch."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..choices import Boekingsoort, Invorderingsregime, VorderingStatus
+from ..models import (
+    Boeking,
+    BtwTotaalregel,
+    Debiteur,
+    Machtiging,
+    Organisatie,
+    OrganisatorischeEenheid,
+    Termijn,
+    Vordering,
+    Vorderingsregel,
+    Vorderingstatus,
+)
+from .boekingen import boekingen_create
+
+
+@dataclass(slots=True)
+class RegelInvoer:
+    bedrag_excl_btw: int
+    bedrag_incl_btw: int
+    bedrag_btw: int
+    btw_categorie: str
+    btw_percentage: int
+    vorderingtype: str
+    vorderingcode: str
+    vorderingomschrijving: str
+    vorderingtoelichting: str = ""
+    aantal: int | None = None
+    eenheid: str = ""
+    stuksprijs_excl_btw: int | None = None
+
+
+@dataclass(slots=True)
+class TermijnInvoer:
+    datum: datetime.date | None = None
+    bedrag: int | None = None
+    vervaldatum: datetime.date | None = None
+
+
+@dataclass(slots=True)
+class MachtigingInvoer:
+    kenmerk: str
+    afgiftedatum: datetime.date
+    iban: str
+    bic: str = ""
+
+
+@dataclass(slots=True)
+class VorderingInvoer:
+    organisatie: Organisatie
+    tsa: str
+    vorderingnummer: str
+    creatiedatum: datetime.date
+    indicator_factuur_uitgestuurd: bool
+    algemene_factuuromschrijving: str
+    totaalbedrag_excl_btw: int
+    totaalbedrag_btw: int
+    totaalbedrag_incl_btw: int
+    publiekrechtelijk: bool
+    regels: list[RegelInvoer]
+    valutacode: str = "EUR"
+    factuurnummer: str = ""
+    factuurdatum: datetime.date | None = None
+    vervaldatum: datetime.date | None = None
+    taaknummer: str = ""
+    invorderingsregime: str = ""
+    termijnen: list[TermijnInvoer] = field(default_factory=list)
+    btw_totaalregels: list[tuple[str, int | None]] = field(default_factory=list)
+    machtiging: MachtigingInvoer | None = None
+    debiteur: Debiteur | None = None
+    organisatorische_eenheid: tuple[str, str] | None = None  # (identificatie, naam)
+    zaak_identificatie: str = ""
+    zaak_omschrijving: str = ""
+    # An existing Vordering, or an earlier VorderingInvoer of the same batch.
+    heeft_betrekking_op: "Vordering | VorderingInvoer | None" = None
+    waarschuwingen: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Regelovertreding:
+    """A broken rule: ``regel`` is a stable identifier callers map to their own codes."""
+
+    regel: str
+    melding: str
+
+
+def vordering_check(invoer: VorderingInvoer, *, vandaag: datetime.date) -> list[Regelovertreding]:
+    """Money and date rules that refuse a claim. Inconsistent optional detail fields are not
+    refused but added to ``invoer.waarschuwingen`` (the official max message has them)."""
+    fouten: list[Regelovertreding] = []
+    nr = invoer.vorderingnummer
+    if invoer.valutacode != "EUR":
+        fouten.append(Regelovertreding("valuta", f"{nr}: valutacode {invoer.valutacode}; alleen EUR."))
+    if invoer.indicator_factuur_uitgestuurd and not (invoer.factuurdatum and invoer.vervaldatum):
+        fouten.append(Regelovertreding(
+            "factuurgegevens", f"{nr}: factuurdatum en vervaldatum zijn verplicht bij factuur uitgestuurd = J."))
+    if invoer.vervaldatum and invoer.vervaldatum < vandaag:
+        fouten.append(Regelovertreding(
+            "vervaldatum_verleden", f"{nr}: vervaldatum {invoer.vervaldatum:%Y-%m-%d} ligt in het verleden."))
+    for i, regel in enumerate(invoer.regels, start=1):
+        if regel.bedrag_incl_btw != regel.bedrag_excl_btw + regel.bedrag_btw:
+            fouten.append(Regelovertreding(
+                "regel_bedragen",
+                f"{nr} regel {i}: bedragInclBTW {regel.bedrag_incl_btw} ≠ bedragExclBTW "
+                f"{regel.bedrag_excl_btw} + bedragBTW {regel.bedrag_btw}."))
+    for naam, totaal, som in (
+        ("totaalbedragExclBTW", invoer.totaalbedrag_excl_btw, sum(r.bedrag_excl_btw for r in invoer.regels)),
+        ("totaalbedragBTW", invoer.totaalbedrag_btw, sum(r.bedrag_btw for r in invoer.regels)),
+        ("totaalbedragInclBTW", invoer.totaalbedrag_incl_btw, sum(r.bedrag_incl_btw for r in invoer.regels)),
+    ):
+        if totaal != som:
+            fouten.append(Regelovertreding("totalen", f"{nr}: {naam} {totaal} ≠ som van de regels {som}."))
+    for i, termijn in enumerate(invoer.termijnen, start=1):
+        if termijn.vervaldatum and invoer.invorderingsregime != Invorderingsregime.TERMIJNVERVOLGING:
+            fouten.append(Regelovertreding(
+                "termijn", f"{nr} termijn {i}: een vervaldatum kan alleen bij termijnvervolging (TV)."))
+    _collect_warnings(invoer)
+    return fouten
+
+
+def _collect_warnings(invoer: VorderingInvoer) -> None:
+    w = invoer.waarschuwingen
+    nr = invoer.vorderingnummer
+    per_categorie: dict[str, int] = {}
+    for i, regel in enumerate(invoer.regels, start=1):
+        per_categorie[regel.btw_categorie] = per_categorie.get(regel.btw_categorie, 0) + regel.bedrag_btw
+        if regel.aantal is not None and regel.stuksprijs_excl_btw is not None \
+                and regel.aantal * regel.stuksprijs_excl_btw != regel.bedrag_excl_btw:
+            w.append(f"Regel {i}: stuksprijs × aantal ({regel.stuksprijs_excl_btw} × {regel.aantal}) "
+                     f"≠ bedragExclBTW {regel.bedrag_excl_btw}.")
+        if regel.bedrag_excl_btw and regel.btw_percentage and regel.btw_percentage < 100 and regel.bedrag_btw:
+            # Percentages are hundredths of a percent (21% = 2100); 21 usually means 21%.
+            w.append(f"Regel {i}: btwPercentage {regel.btw_percentage} is {regel.btw_percentage / 100:.2f}%; "
+                     f"bedoeld is waarschijnlijk {regel.btw_percentage * 100}.")
+    for categorie, totaal in invoer.btw_totaalregels:
+        if categorie and per_categorie.get(categorie, 0) != (totaal or 0):
+            w.append(f"BTW-totaalregel {categorie} ({totaal}) past niet bij de regels "
+                     f"({per_categorie.get(categorie, 0)} in {categorie}).")
+    if invoer.termijnen and all(t.bedrag is not None for t in invoer.termijnen):
+        som = sum(t.bedrag for t in invoer.termijnen)
+        if som != invoer.totaalbedrag_incl_btw:
+            w.append(f"{nr}: som van de termijnen {som} ≠ totaalbedragInclBTW {invoer.totaalbedrag_incl_btw}.")
+
+
+@transaction.atomic
+def vorderingen_register(*, invoer: list[VorderingInvoer], door: str, tijdstip=None) -> list[Vordering]:
+    """Store a batch of validated claims with regels, termijnen, mandate, status VRW with
+    history and the Boekingen that impose them, in a fixed number of queries."""
+    tijdstip = tijdstip or timezone.now()
+    boekdatum = timezone.localdate(tijdstip)
+    eenheden = _eenheden(invoer)
+    machtigingen = _machtigingen(invoer)
+
+    vorderingen = []
+    for item in invoer:
+        gerelateerd = item.heeft_betrekking_op
+        vorderingen.append(Vordering(
+            organisatie=item.organisatie,
+            tsa=item.tsa,
+            vorderingnummer=item.vorderingnummer,
+            factuurnummer=item.factuurnummer,
+            creatiedatum=item.creatiedatum,
+            factuurdatum=item.factuurdatum,
+            vervaldatum=item.vervaldatum,
+            indicator_factuur_uitgestuurd=item.indicator_factuur_uitgestuurd,
+            algemene_factuuromschrijving=item.algemene_factuuromschrijving,
+            valutacode=item.valutacode,
+            totaalbedrag_excl_btw=item.totaalbedrag_excl_btw,
+            totaalbedrag_btw=item.totaalbedrag_btw,
+            totaalbedrag_incl_btw=item.totaalbedrag_incl_btw,
+            taaknummer=item.taaknummer,
+            publiekrechtelijk=item.publiekrechtelijk,
+            invorderingsregime=item.invorderingsregime,
+            zaak_identificatie=item.zaak_identificatie,
+            zaak_omschrijving=item.zaak_omschrijving,
+            organisatorische_eenheid=eenheden.get(_eenheid_key(item)),
+            heeft_betrekking_op=gerelateerd if isinstance(gerelateerd, Vordering) else None,
+            debiteur=item.debiteur,
+            machtiging=machtigingen.get(_machtiging_key(item)),
+            status=VorderingStatus.VERWERKT,
+            status_datum=tijdstip,
+            # Boekingen below raise this to the imposed amount.
+            openstaand_bedrag=0,
+            waarschuwingen=list(item.waarschuwingen),
+        ))
+    Vordering.objects.bulk_create(vorderingen)
+
+    # Relations to an earlier claim in the same batch can only be set once it has a pk.
+    by_invoer = {id(item): v for item, v in zip(invoer, vorderingen, strict=True)}
+    binnen_batch = []
+    for item, vordering in zip(invoer, vorderingen, strict=True):
+        if isinstance(item.heeft_betrekking_op, VorderingInvoer):
+            vordering.heeft_betrekking_op = by_invoer[id(item.heeft_betrekking_op)]
+            binnen_batch.append(vordering)
+    if binnen_batch:
+        Vordering.objects.bulk_update(binnen_batch, ["heeft_betrekking_op"])
+
+    regels, btw, termijnen, historie, boekingen = [], [], [], [], []
+    for item, vordering in zip(invoer, vorderingen, strict=True):
+        for nr, r in enumerate(item.regels, start=1):
+            regels.append(Vorderingsregel(
+                vordering=vordering, volgnummer=nr, bedrag_excl_btw=r.bedrag_excl_btw,
+                bedrag_incl_btw=r.bedrag_incl_btw, bedrag_btw=r.bedrag_btw, btw_categorie=r.btw_categorie,
+                btw_percentage=r.btw_percentage, vorderingtype=r.vorderingtype, vorderingcode=r.vorderingcode,
+                vorderingomschrijving=r.vorderingomschrijving, vorderingtoelichting=r.vorderingtoelichting,
+                aantal=r.aantal, eenheid=r.eenheid, stuksprijs_excl_btw=r.stuksprijs_excl_btw,
+            ))
+            boekingen.append(Boeking(
+                organisatie=item.organisatie, vordering=vordering, soort=Boekingsoort.OPGELEGD,
+                boekdatum=boekdatum, bedrag_incl_btw=r.bedrag_incl_btw, bedrag_excl_btw=r.bedrag_excl_btw,
+                bedrag_btw=r.bedrag_btw, boekingssleutel=r.vorderingcode,
+                omschrijving=r.vorderingomschrijving[:500], door=door,
+            ))
+        for categorie, totaal in item.btw_totaalregels:
+            btw.append(BtwTotaalregel(vordering=vordering, btw_categorie=categorie or "", totaalbedrag_btw=totaal))
+        for nr, t in enumerate(item.termijnen, start=1):
+            termijnen.append(Termijn(vordering=vordering, volgnummer=nr, datum=t.datum, bedrag=t.bedrag,
+                                     vervaldatum=t.vervaldatum))
+        historie.append(Vorderingstatus(vordering=vordering, status=VorderingStatus.VERWERKT,
+                                        datum_en_tijd=tijdstip, door=door, totaal_betaald=0))
+    Vorderingsregel.objects.bulk_create(regels)
+    BtwTotaalregel.objects.bulk_create(btw)
+    Termijn.objects.bulk_create(termijnen)
+    Vorderingstatus.objects.bulk_create(historie)
+    boekingen_create(boekingen=boekingen)
+    for item, vordering in zip(invoer, vorderingen, strict=True):
+        vordering.openstaand_bedrag = sum(r.bedrag_incl_btw for r in item.regels)
+    return vorderingen
+
+
+def _eenheid_key(item: VorderingInvoer):
+    if item.organisatorische_eenheid and item.organisatorische_eenheid[0]:
+        return (item.organisatie.pk, item.organisatorische_eenheid[0])
+    return None
+
+
+def _eenheden(invoer: list[VorderingInvoer]) -> dict:
+    wens = {}
+    for item in invoer:
+        key = _eenheid_key(item)
+        if key:
+            wens[key] = item.organisatorische_eenheid[1]
+    if not wens:
+        return {}
+    bestaand = {
+        (e.organisatie_id, e.identificatie): e
+        for e in OrganisatorischeEenheid.objects.filter(
+            organisatie_id__in={k[0] for k in wens}, identificatie__in={k[1] for k in wens})
+    }
+    nieuw = [OrganisatorischeEenheid(organisatie_id=o, identificatie=i, naam=wens[(o, i)])
+             for (o, i) in wens if (o, i) not in bestaand]
+    OrganisatorischeEenheid.objects.bulk_create(nieuw)
+    bestaand.update({(e.organisatie_id, e.identificatie): e for e in nieuw})
+    return bestaand
+
+
+def _machtiging_key(item: VorderingInvoer):
+    m = item.machtiging
+    if m is None:
+        return None
+    return (item.organisatie.pk, item.debiteur.pk if item.debiteur else None, m.kenmerk, m.iban)
+
+
+def _machtigingen(invoer: list[VorderingInvoer]) -> dict:
+    wens = {}
+    for item in invoer:
+        key = _machtiging_key(item)
+        if key:
+            wens[key] = item.machtiging
+    if not wens:
+        return {}
+    bestaand = {}
+    # "-" is the spec's placeholder kenmerk: such mandates are never shared between claims.
+    deelbaar = [k for k in wens if k[2] != "-"]
+    if deelbaar:
+        for m in Machtiging.objects.filter(organisatie_id__in={k[0] for k in deelbaar},
+                                           kenmerk__in={k[2] for k in deelbaar}):
+            bestaand[(m.organisatie_id, m.debiteur_id, m.kenmerk, m.iban)] = m
+    nieuw = {}
+    for key, m in wens.items():
+        if key not in bestaand:
+            nieuw[key] = Machtiging(organisatie_id=key[0], debiteur_id=key[1], kenmerk=m.kenmerk,
+                                    afgiftedatum=m.afgiftedatum, iban=m.iban, bic=m.bic)
+    Machtiging.objects.bulk_create(nieuw.values())
+    return {**bestaand, **nieuw}

@@ -1,0 +1,50 @@
+"""Validators for Dutch identifiers, backed by python-stdnum and schwifty."""
+
+from django.core.exceptions import ValidationError
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import bsn as stdnum_bsn
+
+
+def normalize_elfproef(value: str) -> str:
+    """BSN and RSIN share the 11-proef; both are 9 digits (shorter ones get leading zeros)."""
+    return stdnum_bsn.compact(value or "")
+
+
+def is_valid_elfproef(value: str) -> bool:
+    try:
+        stdnum_bsn.validate(value)
+    except StdnumError:
+        return False
+    # 000000000 passes the arithmetic of the 11-proef but is never issued.
+    return normalize_elfproef(value) != "000000000"
+
+
+def validate_bsn(value: str) -> None:
+    if not is_valid_elfproef(value):
+        raise ValidationError("%(value)s is geen geldig BSN (11-proef).", params={"value": value})
+
+
+def validate_rsin(value: str) -> None:
+    if not is_valid_elfproef(value):
+        raise ValidationError("%(value)s is geen geldig RSIN (11-proef).", params={"value": value})
+
+
+def normalize_iban(value: str) -> str:
+    """Return the IBAN in electronic form (no spaces, upper case) or raise ValidationError."""
+    try:
+        return IBAN(value).compact
+    except SchwiftyException as exc:
+        raise ValidationError(
+            "%(value)s is geen geldig IBAN: %(reden)s", params={"value": value, "reden": exc}
+        ) from exc
+
+
+def validate_iban(value: str) -> None:
+    normalize_iban(value)
+
+
+def validate_kvk_nummer(value: str) -> None:
+    if not (value.isdigit() and len(value) == 8):
+        raise ValidationError("%(value)s is geen KvK-nummer (8 cijfers).", params={"value": value})

@@ -1,0 +1,42 @@
+from django import forms
+from django.contrib import admin
+
+from .models import Koppeling, TsaCode
+
+
+class KoppelingForm(forms.ModelForm):
+    nieuw_wachtwoord = forms.CharField(
+        label="Nieuw wachtwoord (inkomend)", required=False, widget=forms.PasswordInput,
+        help_text="Leeg laten om het huidige te houden. Wordt gehasht opgeslagen.",
+    )
+
+    class Meta:
+        model = Koppeling
+        exclude = ["wachtwoord"]
+        widgets = {"uitgaand_wachtwoord": forms.PasswordInput(render_value=True)}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk and not cleaned.get("nieuw_wachtwoord"):
+            self.add_error("nieuw_wachtwoord", "Een nieuwe koppeling heeft een wachtwoord nodig.")
+        return cleaned
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("nieuw_wachtwoord"):
+            self.instance.set_wachtwoord(self.cleaned_data["nieuw_wachtwoord"])
+        return super().save(commit=commit)
+
+
+class TsaCodeInline(admin.TabularInline):
+    model = TsaCode
+    extra = 0
+
+
+@admin.register(Koppeling)
+class KoppelingAdmin(admin.ModelAdmin):
+    form = KoppelingForm
+    list_display = ["__str__", "rol", "organisatie", "applicatie", "administratie", "url", "actief"]
+    list_filter = ["rol", "actief"]
+    search_fields = ["naam", "applicatie", "organisatie", "gebruikersnaam", "tsa_codes__code"]
+    filter_horizontal = ["vorderende_organisaties"]
+    inlines = [TsaCodeInline]

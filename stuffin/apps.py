@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class StuffinConfig(AppConfig):
+    name = "stuffin"
+    verbose_name = "StUF-FIN koppelingen"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers system checks)

@@ -1,0 +1,3 @@
+from .koppeling import Koppeling, KoppelingQuerySet, Koppelingsrol, TsaCode
+
+__all__ = ["Koppeling", "KoppelingQuerySet", "Koppelingsrol", "TsaCode"]
