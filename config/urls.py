@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Centraal debiteurenbeheer"
@@ -8,5 +8,6 @@ admin.site.index_title = "Functioneel beheer"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("stuf/", include("stuffin.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

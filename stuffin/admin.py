@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import Koppeling, TsaCode
+from .models import Bericht, Koppeling, TsaCode
 
 
 class KoppelingForm(forms.ModelForm):
@@ -40,3 +40,21 @@ class KoppelingAdmin(admin.ModelAdmin):
     search_fields = ["naam", "applicatie", "organisatie", "gebruikersnaam", "tsa_codes__code"]
     filter_horizontal = ["vorderende_organisaties"]
     inlines = [TsaCodeInline]
+
+
+@admin.register(Bericht)
+class BerichtAdmin(admin.ModelAdmin):
+    """The berichtenlog: read-only evidence of every message in and out."""
+
+    list_display = ["tijdstip", "richting", "berichtsoort", "koppeling", "zender_applicatie", "referentienummer",
+                    "antwoordsoort", "foutcode", "aantal_objecten", "duur_ms"]
+    list_filter = ["richting", "berichtsoort", "antwoordsoort", "koppeling"]
+    search_fields = ["=referentienummer", "=crossrefnummer", "foutcode", "zender_applicatie"]
+    date_hierarchy = "tijdstip"
+    list_select_related = ["koppeling"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -72,6 +72,8 @@ class Vordering(models.Model):
         related_name="gerelateerde_vorderingen",
         help_text="Eerdere vordering waarop deze (credit/correctie) betrekking heeft.",
     )
+    # The number as the TSA sent it; kept even when that claim is not (yet) known here.
+    heeft_betrekking_op_nummer = models.CharField(max_length=64, blank=True)
     # Empty when the TSA sent no debtor: the claim waits in the work list "debiteur onbekend".
     debiteur = models.ForeignKey(
         Debiteur, on_delete=models.PROTECT, null=True, blank=True, related_name="vorderingen"

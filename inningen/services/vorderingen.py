@@ -81,6 +81,7 @@ class VorderingInvoer:
     zaak_omschrijving: str = ""
     # An existing Vordering, or an earlier VorderingInvoer of the same batch.
     heeft_betrekking_op: "Vordering | VorderingInvoer | None" = None
+    heeft_betrekking_op_nummer: str = ""
     waarschuwingen: list[str] = field(default_factory=list)
 
 
@@ -183,6 +184,8 @@ def vorderingen_register(*, invoer: list[VorderingInvoer], door: str, tijdstip=N
             zaak_omschrijving=item.zaak_omschrijving,
             organisatorische_eenheid=eenheden.get(_eenheid_key(item)),
             heeft_betrekking_op=gerelateerd if isinstance(gerelateerd, Vordering) else None,
+            heeft_betrekking_op_nummer=item.heeft_betrekking_op_nummer
+            or getattr(gerelateerd, "vorderingnummer", ""),
             debiteur=item.debiteur,
             machtiging=machtigingen.get(_machtiging_key(item)),
             status=VorderingStatus.VERWERKT,

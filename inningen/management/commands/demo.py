@@ -1,0 +1,48 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from inningen.services.demo import (
+    KOPPELINGEN,
+    DemoInProductieError,
+    demo_load,
+    demo_statusverdeling,
+    demo_users_ensure,
+    tellingen_tekst,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Laadt demodata (organisaties, koppelingen, debiteuren, vorderingen met betalingen en "
+        "statushistorie) en demogebruikers. Idempotent: een tweede keer voegt niets toe. "
+        "Alleen voor ontwikkeling en demonstraties."
+    )
+
+    def handle(self, *args, **options):
+        start = time.perf_counter()
+        try:
+            tellingen = demo_load(stdout=self.stdout)
+            gebruikers = demo_users_ensure()
+        except DemoInProductieError as exc:
+            raise CommandError(str(exc)) from exc
+        duur = f"{time.perf_counter() - start:.1f}".replace(".", ",")
+
+        if tellingen["bestond_al"]:
+            self.stdout.write("Er is niets toegevoegd; demogebruikers zijn gecontroleerd.")
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Demodata aangemaakt in {duur} s: {tellingen_tekst(tellingen)}."))
+            verdeling = ", ".join(f"{code} {n}" for code, n in demo_statusverdeling().items())
+            self.stdout.write(f"Statussen: {verdeling}.")
+
+        self.stdout.write("")
+        self.stdout.write(self.style.WARNING(
+            "ALLEEN VOOR DEMO: onderstaande wachtwoorden zijn openbaar; gebruik ze nooit in "
+            "productie."))
+        self.stdout.write("Gebruikers (admin), wachtwoord alleen gezet bij het aanmaken:")
+        for gebruikersnaam, wachtwoord, rol in gebruikers:
+            self.stdout.write(f"  {gebruikersnaam:<12} {wachtwoord:<24} {rol}")
+        self.stdout.write("Koppelingen (HTTP Basic, inkomend):")
+        for k in KOPPELINGEN:
+            self.stdout.write(f"  {k.gebruikersnaam:<22} {k.wachtwoord:<28} {k.naam}")

@@ -1,0 +1,256 @@
+"""Receiving StUF messages on our SOAP endpoints: the checks StUF 03.01 prescribes on the
+stuurgegevens, idempotency on referentienummer, schema validation, the business service, the
+answer and the berichtenlog. Views only hand over the HTTP request and return what comes back."""
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from lxml import etree
+
+from ..identiteit import eigen_systeem, is_eigen_systeem
+from ..models import Bericht, Koppeling, Koppelingsrol, Richting
+from ..stuf import build, soap
+from ..stuf.berichten import Stuurgegevens, Systeem
+from ..stuf.fouten import Foutcode, StufFout
+from ..stuf.parse import parse_di01_verstrek_vordering, parse_stuurgegevens, parse_vrd_lv01
+from ..stuf.xml import parse_xml, proces_schema, schema_fouten, vraag_antwoord_schema
+from .verstrek_vordering import verstrek_vordering_process
+from ..selectors import vorderingen_for_vraag
+
+logger = logging.getLogger(__name__)
+
+FIN = "{http://www.egem.nl/StUF/sector/fin/0310}"
+DI01_VERSTREK_VORDERING = FIN + "Di01-verstrekVordering"
+VRD_LV01 = FIN + "vrdLv01"
+
+# Every SOAPAction of the StUF-FIN WSDLs, to tell "unknown" (StUF022) from "not here" (StUF025).
+KNOWN_SOAPACTIONS = {
+    soap.SOAPACTION_DI01_VERSTREK_VORDERING,
+    soap.SOAPACTION_DI01_STATUSWIJZIGING,
+    soap.SOAPACTION_DI01_FINANCIELE_VERANTWOORDING,
+    soap.SOAPACTION_VRD_LV01,
+    soap.SOAPACTION_BV03,
+    soap.SOAPACTION_FO03,
+}
+
+
+@dataclass(slots=True)
+class Antwoord:
+    status: int
+    inhoud: bytes
+
+
+def new_referentienummer() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class _Ontvangst:
+    """State of one inbound message while it is handled."""
+
+    koppeling: Koppeling
+    body: bytes
+    soapaction: str
+    berichtsoort: str
+    start: float
+    stuurgegevens: Stuurgegevens | None = None
+    aantal: int = 0
+
+    def log(self, *, antwoord: bytes, antwoordsoort: str, status: int, fout: StufFout | None = None,
+            inhoud_hash: str = "") -> Bericht:
+        sg = self.stuurgegevens
+        zender = sg.zender if sg else Systeem()
+        ontvanger = sg.ontvanger if sg else Systeem()
+        return Bericht(
+            richting=Richting.IN, koppeling=self.koppeling, soapaction=self.soapaction[:200],
+            berichtsoort=self.berichtsoort, zender_organisatie=zender.organisatie[:200],
+            zender_applicatie=zender.applicatie[:50], zender_administratie=zender.administratie[:50],
+            zender_gebruiker=zender.gebruiker[:100],
+            ontvanger="/".join(p for p in (ontvanger.organisatie, ontvanger.applicatie, ontvanger.administratie) if p)[:400],
+            referentienummer=(sg.referentienummer if sg else "")[:80],
+            crossrefnummer=(sg.crossrefnummer if sg else "")[:80],
+            inhoud=self.body.decode("utf-8", errors="replace"), inhoud_hash=inhoud_hash,
+            antwoord=antwoord.decode("utf-8"), antwoordsoort=antwoordsoort,
+            foutcode=fout.code.code if fout else "", foutmelding=fout.details if fout else "",
+            http_status=status, aantal_objecten=self.aantal,
+            duur_ms=int((time.perf_counter() - self.start) * 1000),
+        )
+
+
+def _check_soapaction(soapaction: str, verwacht: str) -> None:
+    if soapaction == verwacht:
+        return
+    if not soapaction:
+        raise StufFout(Foutcode.STUF022, f"SOAPAction ontbreekt; verwacht {verwacht}.")
+    if soapaction in KNOWN_SOAPACTIONS:
+        raise StufFout(Foutcode.STUF025, f"SOAPAction {soapaction} wordt op dit endpoint niet ondersteund; "
+                                         f"verwacht {verwacht}.")
+    raise StufFout(Foutcode.STUF022, f"Onbekende SOAPAction {soapaction}; verwacht {verwacht}.")
+
+
+def _check_root(element, verwacht: str) -> None:
+    if element.tag != verwacht:
+        naam = etree.QName(element)
+        raise StufFout(Foutcode.STUF025, f"Bericht {naam.localname} ({naam.namespace}) wordt op dit endpoint "
+                                         f"niet ondersteund; verwacht {etree.QName(verwacht).localname}.")
+
+
+def _check_stuurgegevens(sg: Stuurgegevens, koppeling: Koppeling, *, berichtcode: str,
+                         functie: str = "", entiteittype: str = "") -> None:
+    """The StUF 03.01 Tabel 4.1 checks, in the table's order (only the first is reported)."""
+    if not is_eigen_systeem(sg.ontvanger):
+        eigen = eigen_systeem()
+        raise StufFout(Foutcode.STUF010, f"Ontvanger {sg.ontvanger.organisatie}/{sg.ontvanger.applicatie}/"
+                                         f"{sg.ontvanger.administratie} is niet dit systeem "
+                                         f"({eigen.organisatie}/{eigen.applicatie}/{eigen.administratie}).")
+    zender = sg.zender
+    past = Koppeling.objects.for_zender(organisatie=zender.organisatie, applicatie=zender.applicatie,
+                                        administratie=zender.administratie)
+    if not past.filter(pk=koppeling.pk).exists():
+        code = Foutcode.STUF052 if past.exists() else Foutcode.STUF013
+        raise StufFout(code, f"Zender {zender.organisatie}/{zender.applicatie}/{zender.administratie} hoort "
+                             f"niet bij de geauthenticeerde koppeling {koppeling}.")
+    if sg.berichtcode != berichtcode:
+        raise StufFout(Foutcode.STUF025, f"Berichtcode {sg.berichtcode}; dit endpoint verwerkt {berichtcode}.")
+    if entiteittype and sg.entiteittype != entiteittype:
+        raise StufFout(Foutcode.STUF031, f"Entiteittype {sg.entiteittype}; verwacht {entiteittype}.")
+    if functie and sg.functie != functie:
+        raise StufFout(Foutcode.STUF037, f"Functie {sg.functie}; verwacht {functie}.")
+    if koppeling.rol != Koppelingsrol.TSA:
+        raise StufFout(Foutcode.STUF052, f"Koppeling {koppeling} heeft niet de rol TSA.")
+
+
+def _validate(element, schema) -> None:
+    fouten = schema_fouten(element, schema)
+    if fouten:
+        raise StufFout(Foutcode.STUF055, "; ".join(fouten))
+
+
+def _parse_body(ontvangst: _Ontvangst, verwacht: str):
+    root = parse_xml(ontvangst.body)
+    element = soap.unwrap_envelope(root)
+    _check_root(element, verwacht)
+    sg_el = element.find(FIN + "stuurgegevens")
+    if sg_el is not None:
+        ontvangst.stuurgegevens = parse_stuurgegevens(sg_el)
+    if ontvangst.stuurgegevens is None:
+        raise StufFout(Foutcode.STUF055, "Het bericht heeft geen FIN:stuurgegevens.")
+    return element
+
+
+def _fallback_stuurgegevens(ontvangst: _Ontvangst, berichtcode: str) -> Stuurgegevens:
+    """For faults before the stuurgegevens could be read: address the authenticated koppeling."""
+    if ontvangst.stuurgegevens is not None:
+        return ontvangst.stuurgegevens
+    k = ontvangst.koppeling
+    return Stuurgegevens(berichtcode=berichtcode, ontvanger=eigen_systeem(),
+                         zender=Systeem(organisatie=k.organisatie, applicatie=k.applicatie,
+                                        administratie=k.administratie))
+
+
+def receive_di01_verstrek_vordering(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
+    """Verstrek Vordering: Bv03 when every claim is stored, else a SOAP fault with Fo03."""
+    ontvangst = _Ontvangst(koppeling=koppeling, body=body, soapaction=soapaction,
+                           berichtsoort="Di01-verstrekVordering", start=time.perf_counter())
+    inhoud_hash = ""
+    try:
+        _check_soapaction(soapaction, soap.SOAPACTION_DI01_VERSTREK_VORDERING)
+        element = _parse_body(ontvangst, DI01_VERSTREK_VORDERING)
+        sg = ontvangst.stuurgegevens
+        _check_stuurgegevens(sg, koppeling, berichtcode="Di01", functie="verstrekVordering")
+        inhoud_hash = Bericht.hash_inhoud(etree.tostring(element, method="c14n"))
+        eerder = _accepted(sg)
+        if eerder is not None:
+            return _replay(ontvangst, eerder, inhoud_hash)
+        _validate(element, proces_schema())
+        bericht = parse_di01_verstrek_vordering(element)
+        ontvangst.aantal = len(bericht.vorderingen)
+        with transaction.atomic():
+            verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
+            antwoord = soap.envelope(build.build_bv03(
+                ontvangen=sg, eigen=eigen_systeem(), referentienummer=new_referentienummer(),
+                tijdstip=timezone.now()))
+            # The log row reserves zender + referentienummer in the same transaction as the claims.
+            ontvangst.log(antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash).save()
+        return Antwoord(200, antwoord)
+    except IntegrityError:
+        # A concurrent identical delivery won the race: answer as for a resend.
+        eerder = _accepted(ontvangst.stuurgegevens)
+        if eerder is None:
+            raise
+        return _replay(ontvangst, eerder, inhoud_hash)
+    except StufFout as fout:
+        return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
+
+
+def _accepted(sg: Stuurgegevens) -> Bericht | None:
+    z = sg.zender
+    return Bericht.objects.filter(
+        richting=Richting.IN, antwoordsoort="Bv03", zender_organisatie=z.organisatie,
+        zender_applicatie=z.applicatie, zender_administratie=z.administratie, zender_gebruiker=z.gebruiker,
+        referentienummer=sg.referentienummer,
+    ).first()
+
+
+def _replay(ontvangst: _Ontvangst, eerder: Bericht, inhoud_hash: str) -> Antwoord:
+    """StUF 03.01 §4.4: an identical resend gets the same answer again and changes nothing; a
+    different message under a used referentienummer gets StUF016."""
+    if eerder.inhoud_hash != inhoud_hash:
+        fout = StufFout(Foutcode.STUF016, f"Referentienummer {eerder.referentienummer} is al gebruikt voor een "
+                                          f"ander bericht (ontvangen {eerder.tijdstip:%Y-%m-%d %H:%M:%S}).")
+        return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
+    antwoord = eerder.antwoord.encode("utf-8")
+    ontvangst.log(antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash).save()
+    return Antwoord(200, antwoord)
+
+
+def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: str = "") -> Antwoord:
+    soort = fout.soort or soort
+    if soort == "Fo02":
+        fout_el = build.build_fo02(fout=fout)
+    else:
+        fout_el = build.build_fo03(
+            fout=fout, ontvangen=_fallback_stuurgegevens(ontvangst, "Di01"), eigen=eigen_systeem(),
+            referentienummer=new_referentienummer(), tijdstip=timezone.now())
+    inhoud = soap.fault_envelope(fout_el, plek=fout.plek, omschrijving=fout.omschrijving)
+    ontvangst.log(antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash).save()
+    logger.info("StUF %s %s van %s: %s", soort, fout.code.code, ontvangst.koppeling, fout.details)
+    return Antwoord(500, inhoud)
+
+
+def receive_vrd_lv01(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
+    """Verstrek Vorderingstatus: vrdLa01 in the question's scope, or a SOAP fault with Fo02."""
+    ontvangst = _Ontvangst(koppeling=koppeling, body=body, soapaction=soapaction, berichtsoort="vrdLv01",
+                           start=time.perf_counter())
+    try:
+        _check_soapaction(soapaction, soap.SOAPACTION_VRD_LV01)
+        element = _parse_body(ontvangst, VRD_LV01)
+        _check_stuurgegevens(ontvangst.stuurgegevens, koppeling, berichtcode="Lv01", entiteittype="VRD")
+        _validate(element, vraag_antwoord_schema())
+        vraag = parse_vrd_lv01(element)
+        vorderingen, vervolg = vorderingen_for_vraag(vraag=vraag, koppeling=koppeling)
+        ontvangst.aantal = len(vorderingen)
+        antwoord = soap.envelope(build.build_vrd_la01(
+            vraag=vraag, eigen=eigen_systeem(), vorderingen=vorderingen,
+            referentienummer=new_referentienummer(), tijdstip=timezone.now(),
+            melding="StUF0002: Meer objecten gevraagd dan teruggegeven" if vervolg else None,
+            indicator_vervolgvraag=vervolg))
+        ontvangst.log(antwoord=antwoord, antwoordsoort="La01", status=200).save()
+        return Antwoord(200, antwoord)
+    except StufFout as fout:
+        return _fault(ontvangst, fout, soort="Fo02")
+
+
+def fault_without_message(*, code: Foutcode, details: str, soort: str = "Fo03") -> bytes:
+    """A SOAP fault for requests that never reached StUF handling (wrong method, too large)."""
+    fout = StufFout(code, details)
+    if soort == "Fo02":
+        fout_el = build.build_fo02(fout=fout)
+    else:
+        fout_el = build.build_fo03(fout=fout, ontvangen=None, eigen=eigen_systeem(),
+                                   referentienummer=new_referentienummer(), tijdstip=timezone.now())
+    return soap.fault_envelope(fout_el, plek=code.plek, omschrijving=code.omschrijving)

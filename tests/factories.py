@@ -1,0 +1,72 @@
+"""factory_boy factories. Claims are made through the services so the ledger is consistent."""
+
+import datetime
+import random
+
+import factory
+from django.utils import timezone
+
+from inningen.choices import BtwCategorie, Debiteursoort, Vorderingtype
+from inningen.models import Debiteur, Organisatie
+from inningen.services.vorderingen import RegelInvoer, VorderingInvoer, vorderingen_register
+
+
+def elfproef_nummer(rng: random.Random | None = None) -> str:
+    """A random 9-digit number that passes the 11-proef (BSN/RSIN)."""
+    rng = rng or random
+    while True:
+        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        check = total % 11
+        if check < 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+class OrganisatieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisatie
+        django_get_or_create = ["rsin"]
+
+    rsin = factory.LazyFunction(elfproef_nummer)
+    naam = factory.Sequence(lambda n: f"Gemeente Test {n}")
+    gemeentecode = factory.Sequence(lambda n: f"{9000 + n % 999:04d}")
+
+
+class DebiteurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Debiteur
+
+    soort = Debiteursoort.NATUURLIJK_PERSOON
+    bsn = factory.LazyFunction(elfproef_nummer)
+    geslachtsnaam = factory.Faker("last_name", locale="nl_NL")
+    voorletters = "J."
+    straatnaam = factory.Faker("street_name", locale="nl_NL")
+    huisnummer = factory.Faker("random_int", min=1, max=300)
+    postcode = factory.Faker("bothify", text="####??", letters="ABCDEFGHJKLMNPRSTVWXZ")
+    woonplaats = factory.Faker("city", locale="nl_NL")
+
+
+def vordering_invoer(organisatie, **overrides) -> VorderingInvoer:
+    today = timezone.localdate()
+    regels = overrides.pop("regels", None) or [
+        RegelInvoer(bedrag_excl_btw=10000, bedrag_btw=2100, bedrag_incl_btw=12100,
+                    btw_categorie=BtwCategorie.HOOG, btw_percentage=2100,
+                    vorderingtype=Vorderingtype.FACTUUR, vorderingcode="OMZ-001",
+                    vorderingomschrijving="Huur sportzaal"),
+    ]
+    values = dict(
+        organisatie=organisatie, tsa="facturatie", vorderingnummer=f"V{random.randint(10**8, 10**9)}",
+        creatiedatum=today, indicator_factuur_uitgestuurd=True, factuurdatum=today,
+        vervaldatum=today + datetime.timedelta(days=30), algemene_factuuromschrijving="Factuur",
+        totaalbedrag_excl_btw=sum(r.bedrag_excl_btw for r in regels),
+        totaalbedrag_btw=sum(r.bedrag_btw for r in regels),
+        totaalbedrag_incl_btw=sum(r.bedrag_incl_btw for r in regels),
+        publiekrechtelijk=False, regels=regels,
+    )
+    values.update(overrides)
+    return VorderingInvoer(**values)
+
+
+def vordering_maken(organisatie=None, **overrides):
+    organisatie = organisatie or OrganisatieFactory()
+    return vorderingen_register(invoer=[vordering_invoer(organisatie, **overrides)], door="test")[0]
