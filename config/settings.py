@@ -23,7 +23,9 @@ IS_PRODUCTION = OMGEVING == "production"
 INSECURE_SECRET_KEY = "django-insecure-inningen-development-only"
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 
 if IS_PRODUCTION:
     # Refuse to start rather than run production with development defaults.
@@ -132,9 +134,13 @@ STUF_ADMINISTRATIE = env.str("STUF_ADMINISTRATIE", default="")
 STUF_MAX_BODY_BYTES = env.int("STUF_MAX_BODY_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = STUF_MAX_BODY_BYTES
 # Days inbound and outbound StUF messages are kept in the berichtenlog.
-STUF_BERICHTENLOG_BEWAARTERMIJN_DAGEN = env.int("STUF_BERICHTENLOG_BEWAARTERMIJN_DAGEN", default=400)
+STUF_BERICHTENLOG_BEWAARTERMIJN_DAGEN = env.int(
+    "STUF_BERICHTENLOG_BEWAARTERMIJN_DAGEN", default=400
+)
 # Header a TLS-terminating proxy sets with the client certificate's SHA-256 fingerprint.
-STUF_CLIENT_CERT_HEADER = env.str("STUF_CLIENT_CERT_HEADER", default="HTTP_X_SSL_CLIENT_FINGERPRINT")
+STUF_CLIENT_CERT_HEADER = env.str(
+    "STUF_CLIENT_CERT_HEADER", default="HTTP_X_SSL_CLIENT_FINGERPRINT"
+)
 
 LOGGING = {
     "version": 1,

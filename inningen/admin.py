@@ -52,17 +52,43 @@ class DebiteurRekeningInline(admin.TabularInline):
 
 @admin.register(Debiteur)
 class DebiteurAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "soort", "bsn", "rsin", "kvk_nummer", "debiteurnummer", "postcode", "woonplaats"]
+    list_display = [
+        "__str__",
+        "soort",
+        "bsn",
+        "rsin",
+        "kvk_nummer",
+        "debiteurnummer",
+        "postcode",
+        "woonplaats",
+    ]
     list_filter = ["soort"]
-    search_fields = ["=bsn", "=rsin", "=kvk_nummer", "=debiteurnummer", "zoeknaam", "postcode", "statutaire_naam"]
+    search_fields = [
+        "=bsn",
+        "=rsin",
+        "=kvk_nummer",
+        "=debiteurnummer",
+        "zoeknaam",
+        "postcode",
+        "statutaire_naam",
+    ]
     inlines = [DebiteurRekeningInline]
     readonly_fields = ["zoeknaam", "created_at", "updated_at"]
 
 
 class RegelInline(ReadOnlyInline):
     model = Vorderingsregel
-    fields = ["volgnummer", "vorderingtype", "vorderingcode", "vorderingomschrijving", "bedrag_excl_btw",
-              "bedrag_btw", "bedrag_incl_btw", "btw_categorie", "btw_percentage"]
+    fields = [
+        "volgnummer",
+        "vorderingtype",
+        "vorderingcode",
+        "vorderingomschrijving",
+        "bedrag_excl_btw",
+        "bedrag_btw",
+        "bedrag_incl_btw",
+        "btw_categorie",
+        "btw_percentage",
+    ]
 
 
 class BtwInline(ReadOnlyInline):
@@ -75,27 +101,65 @@ class TermijnInline(ReadOnlyInline):
 
 class StatusInline(ReadOnlyInline):
     model = Vorderingstatus
-    fields = ["datum_en_tijd", "status", "totaal_betaald", "deel_bedrag_betaald", "opmerkingen", "door"]
+    fields = [
+        "datum_en_tijd",
+        "status",
+        "totaal_betaald",
+        "deel_bedrag_betaald",
+        "opmerkingen",
+        "door",
+    ]
 
 
 class BoekingInline(ReadOnlyInline):
     model = Boeking
     fk_name = "vordering"
-    fields = ["boekdatum", "soort", "bedrag_incl_btw", "bedrag_excl_btw", "bedrag_btw", "boekingssleutel", "door"]
+    fields = [
+        "boekdatum",
+        "soort",
+        "bedrag_incl_btw",
+        "bedrag_excl_btw",
+        "bedrag_btw",
+        "boekingssleutel",
+        "door",
+    ]
 
 
 @admin.register(Vordering)
 class VorderingAdmin(admin.ModelAdmin):
-    list_display = ["vorderingnummer", "organisatie", "tsa", "debiteur", "status", "vervaldatum",
-                    "totaalbedrag_incl_btw", "openstaand_bedrag"]
+    list_display = [
+        "vorderingnummer",
+        "organisatie",
+        "tsa",
+        "debiteur",
+        "status",
+        "vervaldatum",
+        "totaalbedrag_incl_btw",
+        "openstaand_bedrag",
+    ]
     list_filter = ["status", "organisatie", "publiekrechtelijk", "invorderingsregime"]
-    search_fields = ["=vorderingnummer", "=factuurnummer", "=debiteur__bsn", "debiteur__zoeknaam", "tsa"]
+    search_fields = [
+        "=vorderingnummer",
+        "=factuurnummer",
+        "=debiteur__bsn",
+        "debiteur__zoeknaam",
+        "tsa",
+    ]
     list_select_related = ["organisatie", "debiteur"]
     raw_id_fields = ["debiteur", "heeft_betrekking_op", "machtiging", "organisatorische_eenheid"]
     date_hierarchy = "creatiedatum"
     # Money and status only change through services that also write the ledger and history.
-    readonly_fields = ["status", "status_datum", "openstaand_bedrag", "totaalbedrag_excl_btw", "totaalbedrag_btw",
-                       "totaalbedrag_incl_btw", "waarschuwingen", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "status_datum",
+        "openstaand_bedrag",
+        "totaalbedrag_excl_btw",
+        "totaalbedrag_btw",
+        "totaalbedrag_incl_btw",
+        "waarschuwingen",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [RegelInline, BtwInline, TermijnInline, StatusInline, BoekingInline]
 
 
@@ -103,7 +167,15 @@ class VorderingAdmin(admin.ModelAdmin):
 class BoekingAdmin(admin.ModelAdmin):
     """The ledger is read-only: corrections are new Boekingen made by the services."""
 
-    list_display = ["boekdatum", "organisatie", "vordering", "soort", "bedrag_incl_btw", "boekingssleutel", "door"]
+    list_display = [
+        "boekdatum",
+        "organisatie",
+        "vordering",
+        "soort",
+        "bedrag_incl_btw",
+        "boekingssleutel",
+        "door",
+    ]
     list_filter = ["soort", "organisatie", "boekdatum"]
     search_fields = ["=vordering__vorderingnummer", "boekingssleutel"]
     list_select_related = ["organisatie", "vordering"]
@@ -121,7 +193,15 @@ class BoekingAdmin(admin.ModelAdmin):
 
 @admin.register(Machtiging)
 class MachtigingAdmin(admin.ModelAdmin):
-    list_display = ["kenmerk", "organisatie", "debiteur", "iban", "status", "afgiftedatum", "laatste_incasso"]
+    list_display = [
+        "kenmerk",
+        "organisatie",
+        "debiteur",
+        "iban",
+        "status",
+        "afgiftedatum",
+        "laatste_incasso",
+    ]
     list_filter = ["status", "organisatie"]
     search_fields = ["kenmerk", "iban", "=debiteur__bsn"]
     raw_id_fields = ["debiteur"]

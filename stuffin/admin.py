@@ -6,13 +6,19 @@ from .models import Bericht, Koppeling, TsaCode
 
 class KoppelingForm(forms.ModelForm):
     nieuw_wachtwoord = forms.CharField(
-        label="Nieuw wachtwoord (inkomend)", required=False, widget=forms.PasswordInput,
+        label="Nieuw wachtwoord (inkomend)",
+        required=False,
+        widget=forms.PasswordInput,
         help_text="Leeg laten om het huidige te houden. Wordt gehasht opgeslagen.",
     )
 
     class Meta:
         model = Koppeling
-        exclude = ["wachtwoord"]
+        fields = [
+            "naam", "organisatie", "applicatie", "administratie", "rol", "vorderende_organisaties",
+            "standaard_organisatie", "url", "gebruikersnaam", "certificaat_vingerafdruk",
+            "uitgaand_gebruikersnaam", "uitgaand_wachtwoord", "actief",
+        ]  # fmt: skip
         widgets = {"uitgaand_wachtwoord": forms.PasswordInput(render_value=True)}
 
     def clean(self):
@@ -46,8 +52,18 @@ class KoppelingAdmin(admin.ModelAdmin):
 class BerichtAdmin(admin.ModelAdmin):
     """The berichtenlog: read-only evidence of every message in and out."""
 
-    list_display = ["tijdstip", "richting", "berichtsoort", "koppeling", "zender_applicatie", "referentienummer",
-                    "antwoordsoort", "foutcode", "aantal_objecten", "duur_ms"]
+    list_display = [
+        "tijdstip",
+        "richting",
+        "berichtsoort",
+        "koppeling",
+        "zender_applicatie",
+        "referentienummer",
+        "antwoordsoort",
+        "foutcode",
+        "aantal_objecten",
+        "duur_ms",
+    ]
     list_filter = ["richting", "berichtsoort", "antwoordsoort", "koppeling"]
     search_fields = ["=referentienummer", "=crossrefnummer", "foutcode", "zender_applicatie"]
     date_hierarchy = "tijdstip"

@@ -43,8 +43,11 @@ def authenticate_koppeling(request) -> Koppeling | None:
     if credentials is None:
         return None
     username, password = credentials
-    koppeling = Koppeling.objects.filter(gebruikersnaam=username, actief=True).select_related(
-        "standaard_organisatie").first()
+    koppeling = (
+        Koppeling.objects.filter(gebruikersnaam=username, actief=True)
+        .select_related("standaard_organisatie")
+        .first()
+    )
     if koppeling is None:
         Koppeling(wachtwoord=_dummy_hash()).check_wachtwoord(password)
         return None
@@ -52,6 +55,8 @@ def authenticate_koppeling(request) -> Koppeling | None:
         return None
     if koppeling.certificaat_vingerafdruk:
         presented = _normalize_fingerprint(request.META.get(settings.STUF_CLIENT_CERT_HEADER, ""))
-        if not hmac.compare_digest(presented, _normalize_fingerprint(koppeling.certificaat_vingerafdruk)):
+        if not hmac.compare_digest(
+            presented, _normalize_fingerprint(koppeling.certificaat_vingerafdruk)
+        ):
             return None
     return koppeling

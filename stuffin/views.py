@@ -49,11 +49,15 @@ def wsdl_for(request, relpath: str) -> bytes:
     base = posixpath.dirname(relpath)
     schemas_url = request.build_absolute_uri(reverse("stuffin:schema", kwargs={"pad": "x"}))[:-1]
     for el in root.iter(f"{{{WSDL_NS}}}import"):
-        el.set("location", schemas_url + posixpath.normpath(posixpath.join(base, el.get("location"))))
+        el.set(
+            "location", schemas_url + posixpath.normpath(posixpath.join(base, el.get("location")))
+        )
     for el in root.iter(f"{{{XSD_NS}}}import", f"{{{XSD_NS}}}include"):
         if el.get("schemaLocation"):
-            el.set("schemaLocation",
-                   schemas_url + posixpath.normpath(posixpath.join(base, el.get("schemaLocation"))))
+            el.set(
+                "schemaLocation",
+                schemas_url + posixpath.normpath(posixpath.join(base, el.get("schemaLocation"))),
+            )
     endpoint = request.build_absolute_uri(request.path)
     for address in root.iter(f"{{{WSDL_SOAP_NS}}}address"):
         address.set("location", endpoint)
@@ -68,16 +72,26 @@ class StufEndpoint(View):
 
     def get(self, request):
         if any(key.lower() == "wsdl" for key in request.GET):
-            return HttpResponse(wsdl_for(request, self.wsdl), content_type="text/xml; charset=utf-8")
-        return self._fault(405, Foutcode.STUF022, "Gebruik POST met een SOAP-bericht, of GET ?wsdl.",
-                           Allow="GET, POST")
+            return HttpResponse(
+                wsdl_for(request, self.wsdl), content_type="text/xml; charset=utf-8"
+            )
+        return self._fault(
+            405,
+            Foutcode.STUF022,
+            "Gebruik POST met een SOAP-bericht, of GET ?wsdl.",
+            Allow="GET, POST",
+        )
 
     def post(self, request):
         koppeling = authenticate_koppeling(request)
         if koppeling is None:
             # Nothing is stored for unauthenticated requests.
-            return self._fault(401, Foutcode.STUF013, "Authenticatie vereist (HTTP Basic).",
-                               WWW_Authenticate='Basic realm="StUF-FIN", charset="UTF-8"')
+            return self._fault(
+                401,
+                Foutcode.STUF013,
+                "Authenticatie vereist (HTTP Basic).",
+                WWW_Authenticate='Basic realm="StUF-FIN", charset="UTF-8"',
+            )
         maximum = settings.STUF_MAX_BODY_BYTES
         try:
             lengte = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -93,13 +107,19 @@ class StufEndpoint(View):
             antwoord = type(self).handler(body=body, soapaction=soapaction, koppeling=koppeling)
         except Exception:
             # Never an HTML error page: the caller gets a StUF fault and may offer it again.
-            logger.exception("Onverwachte fout bij het verwerken van een StUF-bericht van %s", koppeling)
+            logger.exception(
+                "Onverwachte fout bij het verwerken van een StUF-bericht van %s", koppeling
+            )
             code = Foutcode.STUF046 if self.foutsoort == "Fo03" else Foutcode.STUF058
-            return self._fault(500, code, "Interne fout; het bericht is niet verwerkt. Bied het later opnieuw aan.")
+            return self._fault(
+                500, code, "Interne fout; het bericht is niet verwerkt. Bied het later opnieuw aan."
+            )
         return _soap_response(antwoord.inhoud, antwoord.status)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
-        return self._fault(405, Foutcode.STUF022, f"Methode {request.method} niet toegestaan.", Allow="GET, POST")
+        return self._fault(
+            405, Foutcode.STUF022, f"Methode {request.method} niet toegestaan.", Allow="GET, POST"
+        )
 
     def _fault(self, status: int, code: Foutcode, details: str, **headers) -> HttpResponse:
         inhoud = ontvangst.fault_without_message(code=code, details=details, soort=self.foutsoort)

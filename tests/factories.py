@@ -49,19 +49,31 @@ class DebiteurFactory(factory.django.DjangoModelFactory):
 def vordering_invoer(organisatie, **overrides) -> VorderingInvoer:
     today = timezone.localdate()
     regels = overrides.pop("regels", None) or [
-        RegelInvoer(bedrag_excl_btw=10000, bedrag_btw=2100, bedrag_incl_btw=12100,
-                    btw_categorie=BtwCategorie.HOOG, btw_percentage=2100,
-                    vorderingtype=Vorderingtype.FACTUUR, vorderingcode="OMZ-001",
-                    vorderingomschrijving="Huur sportzaal"),
+        RegelInvoer(
+            bedrag_excl_btw=10000,
+            bedrag_btw=2100,
+            bedrag_incl_btw=12100,
+            btw_categorie=BtwCategorie.HOOG,
+            btw_percentage=2100,
+            vorderingtype=Vorderingtype.FACTUUR,
+            vorderingcode="OMZ-001",
+            vorderingomschrijving="Huur sportzaal",
+        ),
     ]
     values = dict(
-        organisatie=organisatie, tsa="facturatie", vorderingnummer=f"V{random.randint(10**8, 10**9)}",
-        creatiedatum=today, indicator_factuur_uitgestuurd=True, factuurdatum=today,
-        vervaldatum=today + datetime.timedelta(days=30), algemene_factuuromschrijving="Factuur",
+        organisatie=organisatie,
+        tsa="facturatie",
+        vorderingnummer=f"V{random.randint(10**8, 10**9)}",
+        creatiedatum=today,
+        indicator_factuur_uitgestuurd=True,
+        factuurdatum=today,
+        vervaldatum=today + datetime.timedelta(days=30),
+        algemene_factuuromschrijving="Factuur",
         totaalbedrag_excl_btw=sum(r.bedrag_excl_btw for r in regels),
         totaalbedrag_btw=sum(r.bedrag_btw for r in regels),
         totaalbedrag_incl_btw=sum(r.bedrag_incl_btw for r in regels),
-        publiekrechtelijk=False, regels=regels,
+        publiekrechtelijk=False,
+        regels=regels,
     )
     values.update(overrides)
     return VorderingInvoer(**values)

@@ -64,7 +64,9 @@ class Boeking(models.Model):
         ordering = ["boekdatum", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(bedrag_incl_btw=models.F("bedrag_excl_btw") + models.F("bedrag_btw")),
+                condition=models.Q(
+                    bedrag_incl_btw=models.F("bedrag_excl_btw") + models.F("bedrag_btw")
+                ),
                 name="boeking_incl_is_excl_plus_btw",
             ),
         ]

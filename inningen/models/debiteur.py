@@ -42,7 +42,9 @@ class Debiteur(models.Model):
     debiteurnummer = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     # Natuurlijk persoon (BG:NPS)
-    bsn = models.CharField("BSN", max_length=9, unique=True, null=True, blank=True, validators=[validate_bsn])
+    bsn = models.CharField(
+        "BSN", max_length=9, unique=True, null=True, blank=True, validators=[validate_bsn]
+    )
     a_nummer = models.CharField("A-nummer", max_length=10, blank=True)
     geslachtsnaam = models.CharField(max_length=200, blank=True)
     voorvoegsel_geslachtsnaam = models.CharField(max_length=10, blank=True)
@@ -57,17 +59,23 @@ class Debiteur(models.Model):
     voornamen_aanschrijving = models.CharField(max_length=200, blank=True)
     geslachtsnaam_aanschrijving = models.CharField(max_length=200, blank=True)
     adellijke_titel_predikaat = models.CharField(max_length=10, blank=True)
-    geslachtsaanduiding = models.CharField(max_length=1, choices=Geslachtsaanduiding.choices, blank=True)
+    geslachtsaanduiding = models.CharField(
+        max_length=1, choices=Geslachtsaanduiding.choices, blank=True
+    )
     geboortedatum = models.DateField(null=True, blank=True)
 
     # Niet-natuurlijk persoon (BG:NNP)
-    rsin = models.CharField("RSIN", max_length=9, unique=True, null=True, blank=True, validators=[validate_rsin])
+    rsin = models.CharField(
+        "RSIN", max_length=9, unique=True, null=True, blank=True, validators=[validate_rsin]
+    )
     kvk_nummer = models.CharField("KvK-nummer", max_length=8, unique=True, null=True, blank=True)
     statutaire_naam = models.CharField(max_length=500, blank=True)
     rechtsvorm = models.CharField(max_length=100, blank=True)
 
     # Adres: BAG-ids where known; a foreign address goes in the adresregels.
-    adresseerbaar_object_id = models.CharField("BAG adresseerbaar object", max_length=16, blank=True)
+    adresseerbaar_object_id = models.CharField(
+        "BAG adresseerbaar object", max_length=16, blank=True
+    )
     nummeraanduiding_id = models.CharField("BAG nummeraanduiding", max_length=16, blank=True)
     straatnaam = models.CharField(max_length=80, blank=True)
     huisnummer = models.PositiveIntegerField(null=True, blank=True)
@@ -108,6 +116,11 @@ class Debiteur(models.Model):
     def __str__(self):
         return self.naam or self.debiteurnummer or f"Debiteur {self.pk}"
 
+    def save(self, *args, **kwargs):
+        # bulk_create skips save(): bulk paths call compute_zoeknaam() themselves.
+        self.zoeknaam = self.compute_zoeknaam()
+        super().save(*args, **kwargs)
+
     @property
     def is_natuurlijk_persoon(self) -> bool:
         return self.soort == Debiteursoort.NATUURLIJK_PERSOON
@@ -139,18 +152,15 @@ class Debiteur(models.Model):
         if self.huisnummertoevoeging:
             huis = f"{huis}-{self.huisnummertoevoeging}"
         regel1 = " ".join(p for p in (self.straatnaam, huis) if p)
-        postcode = f"{self.postcode[:4]} {self.postcode[4:]}" if len(self.postcode) == 6 else self.postcode
+        postcode = (
+            f"{self.postcode[:4]} {self.postcode[4:]}" if len(self.postcode) == 6 else self.postcode
+        )
         regel2 = "  ".join(p for p in (postcode, self.woonplaats.upper()) if p)
         return [r for r in (regel1, regel2) if r]
 
     def compute_zoeknaam(self) -> str:
         namen = (self.geslachtsnaam, self.geslachtsnaam_partner, self.statutaire_naam)
         return fold(" ".join(p for p in namen if p))[:500]
-
-    def save(self, *args, **kwargs):
-        # bulk_create skips save(): bulk paths call compute_zoeknaam() themselves.
-        self.zoeknaam = self.compute_zoeknaam()
-        super().save(*args, **kwargs)
 
 
 class DebiteurRekening(models.Model):

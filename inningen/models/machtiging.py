@@ -9,7 +9,9 @@ from .organisatie import Organisatie
 class Machtiging(models.Model):
     """A SEPA direct-debit mandate (automatische incasso) of a debtor for one organisation."""
 
-    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="machtigingen")
+    organisatie = models.ForeignKey(
+        Organisatie, on_delete=models.PROTECT, related_name="machtigingen"
+    )
     debiteur = models.ForeignKey(
         Debiteur, on_delete=models.PROTECT, related_name="machtigingen", null=True, blank=True
     )

@@ -11,9 +11,14 @@ class Organisatie(models.Model):
 
     rsin = models.CharField("RSIN", max_length=9, unique=True, validators=[validate_rsin])
     naam = models.CharField(max_length=200)
-    gemeentecode = models.CharField(max_length=4, blank=True, help_text="CBS-gemeentecode, 4 cijfers.")
+    gemeentecode = models.CharField(
+        max_length=4, blank=True, help_text="CBS-gemeentecode, 4 cijfers."
+    )
     incassant_id = models.CharField(
-        "SEPA incassant-ID", max_length=35, blank=True, help_text="Creditor identifier, bv. NL98ZZZ…"
+        "SEPA incassant-ID",
+        max_length=35,
+        blank=True,
+        help_text="Creditor identifier, bv. NL98ZZZ…",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -30,7 +35,9 @@ class Organisatie(models.Model):
 class Bankrekening(models.Model):
     """A receiving account of an organisation; bank statements are matched to it."""
 
-    organisatie = models.ForeignKey(Organisatie, on_delete=models.CASCADE, related_name="rekeningen")
+    organisatie = models.ForeignKey(
+        Organisatie, on_delete=models.CASCADE, related_name="rekeningen"
+    )
     iban = models.CharField("IBAN", max_length=34, unique=True, validators=[validate_iban])
     omschrijving = models.CharField(max_length=200, blank=True)
 

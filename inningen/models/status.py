@@ -19,7 +19,9 @@ class Vorderingstatus(models.Model):
         verbose_name = "vorderingstatus"
         verbose_name_plural = "statushistorie"
         ordering = ["vordering", "datum_en_tijd", "pk"]
-        indexes = [models.Index(fields=["vordering", "datum_en_tijd"], name="status_vordering_tijd")]
+        indexes = [
+            models.Index(fields=["vordering", "datum_en_tijd"], name="status_vordering_tijd")
+        ]
 
     def __str__(self):
         return f"{self.get_status_display()} ({self.datum_en_tijd:%d-%m-%Y %H:%M})"

@@ -6,8 +6,8 @@ from ..choices import (
     AFGESLOTEN_STATUSSEN,
     BtwCategorie,
     Invorderingsregime,
-    Vorderingtype,
     VorderingStatus,
+    Vorderingtype,
 )
 from .debiteur import Debiteur
 from .machtiging import Machtiging
@@ -43,7 +43,9 @@ class Vordering(models.Model):
     only ever changed by the services that add Boekingen, in the same transaction.
     """
 
-    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="vorderingen")
+    organisatie = models.ForeignKey(
+        Organisatie, on_delete=models.PROTECT, related_name="vorderingen"
+    )
     tsa = models.CharField("TSA-code", max_length=200)
     vorderingnummer = models.CharField(max_length=64)
     factuurnummer = models.CharField(max_length=64, blank=True, db_index=True)
@@ -58,7 +60,9 @@ class Vordering(models.Model):
     totaalbedrag_incl_btw = models.BigIntegerField("totaal incl. btw (cent)")
     taaknummer = models.CharField(max_length=64, blank=True)
     publiekrechtelijk = models.BooleanField()
-    invorderingsregime = models.CharField(max_length=2, choices=Invorderingsregime.choices, blank=True)
+    invorderingsregime = models.CharField(
+        max_length=2, choices=Invorderingsregime.choices, blank=True
+    )
     zaak_identificatie = models.CharField(max_length=40, blank=True)
     zaak_omschrijving = models.CharField(max_length=80, blank=True)
     organisatorische_eenheid = models.ForeignKey(
@@ -101,7 +105,10 @@ class Vordering(models.Model):
                 name="uniek_vorderingnummer_per_organisatie_tsa",
             ),
             models.CheckConstraint(
-                condition=Q(totaalbedrag_incl_btw=models.F("totaalbedrag_excl_btw") + models.F("totaalbedrag_btw")),
+                condition=Q(
+                    totaalbedrag_incl_btw=models.F("totaalbedrag_excl_btw")
+                    + models.F("totaalbedrag_btw")
+                ),
                 name="vordering_totaal_incl_is_excl_plus_btw",
             ),
         ]
@@ -153,7 +160,9 @@ class Vorderingsregel(models.Model):
 
 
 class BtwTotaalregel(models.Model):
-    vordering = models.ForeignKey(Vordering, on_delete=models.CASCADE, related_name="btw_totaalregels")
+    vordering = models.ForeignKey(
+        Vordering, on_delete=models.CASCADE, related_name="btw_totaalregels"
+    )
     btw_categorie = models.CharField(max_length=3, choices=BtwCategorie.choices, blank=True)
     totaalbedrag_btw = models.BigIntegerField(null=True, blank=True)
 

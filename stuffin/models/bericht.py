@@ -18,7 +18,11 @@ class Bericht(models.Model):
 
     richting = models.CharField(max_length=3, choices=Richting.choices)
     koppeling = models.ForeignKey(
-        "stuffin.Koppeling", on_delete=models.SET_NULL, null=True, blank=True, related_name="berichten"
+        "stuffin.Koppeling",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="berichten",
     )
     soapaction = models.CharField(max_length=200, blank=True)
     berichtsoort = models.CharField(max_length=60, blank=True, db_index=True)
@@ -49,8 +53,13 @@ class Bericht(models.Model):
         constraints = [
             # One accepted inbound message per zender + referentienummer.
             models.UniqueConstraint(
-                fields=["zender_organisatie", "zender_applicatie", "zender_administratie",
-                        "zender_gebruiker", "referentienummer"],
+                fields=[
+                    "zender_organisatie",
+                    "zender_applicatie",
+                    "zender_administratie",
+                    "zender_gebruiker",
+                    "referentienummer",
+                ],
                 condition=Q(richting="in", antwoordsoort="Bv03"),
                 name="uniek_verwerkt_referentienummer_per_zender",
             )

@@ -28,14 +28,22 @@ class Koppeling(models.Model):
     # StUF identity of the external system (stuurgegevens zender/ontvanger).
     organisatie = models.CharField(max_length=200, blank=True, help_text="Leeg: elke organisatie.")
     applicatie = models.CharField(max_length=50)
-    administratie = models.CharField(max_length=50, blank=True, help_text="Leeg: elke administratie.")
+    administratie = models.CharField(
+        max_length=50, blank=True, help_text="Leeg: elke administratie."
+    )
     rol = models.CharField(max_length=30, choices=Koppelingsrol.choices)
     vorderende_organisaties = models.ManyToManyField(
-        Organisatie, related_name="koppelingen", blank=True,
+        Organisatie,
+        related_name="koppelingen",
+        blank=True,
         help_text="Organisaties waarvoor deze koppeling vorderingen mag aanleveren.",
     )
     standaard_organisatie = models.ForeignKey(
-        Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Organisatie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Gebruikt wanneer een bericht geen vorderende organisatie noemt.",
     )
     url = models.URLField("endpoint-URL", max_length=500, blank=True)
@@ -43,7 +51,9 @@ class Koppeling(models.Model):
     gebruikersnaam = models.CharField(max_length=150, unique=True)
     wachtwoord = models.CharField(max_length=128)
     certificaat_vingerafdruk = models.CharField(
-        "SHA-256 vingerafdruk clientcertificaat", max_length=95, blank=True,
+        "SHA-256 vingerafdruk clientcertificaat",
+        max_length=95,
+        blank=True,
         help_text="Optioneel: ook vereist wanneer gevuld (gezet door de TLS-proxy).",
     )
     # Outbound credentials we present to the external system's endpoint.
@@ -66,7 +76,9 @@ class Koppeling(models.Model):
         ]
 
     def __str__(self):
-        return self.naam or "/".join(p for p in (self.organisatie, self.applicatie, self.administratie) if p)
+        return self.naam or "/".join(
+            p for p in (self.organisatie, self.applicatie, self.administratie) if p
+        )
 
     def set_wachtwoord(self, raw: str) -> None:
         self.wachtwoord = make_password(raw)

@@ -10,11 +10,21 @@ from ..models import Koppeling, Koppelingsrol, TsaCode
 
 
 @transaction.atomic
-def koppeling_upsert(*, applicatie: str, rol: str, gebruikersnaam: str, wachtwoord: str,
-                     organisatie: str = "", administratie: str = "", tsa_codes: list[str] | None = None,
-                     vorderende_organisaties: list[str] | None = None, url: str = "",
-                     uitgaand_gebruikersnaam: str = "", uitgaand_wachtwoord: str = "",
-                     naam: str = "") -> tuple[Koppeling, bool]:
+def koppeling_upsert(
+    *,
+    applicatie: str,
+    rol: str,
+    gebruikersnaam: str,
+    wachtwoord: str,
+    organisatie: str = "",
+    administratie: str = "",
+    tsa_codes: list[str] | None = None,
+    vorderende_organisaties: list[str] | None = None,
+    url: str = "",
+    uitgaand_gebruikersnaam: str = "",
+    uitgaand_wachtwoord: str = "",
+    naam: str = "",
+) -> tuple[Koppeling, bool]:
     """Create or update a koppeling by its StUF identity (organisatie, applicatie, administratie).
 
     Unknown vorderende organisaties are created by RSIN; the first one is the default.
@@ -31,13 +41,21 @@ def koppeling_upsert(*, applicatie: str, rol: str, gebruikersnaam: str, wachtwoo
     if rol != Koppelingsrol.TSA and tsa_codes:
         raise ValidationError("Alleen een koppeling met rol tsa heeft TSA-codes.")
     bezet = TsaCode.objects.filter(code__in=tsa_codes).exclude(
-        koppeling__organisatie=organisatie, koppeling__applicatie=applicatie, koppeling__administratie=administratie)
+        koppeling__organisatie=organisatie,
+        koppeling__applicatie=applicatie,
+        koppeling__administratie=administratie,
+    )
     if bezet.exists():
-        raise ValidationError(f"TSA-code {bezet.first().code} hoort al bij koppeling {bezet.first().koppeling}.")
+        raise ValidationError(
+            f"TSA-code {bezet.first().code} hoort al bij koppeling {bezet.first().koppeling}."
+        )
     andere = Koppeling.objects.filter(gebruikersnaam=gebruikersnaam).exclude(
-        organisatie=organisatie, applicatie=applicatie, administratie=administratie)
+        organisatie=organisatie, applicatie=applicatie, administratie=administratie
+    )
     if andere.exists():
-        raise ValidationError(f"Gebruikersnaam {gebruikersnaam} is al in gebruik door {andere.first()}.")
+        raise ValidationError(
+            f"Gebruikersnaam {gebruikersnaam} is al in gebruik door {andere.first()}."
+        )
 
     organisaties: list[Organisatie] = []
     for rsin in vorderende_organisaties or []:
@@ -45,7 +63,9 @@ def koppeling_upsert(*, applicatie: str, rol: str, gebruikersnaam: str, wachtwoo
         organisaties.append(bestaand or organisatie_upsert(rsin=rsin)[0])
 
     koppeling, created = Koppeling.objects.get_or_create(
-        organisatie=organisatie, applicatie=applicatie, administratie=administratie,
+        organisatie=organisatie,
+        applicatie=applicatie,
+        administratie=administratie,
         defaults={"rol": rol, "gebruikersnaam": gebruikersnaam},
     )
     koppeling.rol = rol

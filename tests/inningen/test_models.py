@@ -14,14 +14,17 @@ from tests.factories import DebiteurFactory, OrganisatieFactory, elfproef_nummer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("nummer, geldig", [
-    ("111222333", True),
-    ("123456782", True),
-    ("123456789", False),
-    ("000000000", False),  # passes the arithmetic but is never issued
-    ("12345678", False),
-    ("abcdefghi", False),
-])
+@pytest.mark.parametrize(
+    "nummer, geldig",
+    [
+        ("111222333", True),
+        ("123456782", True),
+        ("123456789", False),
+        ("000000000", False),  # passes the arithmetic but is never issued
+        ("12345678", False),
+        ("abcdefghi", False),
+    ],
+)
 def test_elfproef(nummer, geldig):
     assert is_valid_elfproef(nummer) is geldig
 
@@ -57,7 +60,10 @@ def test_register_books_the_imposed_claim_and_status():
     assert vordering.statussen.get().status == VorderingStatus.VERWERKT
     boeking = vordering.boekingen.get()
     assert (boeking.soort, boeking.bedrag_incl_btw, boeking.boekingssleutel) == (
-        Boekingsoort.OPGELEGD, 12100, "OMZ-001")
+        Boekingsoort.OPGELEGD,
+        12100,
+        "OMZ-001",
+    )
     assert vordering.openstaand_bedrag == 12100
 
 
@@ -66,14 +72,33 @@ def test_open_balance_always_equals_sum_of_boekingen():
     vorderingen = [vordering_maken(org) for _ in range(5)]
     boekingen = []
     for i, v in enumerate(vorderingen):
-        boekingen.append(Boeking(organisatie=org, vordering=v, soort=Boekingsoort.BETALING,
-                                 boekdatum=v.creatiedatum, bedrag_incl_btw=-1000 * (i + 1),
-                                 bedrag_excl_btw=-1000 * (i + 1), bedrag_btw=0,
-                                 boekingssleutel="BETALING", door="test"))
+        boekingen.append(
+            Boeking(
+                organisatie=org,
+                vordering=v,
+                soort=Boekingsoort.BETALING,
+                boekdatum=v.creatiedatum,
+                bedrag_incl_btw=-1000 * (i + 1),
+                bedrag_excl_btw=-1000 * (i + 1),
+                bedrag_btw=0,
+                boekingssleutel="BETALING",
+                door="test",
+            )
+        )
     # Two boekingen on one claim in the same batch must both count.
-    boekingen.append(Boeking(organisatie=org, vordering=vorderingen[0], soort=Boekingsoort.KOSTEN,
-                             boekdatum=vorderingen[0].creatiedatum, bedrag_incl_btw=4100,
-                             bedrag_excl_btw=4100, bedrag_btw=0, boekingssleutel="KOSTEN", door="test"))
+    boekingen.append(
+        Boeking(
+            organisatie=org,
+            vordering=vorderingen[0],
+            soort=Boekingsoort.KOSTEN,
+            boekdatum=vorderingen[0].creatiedatum,
+            bedrag_incl_btw=4100,
+            bedrag_excl_btw=4100,
+            bedrag_btw=0,
+            boekingssleutel="KOSTEN",
+            door="test",
+        )
+    )
     boekingen_create(boekingen=boekingen)
     sums = dict(Boeking.objects.values_list("vordering").annotate(s=Sum("bedrag_incl_btw")))
     for v in Vordering.objects.all():
@@ -98,10 +123,21 @@ def test_boeking_is_immutable():
 def test_boeking_refuses_incl_not_excl_plus_btw():
     vordering = vordering_maken()
     with pytest.raises(ValueError):
-        boekingen_create(boekingen=[Boeking(
-            organisatie=vordering.organisatie, vordering=vordering, soort=Boekingsoort.CORRECTIE,
-            boekdatum=vordering.creatiedatum, bedrag_incl_btw=100, bedrag_excl_btw=50, bedrag_btw=0,
-            boekingssleutel="X", door="test")])
+        boekingen_create(
+            boekingen=[
+                Boeking(
+                    organisatie=vordering.organisatie,
+                    vordering=vordering,
+                    soort=Boekingsoort.CORRECTIE,
+                    boekdatum=vordering.creatiedatum,
+                    bedrag_incl_btw=100,
+                    bedrag_excl_btw=50,
+                    bedrag_btw=0,
+                    boekingssleutel="X",
+                    door="test",
+                )
+            ]
+        )
 
 
 def test_database_refuses_ledger_rewrite_on_postgresql(postgresql):
@@ -109,7 +145,10 @@ def test_database_refuses_ledger_rewrite_on_postgresql(postgresql):
     from django.db import DatabaseError, connection
 
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("UPDATE inningen_boeking SET bedrag_incl_btw = 0 WHERE vordering_id = %s", [vordering.pk])
+        cursor.execute(
+            "UPDATE inningen_boeking SET bedrag_incl_btw = 0 WHERE vordering_id = %s",
+            [vordering.pk],
+        )
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM inningen_boeking WHERE vordering_id = %s", [vordering.pk])
 
@@ -123,7 +162,9 @@ def test_querysets_are_scoped_to_the_users_organisations():
     user = get_user_model().objects.create_user("balie", password="x")
     Medewerker.objects.create(user=user).organisaties.add(org_a)
     assert list(Vordering.objects.for_user(user)) == [va]
-    assert list(Boeking.objects.for_organisaties([org_a]).values_list("vordering", flat=True)) == [va.pk]
+    assert list(Boeking.objects.for_organisaties([org_a]).values_list("vordering", flat=True)) == [
+        va.pk
+    ]
     # A user without organisations sees nothing at all.
     nobody = get_user_model().objects.create_user("leeg", password="x")
     assert not Vordering.objects.for_user(nobody).exists()
@@ -133,6 +174,8 @@ def test_querysets_are_scoped_to_the_users_organisations():
 
 
 def test_debiteur_naam_and_zoeknaam_fold_accents():
-    debiteur = DebiteurFactory(geslachtsnaam="Öztürk", voorletters="H.", voorvoegsel_geslachtsnaam="")
+    debiteur = DebiteurFactory(
+        geslachtsnaam="Öztürk", voorletters="H.", voorvoegsel_geslachtsnaam=""
+    )
     assert debiteur.zoeknaam == "ozturk"
     assert debiteur.naam == "H. Öztürk"

@@ -43,12 +43,24 @@ def organisatie(db):
 @pytest.fixture
 def koppeling(organisatie) -> Koppeling:
     # The official messages' zender is STP (organisatie KING in the max, none in the min).
-    return koppeling_upsert(applicatie="STP", rol="tsa", gebruikersnaam="stp", wachtwoord=WACHTWOORD,
-                            tsa_codes=[TSA_CODE], vorderende_organisaties=[organisatie.rsin])[0]
+    return koppeling_upsert(
+        applicatie="STP",
+        rol="tsa",
+        gebruikersnaam="stp",
+        wachtwoord=WACHTWOORD,
+        tsa_codes=[TSA_CODE],
+        vorderende_organisaties=[organisatie.rsin],
+    )[0]
 
 
-def officieel_bericht(naam: str, *, rsin: str = "002220647", referentienummer: str | None = None,
-                vervaldatum: datetime.date | None = None, vorderingnummer: str | None = None) -> bytes:
+def officieel_bericht(
+    naam: str,
+    *,
+    rsin: str = "002220647",
+    referentienummer: str | None = None,
+    vervaldatum: datetime.date | None = None,
+    vorderingnummer: str | None = None,
+) -> bytes:
     """An official test message made current: dates relative to today, a valid registered RSIN
     (the test platform's tester registered one), a fresh referentienummer."""
     tekst = (TESTBERICHTEN / naam).read_text(encoding="utf-8")
@@ -72,15 +84,29 @@ class StufClient:
         headers = {"Content-Type": soap.SOAP_CONTENT_TYPE}
         if soapaction is not None:
             headers["SOAPAction"] = f'"{soapaction}"'
-        return requests.post(self.base_url + path, data=body, headers=headers,
-                             auth=self.auth if auth else None, timeout=30)
+        return requests.post(
+            self.base_url + path,
+            data=body,
+            headers=headers,
+            auth=self.auth if auth else None,
+            timeout=30,
+        )
 
     def di01(self, body: bytes, **kw) -> requests.Response:
-        return self.post("/stuf/fin0310/VerstrekVorderingOfVerantwoording", body,
-                         kw.pop("soapaction", soap.SOAPACTION_DI01_VERSTREK_VORDERING), **kw)
+        return self.post(
+            "/stuf/fin0310/VerstrekVorderingOfVerantwoording",
+            body,
+            kw.pop("soapaction", soap.SOAPACTION_DI01_VERSTREK_VORDERING),
+            **kw,
+        )
 
     def lv01(self, body: bytes, **kw) -> requests.Response:
-        return self.post("/stuf/fin0310/BeantwoordVraag", body, kw.pop("soapaction", soap.SOAPACTION_VRD_LV01), **kw)
+        return self.post(
+            "/stuf/fin0310/BeantwoordVraag",
+            body,
+            kw.pop("soapaction", soap.SOAPACTION_VRD_LV01),
+            **kw,
+        )
 
 
 @pytest.fixture
@@ -100,7 +126,11 @@ def body_of(response: requests.Response) -> etree._Element:
 
 
 def assert_valid(element) -> None:
-    schema = vraag_antwoord_schema() if etree.QName(element).localname.startswith("vrd") else proces_schema()
+    schema = (
+        vraag_antwoord_schema()
+        if etree.QName(element).localname.startswith("vrd")
+        else proces_schema()
+    )
     assert schema_fouten(element, schema) == []
 
 
@@ -109,5 +139,7 @@ def foutcode(response: requests.Response) -> str:
     fault = etree.fromstring(response.content).find("soapenv:Body/soapenv:Fault", NS)
     assert fault.findtext("faultcode") in ("soapenv:Client", "soapenv:Server")
     element = body_of(response)
-    assert fault.findtext("faultstring") == element.findtext("StUF:body/StUF:omschrijving", namespaces=NS)
+    assert fault.findtext("faultstring") == element.findtext(
+        "StUF:body/StUF:omschrijving", namespaces=NS
+    )
     return element.findtext("StUF:body/StUF:code", namespaces=NS)

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_scenario_9_min_vordering_and_status(stuf_client, organisatie):
-    response = stuf_client.di01(officieel_bericht("Di01-verstrekVordering-min.xml", referentienummer="ref-min-1"))
+    response = stuf_client.di01(
+        officieel_bericht("Di01-verstrekVordering-min.xml", referentienummer="ref-min-1")
+    )
     assert response.status_code == 200, response.text
     bv03 = body_of(response)
     assert etree.QName(bv03).localname == "Bv03Bericht"
@@ -35,12 +37,22 @@ def test_scenario_9_min_vordering_and_status(stuf_client, organisatie):
     assert vordering.organisatie == organisatie
     assert vordering.status == VorderingStatus.VERWERKT
     assert vordering.statussen.count() == 1
-    assert (vordering.totaalbedrag_excl_btw, vordering.totaalbedrag_btw, vordering.totaalbedrag_incl_btw) == (100, 21, 121)
-    assert vordering.openstaand_bedrag == 121 == sum(b.bedrag_incl_btw for b in vordering.boekingen.all())
+    assert (
+        vordering.totaalbedrag_excl_btw,
+        vordering.totaalbedrag_btw,
+        vordering.totaalbedrag_incl_btw,
+    ) == (100, 21, 121)
+    assert (
+        vordering.openstaand_bedrag
+        == 121
+        == sum(b.bedrag_incl_btw for b in vordering.boekingen.all())
+    )
     assert vordering.boekingen.get().soort == Boekingsoort.OPGELEGD
     assert list(Vordering.objects.zonder_debiteur()) == [vordering]
 
-    response = stuf_client.lv01(officieel_bericht("vrdLv01-min.xml", vorderingnummer="KING00009999"))
+    response = stuf_client.lv01(
+        officieel_bericht("vrdLv01-min.xml", vorderingnummer="KING00009999")
+    )
     assert response.status_code == 200, response.text
     la01 = body_of(response)
     objecten = la01.findall("FIN:antwoord/FIN:object", NS)
@@ -64,7 +76,11 @@ def test_scenario_9_max_vordering_and_status(stuf_client, organisatie):
     # Both claims, one debtor (same BSN), everything stored.
     assert eerste.debiteur == tweede.debiteur
     debiteur = Debiteur.objects.get()
-    assert (debiteur.bsn, debiteur.geslachtsnaam, debiteur.voorvoegsel_geslachtsnaam) == ("555555112", "tester", "t")
+    assert (debiteur.bsn, debiteur.geslachtsnaam, debiteur.voorvoegsel_geslachtsnaam) == (
+        "555555112",
+        "tester",
+        "t",
+    )
     assert debiteur.debiteurnummer == "String"
     assert debiteur.straatnaam == "teststraat" and debiteur.woonplaats == "testplaats"
     assert debiteur.emailadres == "test@test.nl"
@@ -73,7 +89,10 @@ def test_scenario_9_max_vordering_and_status(stuf_client, organisatie):
     assert eerste.regels.count() == 2 and eerste.btw_totaalregels.get().btw_categorie == "VER"
     assert eerste.invorderingsregime == "TV"
     termijn = eerste.termijnen.get()
-    assert termijn.bedrag == 20 and termijn.vervaldatum == timezone.localdate() + datetime.timedelta(days=30)
+    assert (
+        termijn.bedrag == 20
+        and termijn.vervaldatum == timezone.localdate() + datetime.timedelta(days=30)
+    )
     assert eerste.machtiging.kenmerk == "test" and eerste.machtiging.bic == "RABONLAM"
     assert eerste.zaak_identificatie == "aaaaa" and tweede.zaak_identificatie == "00009999"
     assert eerste.organisatorische_eenheid.identificatie == "a"
@@ -82,7 +101,13 @@ def test_scenario_9_max_vordering_and_status(stuf_client, organisatie):
     # The first refers to "a", unknown here: kept with a warning, not refused.
     assert eerste.heeft_betrekking_op is None and eerste.heeft_betrekking_op_nummer == "a"
     waarschuwingen = " ".join(eerste.waarschuwingen)
-    for fragment in ("BTW-totaalregel VER", "stuksprijs", "btwPercentage 21", "geen geldig IBAN", "a is hier"):
+    for fragment in (
+        "BTW-totaalregel VER",
+        "stuksprijs",
+        "btwPercentage 21",
+        "geen geldig IBAN",
+        "a is hier",
+    ):
         assert fragment in waarschuwingen
     assert Boeking.objects.filter(vordering=eerste, soort=Boekingsoort.OPGELEGD).count() == 2
     # One mandate (same debtor, kenmerk and account) serves both claims.
@@ -97,9 +122,16 @@ def test_scenario_9_max_vordering_and_status(stuf_client, organisatie):
     assert obj.findtext("FIN:vorderingstatus/FIN:status", namespaces=NS) == "VRW"
     deb = obj.find("FIN:wordtBetaaldDoorNatuurlijkPersoonAlsDebiteur/FIN:gerelateerde", NS)
     assert deb.findtext("BG:inp.bsn", namespaces=NS) == "555555112"
-    assert obj.findtext("FIN:heeftAlsVorderendeOrganisatie/FIN:gerelateerde/BG:inn.nnpId",
-                        namespaces=NS) == organisatie.rsin
-    assert obj.findtext("FIN:isOntstaanInZaak/FIN:gerelateerde/ZKN:identificatie", namespaces=NS) == "aaaaa"
+    assert (
+        obj.findtext(
+            "FIN:heeftAlsVorderendeOrganisatie/FIN:gerelateerde/BG:inn.nnpId", namespaces=NS
+        )
+        == organisatie.rsin
+    )
+    assert (
+        obj.findtext("FIN:isOntstaanInZaak/FIN:gerelateerde/ZKN:identificatie", namespaces=NS)
+        == "aaaaa"
+    )
 
 
 def test_scenario_10_known_vorderingnummer_is_refused(stuf_client):
@@ -113,9 +145,15 @@ def test_scenario_10_known_vorderingnummer_is_refused(stuf_client):
 
 def test_scenario_11_vervaldatum_in_the_past_stores_nothing(stuf_client):
     gisteren = timezone.localdate() - datetime.timedelta(days=1)
-    response = stuf_client.di01(officieel_bericht("Di01-verstrekVordering-max.xml", vervaldatum=gisteren))
+    response = stuf_client.di01(
+        officieel_bericht("Di01-verstrekVordering-max.xml", vervaldatum=gisteren)
+    )
     assert foutcode(response) == "FIN003"
-    assert not Vordering.objects.exists() and not Debiteur.objects.exists() and not Boeking.objects.exists()
+    assert (
+        not Vordering.objects.exists()
+        and not Debiteur.objects.exists()
+        and not Boeking.objects.exists()
+    )
 
 
 def test_scenario_12_unknown_vordering_gives_fo02(stuf_client):
@@ -124,7 +162,9 @@ def test_scenario_12_unknown_vordering_gives_fo02(stuf_client):
     fo02 = body_of(response)
     assert etree.QName(fo02).localname == "Fo02Bericht"
     # Fo02: stuurgegevens hold only the berichtcode.
-    assert [etree.QName(c).localname for c in fo02.find("StUF:stuurgegevens", NS)] == ["berichtcode"]
+    assert [etree.QName(c).localname for c in fo02.find("StUF:stuurgegevens", NS)] == [
+        "berichtcode"
+    ]
 
 
 def test_identical_resend_gets_same_answer_and_changes_nothing(stuf_client):
@@ -158,7 +198,9 @@ def test_resend_after_fault_is_judged_again(stuf_client):
 @pytest.mark.parametrize("auth", [None, ("stp", "fout-wachtwoord"), ("onbekend", "x")])
 def test_authentication_required_and_nothing_stored(stuf_client, auth):
     stuf_client.auth = auth
-    response = stuf_client.di01(officieel_bericht("Di01-verstrekVordering-min.xml"), auth=auth is not None)
+    response = stuf_client.di01(
+        officieel_bericht("Di01-verstrekVordering-min.xml"), auth=auth is not None
+    )
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Basic")
     assert etree.fromstring(response.content).find("soapenv:Body/soapenv:Fault", NS) is not None
@@ -179,7 +221,9 @@ def test_xxe_payload_is_refused_and_leaks_nothing(stuf_client):
 
 def test_schema_invalid_body_names_element_and_line(stuf_client):
     bericht = officieel_bericht("Di01-verstrekVordering-min.xml").replace(
-        b"<FIN:valutacode>EUR</FIN:valutacode>", b"<FIN:valutacode>EUR</FIN:valutacode><FIN:onzin>1</FIN:onzin>")
+        b"<FIN:valutacode>EUR</FIN:valutacode>",
+        b"<FIN:valutacode>EUR</FIN:valutacode><FIN:onzin>1</FIN:onzin>",
+    )
     response = stuf_client.di01(bericht)
     assert foutcode(response) == "StUF055"
     details = body_of(response).findtext("StUF:body/StUF:details", namespaces=NS)
@@ -194,13 +238,16 @@ def test_malformed_xml_is_a_soap_fault(stuf_client):
 
 def test_money_mismatch_is_refused(stuf_client):
     bericht = officieel_bericht("Di01-verstrekVordering-min.xml").replace(
-        b"<FIN:totaalbedragInclBTW>121<", b"<FIN:totaalbedragInclBTW>122<")
+        b"<FIN:totaalbedragInclBTW>121<", b"<FIN:totaalbedragInclBTW>122<"
+    )
     assert foutcode(stuf_client.di01(bericht)) == "FIN005"
     assert not Vordering.objects.exists()
 
 
 def test_duplicate_number_within_message_stores_none(stuf_client):
-    bericht = officieel_bericht("Di01-verstrekVordering-max.xml").replace(b">1234567890<", b">KING00009999<")
+    bericht = officieel_bericht("Di01-verstrekVordering-max.xml").replace(
+        b">1234567890<", b">KING00009999<"
+    )
     assert foutcode(stuf_client.di01(bericht)) == "FIN002"
     assert not Vordering.objects.exists()
 
@@ -212,19 +259,32 @@ def test_only_eur(stuf_client):
 
 def test_factuurdatum_required_when_invoice_sent(stuf_client):
     bericht = officieel_bericht("Di01-verstrekVordering-min.xml").replace(
-        b"<FIN:indicatorFactuurUitgestuurd>N<", b"<FIN:indicatorFactuurUitgestuurd>J<")
+        b"<FIN:indicatorFactuurUitgestuurd>N<", b"<FIN:indicatorFactuurUitgestuurd>J<"
+    )
     assert foutcode(stuf_client.di01(bericht)) == "FIN004"
 
 
 def test_other_tsa_code_is_refused(stuf_client):
-    bericht = officieel_bericht("Di01-verstrekVordering-min.xml").replace(TSA_CODE.encode(), b"parkeren")
+    bericht = officieel_bericht("Di01-verstrekVordering-min.xml").replace(
+        TSA_CODE.encode(), b"parkeren"
+    )
     assert foutcode(stuf_client.di01(bericht)) == "FIN010"
 
 
 def test_organisation_not_of_koppeling_is_refused(stuf_client):
     andere = OrganisatieFactory()
-    assert foutcode(stuf_client.di01(officieel_bericht("Di01-verstrekVordering-max.xml", rsin=andere.rsin))) == "FIN009"
-    assert foutcode(stuf_client.di01(officieel_bericht("Di01-verstrekVordering-max.xml", rsin="111222333"))) == "FIN008"
+    assert (
+        foutcode(
+            stuf_client.di01(officieel_bericht("Di01-verstrekVordering-max.xml", rsin=andere.rsin))
+        )
+        == "FIN009"
+    )
+    assert (
+        foutcode(
+            stuf_client.di01(officieel_bericht("Di01-verstrekVordering-max.xml", rsin="111222333"))
+        )
+        == "FIN008"
+    )
 
 
 def test_wrong_ontvanger_and_zender(stuf_client, settings):
@@ -237,7 +297,9 @@ def test_wrong_ontvanger_and_zender(stuf_client, settings):
     assert foutcode(stuf_client.di01(onbekend)) == "StUF013"
     from stuffin.services.koppelingen import koppeling_upsert
 
-    koppeling_upsert(applicatie="XYZ", rol="tsa", gebruikersnaam="xyz", wachtwoord="xyz-wachtwoord-1")
+    koppeling_upsert(
+        applicatie="XYZ", rol="tsa", gebruikersnaam="xyz", wachtwoord="xyz-wachtwoord-1"
+    )
     # Authenticated as STP but claiming to be XYZ: someone else's identity.
     assert foutcode(stuf_client.di01(onbekend)) == "StUF052"
     assert not Vordering.objects.exists()
@@ -250,7 +312,9 @@ def test_soapaction_and_method(stuf_client):
     assert foutcode(stuf_client.di01(bericht, soapaction="urn:onzin")) == "StUF022"
     import requests
 
-    response = requests.put(stuf_client.base_url + "/stuf/fin0310/VerstrekVorderingOfVerantwoording", timeout=10)
+    response = requests.put(
+        stuf_client.base_url + "/stuf/fin0310/VerstrekVorderingOfVerantwoording", timeout=10
+    )
     assert response.status_code == 405
     assert etree.fromstring(response.content).find("soapenv:Body/soapenv:Fault", NS) is not None
     assert not Vordering.objects.exists()
@@ -266,13 +330,18 @@ def test_request_size_is_bounded(stuf_client, settings):
 def test_wsdl_has_this_servers_address(live_server):
     import requests
 
-    for path in ("/stuf/fin0310/VerstrekVorderingOfVerantwoording", "/stuf/fin0310/BeantwoordVraag"):
+    for path in (
+        "/stuf/fin0310/VerstrekVorderingOfVerantwoording",
+        "/stuf/fin0310/BeantwoordVraag",
+    ):
         response = requests.get(live_server.url + path + "?wsdl", timeout=10)
         assert response.status_code == 200
         root = etree.fromstring(response.content)
         address = root.find(".//{http://schemas.xmlsoap.org/wsdl/soap/}address")
         assert address.get("location") == live_server.url + path
-        imports = [el.get("location") for el in root.iter("{http://schemas.xmlsoap.org/wsdl/}import")]
+        imports = [
+            el.get("location") for el in root.iter("{http://schemas.xmlsoap.org/wsdl/}import")
+        ]
         assert imports and all(requests.get(u, timeout=10).status_code == 200 for u in imports)
 
 
@@ -280,6 +349,11 @@ def test_every_message_is_logged(stuf_client):
     stuf_client.di01(officieel_bericht("Di01-verstrekVordering-min.xml", referentienummer="log-1"))
     stuf_client.di01(officieel_bericht("Di01-verstrekVordering-min.xml", referentienummer="log-2"))
     ok, fout = Bericht.objects.order_by("pk")
-    assert (ok.antwoordsoort, ok.referentienummer, ok.zender_applicatie, ok.aantal_objecten) == ("Bv03", "log-1", "STP", 1)
+    assert (ok.antwoordsoort, ok.referentienummer, ok.zender_applicatie, ok.aantal_objecten) == (
+        "Bv03",
+        "log-1",
+        "STP",
+        1,
+    )
     assert (fout.antwoordsoort, fout.foutcode) == ("Fo03", "FIN001")
     assert "KING00009999" in ok.inhoud and "Bv03" in ok.antwoord

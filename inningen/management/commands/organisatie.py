@@ -17,8 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             organisatie, created = organisatie_upsert(
-                rsin=options["rsin"], naam=options["naam"], gemeentecode=options["gemeentecode"],
-                ibans=options["iban"], incassant_id=options["incassant_id"],
+                rsin=options["rsin"],
+                naam=options["naam"],
+                gemeentecode=options["gemeentecode"],
+                ibans=options["iban"],
+                incassant_id=options["incassant_id"],
             )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc

@@ -7,7 +7,9 @@ class Command(BaseCommand):
     help = "Verwijdert berichten uit de berichtenlog die ouder zijn dan de bewaartermijn."
 
     def add_arguments(self, parser):
-        parser.add_argument("--dagen", type=int, help="Bewaartermijn in dagen (standaard uit de instellingen).")
+        parser.add_argument(
+            "--dagen", type=int, help="Bewaartermijn in dagen (standaard uit de instellingen)."
+        )
 
     def handle(self, *args, **options):
         aantal = berichtenlog_prune(dagen=options["dagen"])
