@@ -51,10 +51,11 @@ class Type:
     def is_complex(self) -> bool:
         return self.knoop is not None and self.knoop.tag == _X + "complexType"
 
-    @property
+    @functools.cached_property
     def heeft_elementen(self) -> bool:
         """Complex type met element-inhoud (geen simpleContent)."""
-        return self.is_complex and self.knoop.find(_X + "simpleContent") is None  # type: ignore[union-attr]
+        knoop = self.knoop
+        return knoop is not None and self.is_complex and knoop.find(_X + "simpleContent") is None
 
     def kinderen(self) -> dict[str, Declaratie]:
         """Alle kind-elementen (Clark-naam → declaratie) in de volgorde van het inhoudsmodel."""
@@ -122,6 +123,24 @@ class SchemaIndex:
                 self._attributen.setdefault((tns, knoop.get("name", "")), knoop)
 
     # --- opzoeken --------------------------------------------------------------------------------
+
+    def voorbereiden(self, start: Type) -> int:
+        """Bereken vooraf alles wat vanaf ``start`` bereikbaar is (kinderen, noValue, entiteittype).
+
+        Daarna leest de antwoordbouwer alleen nog Python-dicts en raakt hij de lxml-bomen van de
+        schema's niet meer aan; zo kan één index veilig door meerdere threads gebruikt worden.
+        Geeft het aantal voorbereide typen.
+        """
+        gezien: set[int] = set()
+        te_doen = [start]
+        while te_doen:
+            type_ = te_doen.pop()
+            if id(type_) in gezien:
+                continue
+            gezien.add(id(type_))
+            _ = type_.novalue_toegestaan, type_.entiteittype_vast, type_.heeft_elementen
+            te_doen.extend(decl.type for decl in type_.kinderen().values())
+        return len(gezien)
 
     @staticmethod
     def _qname(knoop: etree._Element, waarde: str) -> tuple[str, str]:
@@ -271,6 +290,10 @@ class SchemaIndex:
 
 @functools.cache
 def vraag_antwoord_index() -> SchemaIndex:
-    from .xml import SCHEMA_DIR
+    """De index voor vrdLa01, eenmaal per proces geladen en vooraf doorgerekend vanaf
+    ``FIN:VRD-antwoord``."""
+    from .xml import NS, SCHEMA_DIR
 
-    return SchemaIndex(SCHEMA_DIR / "fin0310_vraagAntwoord_entry.xsd")
+    index = SchemaIndex(SCHEMA_DIR / "fin0310_vraagAntwoord_entry.xsd")
+    index.voorbereiden(index.type(NS["FIN"], "VRD-antwoord"))
+    return index

@@ -14,6 +14,7 @@ het type), anders wordt het (optionele) element weggelaten. Een gevraagde groep 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -91,7 +92,12 @@ def _sub(ouder: etree._Element, tag: str, tekst: str | None = None) -> etree._El
     return el
 
 
+# Tekens die XML 1.0 niet toestaat; een foutbericht mag nooit zelf stuklopen op zijn details.
+_ONGELDIGE_XML_TEKENS = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _kort(tekst: str, maximum: int) -> str:
+    tekst = _ONGELDIGE_XML_TEKENS.sub("?", tekst)
     return tekst if len(tekst) <= maximum else tekst[: maximum - 1] + "…"
 
 
@@ -206,13 +212,21 @@ def build_fo03(
     is de ontvanger :data:`ONBEKENDE_APPLICATIE` en het ``crossRefnummer`` leeg.
     """
     root = etree.Element(_STUF + "Fo03Bericht", nsmap=_NSMAP_STUF)
+    # De stuurgegevens van een afgekeurd verzoek zijn mogelijk niet schema-geldig: kap ze af op
+    # de schemalengtes, zodat het foutbericht zelf altijd geldig is.
     if ontvangen is not None and len(ontvangen.zender.applicatie) >= 3:
-        ontvanger, crossref = ontvangen.zender, ontvangen.referentienummer
+        z = ontvangen.zender
+        ontvanger = Systeem(
+            organisatie=_kort(z.organisatie, 200),
+            applicatie=_kort(z.applicatie, 50),
+            administratie=_kort(z.administratie, 50),
+            gebruiker=_kort(z.gebruiker, 100),
+        )
     else:
         ontvanger = Systeem(applicatie=ONBEKENDE_APPLICATIE)
-        crossref = ontvangen.referentienummer if ontvangen is not None else ""
+    crossref = ontvangen.referentienummer if ontvangen is not None else ""
     _asynchrone_stuurgegevens(
-        root, "Fo03", eigen, ontvanger, referentienummer, tijdstip, crossref[:_MAX_REFNUMMER]
+        root, "Fo03", eigen, ontvanger, referentienummer, tijdstip, _kort(crossref, _MAX_REFNUMMER)
     )
     _foutbody(root, fout)
     return root
@@ -715,12 +729,8 @@ _VORDERING: dict[str, _Veld | _Groep] = {
 }
 
 # StUF:scope="kerngegevens": de kerngegevens van VRD (FIN:VRD-kerngegevens) zijn het
-# vorderingnummer en de vorderende organisatie.
-_KERNGEGEVENS = {
-    _FIN + "vorderingnummer",
-    _FIN + "heeftAlsVorderendeOrganisatie",
-}
-_KERN_NNP = {_BG + "inn.nnpId", _BG + "statutaireNaam", _BG + "inn.rechtsvorm"}
+# vorderingnummer en de vorderende organisatie (BG:NNP-kerngegevens: RSIN, naam, rechtsvorm).
+_KERN_NNP = (_BG + "inn.nnpId", _BG + "statutaireNaam", _BG + "inn.rechtsvorm")
 
 _OVERSLAAN_ATTRIBUTEN = {_XSI_NIL, _NOVALUE, _STUF + "scope", _STUF + "exact"}
 
@@ -729,7 +739,6 @@ class _Antwoordbouwer:
     """Vult één FIN:object (VRD-antwoord) in de scope van de vraag."""
 
     def __init__(self, index: _xsd.SchemaIndex) -> None:
-        self.index = index
         self.vrd_type = index.type(NS["FIN"], "VRD-antwoord")
 
     # Welke kinderen, in schemavolgorde ------------------------------------------------------------
@@ -743,8 +752,9 @@ class _Antwoordbouwer:
     ) -> list[tuple[_xsd.Declaratie, etree._Element | None]]:
         """(declaratie, scope-element) voor de te vullen kinderen, in de volgorde van het schema.
 
-        Zonder inhoudelijke scope: alle kinderen die dit systeem kent. Wat het schema op deze
-        plek niet kent, kan niet mee en wordt overgeslagen.
+        Zonder inhoudelijke scope: alle kinderen die dit systeem kent, met ``None`` als
+        scope-element; wat dan geen waarde heeft, wordt weggelaten (niet gevraagd, dus geen
+        ``noValue`` nodig). Wat het schema op deze plek niet kent, kan niet mee.
         """
         kinderen = type_.kinderen()
         positie = {naam: i for i, naam in enumerate(kinderen)}
@@ -782,13 +792,13 @@ class _Antwoordbouwer:
                 self._niet_ondersteund(ouder, decl, scope_kind)
             elif isinstance(node, _Veld):
                 tekst = node.waarde(ctx)
-                if tekst is None:
-                    self._zonder_waarde(ouder, decl, scope_kind, "geenWaarde")
-                else:
+                if tekst is not None:
                     _sub(ouder, decl.naam, tekst)
+                elif scope_kind is not None:  # gevraagd maar zonder waarde
+                    self._zonder_waarde(ouder, decl, scope_kind, "geenWaarde")
             else:
                 voorkomens = list(node.voorkomens(ctx))
-                if not voorkomens:
+                if not voorkomens and scope_kind is not None:
                     self._zonder_waarde(ouder, decl, scope_kind, "geenWaarde", node.entiteittype)
                 for item in voorkomens:
                     el = _sub(ouder, decl.naam)
@@ -845,7 +855,7 @@ def _kerngegevens_scope() -> etree._Element:
     _sub(obj, _FIN + "vorderingnummer")
     relatie = _sub(obj, _FIN + "heeftAlsVorderendeOrganisatie")
     gerelateerde = _sub(relatie, _FIN + "gerelateerde")
-    for naam in sorted(_KERN_NNP):
+    for naam in _KERN_NNP:
         _sub(gerelateerde, naam)
     return obj
 

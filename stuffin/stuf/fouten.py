@@ -285,12 +285,8 @@ class Foutcode(Enum):
     )
     FIN010 = ("FIN010", "Koppeling niet geautoriseerd voor deze TSA-code", "client", (_FO2, _FO3))
     FIN011 = ("FIN011", "Ongeldig BSN of RSIN (elfproef)", "client", (_FO3,))
-    FIN012 = (
-        "FIN012",
-        "Vordering waarop de vordering betrekking heeft (heeftBetrekkingOpVordering) is onbekend",
-        "client",
-        (_FO3,),
-    )
+    # FIN012 is deliberately not used: an unknown heeftBetrekkingOpVordering is accepted with a
+    # warning (the official max message refers to vorderingnummer "a"); see docs/besluiten.md.
     FIN013 = (
         "FIN013",
         "Ongeldig invorderingsschema: termijnen met vervaldatum alleen bij termijnvervolging (TV)",

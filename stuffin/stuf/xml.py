@@ -24,6 +24,7 @@ from .fouten import Foutcode, StufFout, XmlFout
 __all__ = [
     "NS",
     "SCHEMA_DIR",
+    "laad_schemas",
     "parse_xml",
     "proces_schema",
     "schema_fouten",
@@ -134,6 +135,16 @@ def vraag_antwoord_schema() -> etree.XMLSchema:
     return _laad_schema("fin0310_vraagAntwoord_entry.xsd")
 
 
+def laad_schemas() -> None:
+    """Laad alles wat de StUF-laag aan schema's nodig heeft vooraf (bv. bij het opstarten), zodat
+    het eerste bericht niet op de ~0,5 s laadtijd hoeft te wachten."""
+    from ._xsd import vraag_antwoord_index
+
+    proces_schema()
+    vraag_antwoord_schema()
+    vraag_antwoord_index()
+
+
 def _laad_schema(naam: str) -> etree.XMLSchema:
     pad = SCHEMA_DIR / naam
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -153,6 +164,20 @@ def leesbaar(tekst: str) -> str:
 _ELEMENT_MELDING = re.compile(r"^Element '([^']*)'(?:, attribute '([^']*)')?: ")
 
 
+# Een XMLSchema-object deelt één error_log over alle threads; zonder slot kan een thread de
+# meldingen van een andere lezen. Het slot geldt per schema.
+_SLOTEN: dict[int, threading.Lock] = {}
+_SLOTEN_SLOT = threading.Lock()
+
+
+def _slot(schema: etree.XMLSchema) -> threading.Lock:
+    slot = _SLOTEN.get(id(schema))
+    if slot is None:
+        with _SLOTEN_SLOT:
+            slot = _SLOTEN.setdefault(id(schema), threading.Lock())
+    return slot
+
+
 def schema_fouten(element: etree._Element, schema: etree.XMLSchema) -> list[str]:
     """Valideer ``element`` als eigen document; lege lijst als het geldig is.
 
@@ -160,10 +185,11 @@ def schema_fouten(element: etree._Element, schema: etree.XMLSchema) -> list[str]
     (tijdelijk) eigen document gevalideerd; de regelnummers blijven die van het oorspronkelijke
     verzoek omdat dezelfde knopen worden gebruikt.
     """
-    if schema.validate(element):
-        return []
+    with _slot(schema):
+        if schema.validate(element):
+            return []
+        fouten = list(schema.error_log)
     meldingen: list[str] = []
-    fouten = list(schema.error_log)
     for fout in fouten[:MAX_SCHEMA_FOUTEN]:
         tekst = leesbaar(fout.message.strip())
         m = _ELEMENT_MELDING.match(tekst)
