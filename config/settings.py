@@ -142,6 +142,16 @@ STUF_CLIENT_CERT_HEADER = env.str(
     "STUF_CLIENT_CERT_HEADER", default="HTTP_X_SSL_CLIENT_FINGERPRINT"
 )
 
+# Outbox delivery to TSAs and the financiële administratie (seconds).
+STUF_UITGAAND_CONNECT_TIMEOUT = env.float("STUF_UITGAAND_CONNECT_TIMEOUT", default=5.0)
+STUF_UITGAAND_READ_TIMEOUT = env.float("STUF_UITGAAND_READ_TIMEOUT", default=30.0)
+STUF_UITGAAND_BACKOFF_BASIS = env.float("STUF_UITGAAND_BACKOFF_BASIS", default=30.0)
+STUF_UITGAAND_BACKOFF_MAX = env.float("STUF_UITGAAND_BACKOFF_MAX", default=3600.0)
+# After this age a message that still fails to get through is marked dead (default 2 days).
+STUF_UITGAAND_MAX_LEEFTIJD = env.float("STUF_UITGAAND_MAX_LEEFTIJD", default=2 * 24 * 3600.0)
+# A send still "bezig" after this long lost its worker: the sweep offers it again.
+STUF_UITGAAND_VASTGELOPEN_NA = env.float("STUF_UITGAAND_VASTGELOPEN_NA", default=600.0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,10 +1,17 @@
 from django import forms
 from django.contrib import admin
 
-from .models import Bericht, Koppeling, TsaCode
+from inningen.choices import VorderingStatus
+
+from .models import Bericht, Koppeling, TsaCode, UitgaandBericht
+from .services.uitgaand import uitgaand_cancel, uitgaand_resend
 
 
 class KoppelingForm(forms.ModelForm):
+    statussen = forms.MultipleChoiceField(
+        label="Te versturen statussen", choices=VorderingStatus.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="Niets aangevinkt: alle statussen.",
+    )
     nieuw_wachtwoord = forms.CharField(
         label="Nieuw wachtwoord (inkomend)",
         required=False,
@@ -18,6 +25,7 @@ class KoppelingForm(forms.ModelForm):
             "naam", "organisatie", "applicatie", "administratie", "rol", "vorderende_organisaties",
             "standaard_organisatie", "url", "gebruikersnaam", "certificaat_vingerafdruk",
             "uitgaand_gebruikersnaam", "uitgaand_wachtwoord", "actief",
+            "statuswijzigingen_versturen", "statussen",
         ]  # fmt: skip
         widgets = {"uitgaand_wachtwoord": forms.PasswordInput(render_value=True)}
 
@@ -74,3 +82,39 @@ class BerichtAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(UitgaandBericht)
+class UitgaandBerichtAdmin(admin.ModelAdmin):
+    """The outbox: what we still owe TSAs and the finance system, and what went wrong."""
+
+    list_display = ["created_at", "soort", "koppeling", "vordering", "status", "pogingen", "volgende_poging",
+                    "foutcode", "afgeleverd_op"]
+    list_filter = ["status", "soort", "koppeling"]
+    search_fields = ["=referentienummer", "=vordering__vorderingnummer", "foutcode"]
+    list_select_related = ["koppeling", "vordering"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in UitgaandBericht._meta.fields]
+    actions = ["opnieuw_versturen", "alle_mislukte_van_koppeling_opnieuw", "annuleren"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Geselecteerde mislukte/opgegeven berichten opnieuw versturen")
+    def opnieuw_versturen(self, request, queryset):
+        aantal = uitgaand_resend(berichten=queryset)
+        self.message_user(request, f"{aantal} bericht(en) opnieuw aangeboden.")
+
+    @admin.action(description="Alle mislukte/opgegeven berichten van de koppeling(en) van de selectie opnieuw")
+    def alle_mislukte_van_koppeling_opnieuw(self, request, queryset):
+        koppelingen = queryset.values("koppeling")
+        aantal = uitgaand_resend(berichten=UitgaandBericht.objects.filter(koppeling__in=koppelingen))
+        self.message_user(request, f"{aantal} bericht(en) opnieuw aangeboden.")
+
+    @admin.action(description="Annuleren (latere berichten van dezelfde vordering gaan dan door)")
+    def annuleren(self, request, queryset):
+        aantal = uitgaand_cancel(berichten=queryset)
+        self.message_user(request, f"{aantal} bericht(en) geannuleerd.")

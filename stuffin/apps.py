@@ -6,4 +6,4 @@ class StuffinConfig(AppConfig):
     verbose_name = "StUF-FIN koppelingen"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import checks, receivers  # noqa: F401  (registers checks and signal receivers)

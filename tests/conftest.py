@@ -65,3 +65,88 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+class WorkerProcess:
+    """A real `celery worker` subprocess on the machine's Redis, on the test database."""
+
+    def __init__(self, broker: str, env_extra: dict):
+        from django.db import connection
+
+        db = connection.settings_dict
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "CELERY_BROKER_URL": broker,
+            **env_extra,
+        }
+        self.process = None
+
+    def start(self, concurrency: int = 1) -> "WorkerProcess":
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=WARNING",
+             "--pool=prefork", f"--concurrency={concurrency}", "--without-heartbeat",
+             "--without-mingle", "--without-gossip"],
+            cwd=Path(__file__).resolve().parent.parent, env=self.env,
+        )  # fmt: skip
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and children), as a crash would."""
+        import signal
+        import subprocess
+
+        if self.process and self.process.poll() is None:
+            subprocess.run(["pkill", "-KILL", "-P", str(self.process.pid)], check=False)
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except Exception:  # noqa: BLE001
+                self.kill()
+
+
+@pytest.fixture
+def celery_worker_factory(redis_url, postgresql):
+    """Start real workers; the test process sends its tasks to the same Redis database."""
+    import redis
+
+    from config.celery import app
+
+    broker = redis_url.rsplit("/", 1)[0] + "/13"
+    redis.Redis.from_url(broker).flushdb()
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    app.conf.broker_url = broker
+    app.conf.task_always_eager = False
+    app._pool = None  # drop any pool built for another broker
+    workers = []
+
+    def start(concurrency: int = 1, **env_extra) -> WorkerProcess:
+        worker = WorkerProcess(broker, {k: str(v) for k, v in env_extra.items()}).start(concurrency)
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    app.conf.broker_url, app.conf.task_always_eager = previous
+    app._pool = None
+
+
+def wait_for(predicate, timeout: float = 60, interval: float = 0.2) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

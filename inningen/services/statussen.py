@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, When
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from ..choices import VorderingStatus
 from ..models import Vordering, Vorderingstatus
+from ..signals import vorderingstatussen_vastgelegd
 
 
 @dataclass(slots=True)
@@ -38,12 +39,14 @@ def vorderingen_status_set(*, wijzigingen: list[StatusWijziging], door: str, tij
         for w in wijzigingen
     )
     Vordering.objects.filter(pk__in=[w.vordering.pk for w in wijzigingen]).update(
-        status=Case(*(When(pk=w.vordering.pk, then=w.status) for w in wijzigingen)),
+        status=Case(*(When(pk=w.vordering.pk, then=Value(str(w.status))) for w in wijzigingen)),
         status_datum=tijdstip,
     )
     for w in wijzigingen:
         w.vordering.status = w.status
         w.vordering.status_datum = tijdstip
+    # Subscribers (the StUF outbox) record their messages in this same transaction.
+    vorderingstatussen_vastgelegd.send(sender=Vorderingstatus, statussen=historie)
     return historie
 
 

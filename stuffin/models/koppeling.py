@@ -60,6 +60,16 @@ class Koppeling(models.Model):
     uitgaand_gebruikersnaam = models.CharField(max_length=150, blank=True)
     uitgaand_wachtwoord = models.CharField(max_length=256, blank=True)
     actief = models.BooleanField(default=True)
+    # Status changes pushed to this TSA: off, or only the chosen codes (empty = all).
+    statuswijzigingen_versturen = models.BooleanField(
+        "statuswijzigingen versturen", default=True
+    )
+    statussen = models.JSONField(
+        "te versturen statussen",
+        default=list,
+        blank=True,
+        help_text="Statuscodes (VRW, VRS, BET, …) die deze TSA ontvangt; leeg = alle.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +89,9 @@ class Koppeling(models.Model):
         return self.naam or "/".join(
             p for p in (self.organisatie, self.applicatie, self.administratie) if p
         )
+
+    def wants_status(self, status: str) -> bool:
+        return self.statuswijzigingen_versturen and (not self.statussen or status in self.statussen)
 
     def set_wachtwoord(self, raw: str) -> None:
         self.wachtwoord = make_password(raw)

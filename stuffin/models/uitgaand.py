@@ -1,0 +1,79 @@
+from django.db import models
+from django.db.models import Q
+
+
+class UitgaandSoort(models.TextChoices):
+    STATUSWIJZIGING = "statuswijziging", "Verstrek VorderingStatusWijziging"
+
+
+class UitgaandStatus(models.TextChoices):
+    WACHTEND = "wachtend", "Wachtend"
+    BEZIG = "bezig", "Bezig met versturen"
+    AFGELEVERD = "afgeleverd", "Afgeleverd (Bv03)"
+    MISLUKT = "mislukt", "Geweigerd (Fo03)"
+    DOOD = "dood", "Opgegeven na herhaalde pogingen"
+    GEANNULEERD = "geannuleerd", "Geannuleerd door beheerder"
+
+
+# A message in one of these blocks later messages of the same vordering (delivery order).
+BLOKKERENDE_STATUSSEN = (
+    UitgaandStatus.WACHTEND,
+    UitgaandStatus.BEZIG,
+    UitgaandStatus.MISLUKT,
+    UitgaandStatus.DOOD,
+)
+
+
+class UitgaandBerichtQuerySet(models.QuerySet):
+    def due(self, nu):
+        return self.filter(status=UitgaandStatus.WACHTEND, volgende_poging__lte=nu)
+
+    def onafgerond(self):
+        return self.filter(status__in=BLOKKERENDE_STATUSSEN)
+
+
+class UitgaandBericht(models.Model):
+    """The transactional outbox: a message we owe an external system.
+
+    Written in the same transaction as the state change it reports; the broker only triggers
+    delivery. The message itself is built from the database at send time; its
+    referentienummer is fixed at creation so a retry is recognisably the same message.
+    """
+
+    soort = models.CharField(max_length=30, choices=UitgaandSoort.choices)
+    koppeling = models.ForeignKey("stuffin.Koppeling", on_delete=models.PROTECT, related_name="uitgaand")
+    vordering = models.ForeignKey(
+        "inningen.Vordering", on_delete=models.PROTECT, null=True, blank=True, related_name="uitgaand"
+    )
+    vorderingstatus = models.ForeignKey(
+        "inningen.Vorderingstatus", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    referentienummer = models.CharField(max_length=40, unique=True)
+    status = models.CharField(
+        max_length=12, choices=UitgaandStatus.choices, default=UitgaandStatus.WACHTEND
+    )
+    pogingen = models.PositiveIntegerField(default=0)
+    volgende_poging = models.DateTimeField()
+    bezig_sinds = models.DateTimeField(null=True, blank=True)
+    foutcode = models.CharField(max_length=10, blank=True)
+    laatste_fout = models.TextField(blank=True)
+    afgeleverd_op = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = UitgaandBerichtQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "uitgaand bericht"
+        verbose_name_plural = "uitgaande berichten (outbox)"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["status", "volgende_poging"],
+                name="uitgaand_due",
+                condition=Q(status="wachtend"),
+            ),
+            models.Index(fields=["vordering", "status"], name="uitgaand_vordering_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} {self.referentienummer} ({self.get_status_display()})"

@@ -1,0 +1,11 @@
+from django.dispatch import receiver
+
+from inningen.signals import vorderingstatussen_vastgelegd
+
+from .services.uitgaand import statuswijzigingen_enqueue
+
+
+@receiver(vorderingstatussen_vastgelegd)
+def record_statuswijzigingen(sender, statussen, **kwargs):
+    """Outbox rows for the TSAs, in the transaction of the status change itself."""
+    statuswijzigingen_enqueue(statussen=statussen)
