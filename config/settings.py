@@ -149,6 +149,8 @@ STUF_UITGAAND_BACKOFF_BASIS = env.float("STUF_UITGAAND_BACKOFF_BASIS", default=3
 STUF_UITGAAND_BACKOFF_MAX = env.float("STUF_UITGAAND_BACKOFF_MAX", default=3600.0)
 # After this age a message that still fails to get through is marked dead (default 2 days).
 STUF_UITGAAND_MAX_LEEFTIJD = env.float("STUF_UITGAAND_MAX_LEEFTIJD", default=2 * 24 * 3600.0)
+# Changes for one koppeling that travel together in one Di01 (one HTTP request).
+STUF_UITGAAND_BATCH = env.int("STUF_UITGAAND_BATCH", default=50)
 # A send still "bezig" after this long lost its worker: the sweep offers it again.
 STUF_UITGAAND_VASTGELOPEN_NA = env.float("STUF_UITGAAND_VASTGELOPEN_NA", default=600.0)
 

@@ -9,8 +9,11 @@ from .services.uitgaand import uitgaand_cancel, uitgaand_resend
 
 class KoppelingForm(forms.ModelForm):
     statussen = forms.MultipleChoiceField(
-        label="Te versturen statussen", choices=VorderingStatus.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text="Niets aangevinkt: alle statussen.",
+        label="Te versturen statussen",
+        choices=VorderingStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Niets aangevinkt: alle statussen.",
     )
     nieuw_wachtwoord = forms.CharField(
         label="Nieuw wachtwoord (inkomend)",
@@ -88,8 +91,17 @@ class BerichtAdmin(admin.ModelAdmin):
 class UitgaandBerichtAdmin(admin.ModelAdmin):
     """The outbox: what we still owe TSAs and the finance system, and what went wrong."""
 
-    list_display = ["created_at", "soort", "koppeling", "vordering", "status", "pogingen", "volgende_poging",
-                    "foutcode", "afgeleverd_op"]
+    list_display = [
+        "created_at",
+        "soort",
+        "koppeling",
+        "vordering",
+        "status",
+        "pogingen",
+        "volgende_poging",
+        "foutcode",
+        "afgeleverd_op",
+    ]
     list_filter = ["status", "soort", "koppeling"]
     search_fields = ["=referentienummer", "=vordering__vorderingnummer", "foutcode"]
     list_select_related = ["koppeling", "vordering"]
@@ -108,10 +120,14 @@ class UitgaandBerichtAdmin(admin.ModelAdmin):
         aantal = uitgaand_resend(berichten=queryset)
         self.message_user(request, f"{aantal} bericht(en) opnieuw aangeboden.")
 
-    @admin.action(description="Alle mislukte/opgegeven berichten van de koppeling(en) van de selectie opnieuw")
+    @admin.action(
+        description="Alle mislukte/opgegeven berichten van de koppeling(en) van de selectie opnieuw"
+    )
     def alle_mislukte_van_koppeling_opnieuw(self, request, queryset):
         koppelingen = queryset.values("koppeling")
-        aantal = uitgaand_resend(berichten=UitgaandBericht.objects.filter(koppeling__in=koppelingen))
+        aantal = uitgaand_resend(
+            berichten=UitgaandBericht.objects.filter(koppeling__in=koppelingen)
+        )
         self.message_user(request, f"{aantal} bericht(en) opnieuw aangeboden.")
 
     @admin.action(description="Annuleren (latere berichten van dezelfde vordering gaan dan door)")

@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .services.berichtenlog import berichtenlog_prune
-from .services.uitgaand import uitgaand_bericht_deliver, uitgaand_sweep
+from .services.uitgaand import uitgaand_deliver, uitgaand_sweep
 
 
 @shared_task(acks_late=True)
@@ -11,10 +11,16 @@ def berichtenlog_opschonen() -> int:
 
 # Retries are scheduled by the service itself (backoff stored in the row); Celery's own retry
 # covers only unexpected crashes, and the sweep covers everything else.
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=600,
-             max_retries=5, retry_jitter=True)
-def uitgaand_bericht_afleveren(bericht_id: int) -> str | None:
-    return uitgaand_bericht_deliver(bericht_id=bericht_id)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+    retry_jitter=True,
+)
+def uitgaand_afleveren(koppeling_id: int) -> int:
+    return uitgaand_deliver(koppeling_id=koppeling_id)
 
 
 @shared_task(acks_late=True)

@@ -110,7 +110,7 @@ class WorkerProcess:
             self.process.terminate()
             try:
                 self.process.wait(timeout=30)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 self.kill()
 
 

@@ -35,9 +35,13 @@ def test_default_beat_schedule_is_in_the_database():
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_on_redis_runs_a_task(celery_worker_factory):
     oud = Bericht.objects.create(richting=Richting.IN, berichtsoort="test")
-    Bericht.objects.filter(pk=oud.pk).update(tijdstip=timezone.now() - datetime.timedelta(days=1000))
+    Bericht.objects.filter(pk=oud.pk).update(
+        tijdstip=timezone.now() - datetime.timedelta(days=1000)
+    )
     nieuw = Bericht.objects.create(richting=Richting.IN, berichtsoort="test")
     celery_worker_factory()
     berichtenlog_opschonen.delay()
-    assert wait_for(lambda: not Bericht.objects.filter(pk=oud.pk).exists()), "the worker did not run the task"
+    assert wait_for(lambda: not Bericht.objects.filter(pk=oud.pk).exists()), (
+        "the worker did not run the task"
+    )
     assert Bericht.objects.filter(pk=nieuw.pk).exists()

@@ -50,10 +50,20 @@ def vorderingen_status_set(*, wijzigingen: list[StatusWijziging], door: str, tij
     return historie
 
 
-def vordering_status_set(*, vordering: Vordering, status, door: str, opmerkingen: str = "",
-                         totaal_betaald=None, deel_bedrag_betaald=None, tijdstip=None):
+def vordering_status_set(
+    *,
+    vordering: Vordering,
+    status,
+    door: str,
+    opmerkingen: str = "",
+    totaal_betaald=None,
+    deel_bedrag_betaald=None,
+    tijdstip=None,
+):
     return vorderingen_status_set(
-        wijzigingen=[StatusWijziging(vordering, status, opmerkingen, totaal_betaald, deel_bedrag_betaald)],
+        wijzigingen=[
+            StatusWijziging(vordering, status, opmerkingen, totaal_betaald, deel_bedrag_betaald)
+        ],
         door=door,
         tijdstip=tijdstip,
     )[0]

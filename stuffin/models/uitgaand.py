@@ -41,14 +41,27 @@ class UitgaandBericht(models.Model):
     """
 
     soort = models.CharField(max_length=30, choices=UitgaandSoort.choices)
-    koppeling = models.ForeignKey("stuffin.Koppeling", on_delete=models.PROTECT, related_name="uitgaand")
+    koppeling = models.ForeignKey(
+        "stuffin.Koppeling", on_delete=models.PROTECT, related_name="uitgaand"
+    )
     vordering = models.ForeignKey(
-        "inningen.Vordering", on_delete=models.PROTECT, null=True, blank=True, related_name="uitgaand"
+        "inningen.Vordering",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uitgaand",
     )
     vorderingstatus = models.ForeignKey(
-        "inningen.Vorderingstatus", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "inningen.Vorderingstatus",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     referentienummer = models.CharField(max_length=40, unique=True)
+    # The Di01 this change travels in: set at the first send and kept on every retry, so a
+    # resend is the same message under the same referentienummer. Empty until first sent.
+    zending = models.CharField(max_length=40, blank=True, db_index=True)
     status = models.CharField(
         max_length=12, choices=UitgaandStatus.choices, default=UitgaandStatus.WACHTEND
     )

@@ -1,12 +1,14 @@
 """The transactional outbox: recording messages we owe external systems, and delivering them.
 
-Recording happens in the transaction of the state change (a signal receiver); the Celery task
-is queued on commit and only carries the row id. Delivery claims the row, builds the message
-from the database, validates it against the XSD, posts it and records the outcome. A periodic
-sweep re-queues anything due or stuck, so a lost task or a killed worker never loses a message.
+Recording happens in the transaction of the state change (a signal receiver); a Celery task is
+queued on commit and only carries the koppeling's id. Delivery claims due rows (up to
+STUF_UITGAAND_BATCH changes travel in one Di01, a "zending"), builds the message from the
+database, validates it against the XSD, posts it and records the outcome. A periodic sweep
+re-queues anything due or stuck, so a lost task or a killed worker never loses a message.
 """
 
 import logging
+import os
 import random
 import time
 import uuid
@@ -15,14 +17,21 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
-from lxml import etree
 
 from inningen.models import Vorderingstatus
 
 from ..identiteit import eigen_systeem
-from ..models import Bericht, Koppeling, Richting, TsaCode, UitgaandBericht, UitgaandSoort, UitgaandStatus
+from ..models import (
+    Bericht,
+    Koppeling,
+    Richting,
+    TsaCode,
+    UitgaandBericht,
+    UitgaandSoort,
+    UitgaandStatus,
+)
 from ..models.uitgaand import BLOKKERENDE_STATUSSEN
 from ..stuf import berichten as stuf
 from ..stuf import build, soap
@@ -32,19 +41,22 @@ from ..stuf.xml import parse_xml, proces_schema, schema_fouten
 logger = logging.getLogger(__name__)
 
 
-def _queue(ids: list[int]) -> None:
-    from ..tasks import uitgaand_bericht_afleveren
+def _queue(koppeling_ids, *, aantal: int = 1, countdown: float = 0) -> None:
+    from ..tasks import uitgaand_afleveren
 
-    for pk in ids:
-        uitgaand_bericht_afleveren.delay(pk)
+    for koppeling_id in sorted(set(koppeling_ids)):
+        for _ in range(aantal):
+            uitgaand_afleveren.apply_async((koppeling_id,), countdown=countdown)
 
 
-def queue_on_commit(ids: list[int]) -> None:
-    if ids:
-        transaction.on_commit(lambda: _queue(ids))
+def queue_on_commit(koppeling_ids) -> None:
+    koppeling_ids = set(koppeling_ids)
+    if koppeling_ids:
+        transaction.on_commit(lambda: _queue(koppeling_ids))
 
 
 # --- recording --------------------------------------------------------------------------------
+
 
 def statuswijzigingen_enqueue(*, statussen: list[Vorderingstatus]) -> list[UitgaandBericht]:
     """One outbox row per status change the owning TSA wants (its TSA code, its status filter)."""
@@ -61,21 +73,23 @@ def statuswijzigingen_enqueue(*, statussen: list[Vorderingstatus]) -> list[Uitga
     for s in statussen:
         koppeling = eigenaars.get(s.vordering.tsa)
         if koppeling is not None and koppeling.wants_status(s.status):
-            rows.append(UitgaandBericht(
-                soort=UitgaandSoort.STATUSWIJZIGING, koppeling=koppeling, vordering=s.vordering,
-                vorderingstatus=s, referentienummer=uuid.uuid4().hex, volgende_poging=nu,
-            ))
+            rows.append(
+                UitgaandBericht(
+                    soort=UitgaandSoort.STATUSWIJZIGING,
+                    koppeling=koppeling,
+                    vordering=s.vordering,
+                    vorderingstatus=s,
+                    referentienummer=uuid.uuid4().hex,
+                    volgende_poging=nu,
+                )
+            )
     created = UitgaandBericht.objects.bulk_create(rows)
-    # Only the first pending message per vordering can go now; the rest follow in order.
-    queue_on_commit([b.pk for b in created if _is_first_for_vordering(b, created)])
+    queue_on_commit(b.koppeling_id for b in created)
     return created
 
 
-def _is_first_for_vordering(bericht: UitgaandBericht, batch: list[UitgaandBericht]) -> bool:
-    return not any(b.vordering_id == bericht.vordering_id and b.pk < bericht.pk for b in batch)
-
-
 # --- delivery ---------------------------------------------------------------------------------
+
 
 @dataclass(slots=True)
 class Uitkomst:
@@ -86,46 +100,118 @@ class Uitkomst:
     http_status: int | None = None
 
 
-def uitgaand_bericht_deliver(*, bericht_id: int) -> str | None:
-    """Deliver one outbox row if it is due and not blocked; idempotent. Returns the new status
-    or None when there was nothing to do."""
-    bericht = _claim(bericht_id)
-    if bericht is None:
-        return None
+def uitgaand_deliver(*, koppeling_id: int, budget: float = 60.0) -> int:
+    """Deliver what is due for one koppeling, zending after zending; returns how many changes
+    went out. Concurrent calls share the work (rows are claimed with SKIP LOCKED). When the time
+    budget is used up it queues itself again, so other koppelingen get their turn."""
+    start = time.monotonic()
+    aantal = 0
+    while time.monotonic() - start < budget:
+        rows = next((rows for pk in _candidates(koppeling_id) if (rows := _claim(pk))), None)
+        if rows is None:
+            return aantal
+        _deliver(rows)
+        aantal += len(rows)
+    _queue([koppeling_id])
+    return aantal
+
+
+def _candidates(koppeling_id: int, limiet: int = 20) -> list[int]:
+    """Due rows that head their vordering's queue (no earlier open change), oldest first."""
+    eerste_open = (
+        UitgaandBericht.objects.onafgerond()
+        .filter(vordering_id=OuterRef("vordering_id"))
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    return list(
+        UitgaandBericht.objects.due(timezone.now())
+        .filter(koppeling_id=koppeling_id)
+        .annotate(eerste_open=Subquery(eerste_open))
+        .filter(Q(vordering=None) | Q(pk=F("eerste_open")))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limiet]
+    )
+
+
+def _deliver(rows: list[UitgaandBericht]) -> str:
     start = time.perf_counter()
     try:
-        inhoud = _build(bericht)
+        inhoud = _build(rows)
     except ValueError as exc:
         # Our own message is not valid: retrying cannot help; an operator must look at it.
         uitkomst = Uitkomst(UitgaandStatus.MISLUKT, foutcode="XSD", fout=str(exc))
         inhoud = b""
     else:
-        uitkomst = _post(bericht.koppeling, inhoud, _soapaction(bericht))
-    return _record(bericht, uitkomst, inhoud, duur=time.perf_counter() - start)
+        uitkomst = _post(rows[0].koppeling, inhoud, _soapaction(rows[0]))
+    return _record(rows, uitkomst, inhoud, duur=time.perf_counter() - start)
 
 
-def _blocked(bericht: UitgaandBericht) -> bool:
-    return bericht.vordering_id is not None and UitgaandBericht.objects.filter(
-        vordering_id=bericht.vordering_id, pk__lt=bericht.pk, status__in=BLOKKERENDE_STATUSSEN
-    ).exists()
-
-
-def _claim(bericht_id: int) -> UitgaandBericht | None:
+def _claim(bericht_id: int) -> list[UitgaandBericht]:
+    """Take a due, pending row and the rest of its zending, or start a new zending with up to
+    STUF_UITGAAND_BATCH fresh rows of the same koppeling. A row only goes when nothing earlier of
+    its vordering is still open outside the zending (delivery order per vordering)."""
     nu = timezone.now()
+    base = UitgaandBericht.objects.select_for_update(skip_locked=True, of=("self",))
     with transaction.atomic():
-        bericht = (
-            UitgaandBericht.objects.select_for_update(skip_locked=True)
-            .select_related("koppeling")
-            .filter(pk=bericht_id, status=UitgaandStatus.WACHTEND, volgende_poging__lte=nu)
-            .first()
+        leider = base.filter(
+            pk=bericht_id, status=UitgaandStatus.WACHTEND, volgende_poging__lte=nu
+        ).first()
+        if leider is None:
+            return []
+        if leider.zending:
+            rows = list(
+                base.filter(zending=leider.zending, status=UitgaandStatus.WACHTEND).order_by("pk")
+            )
+        else:
+            kandidaten = base.filter(
+                koppeling_id=leider.koppeling_id,
+                soort=leider.soort,
+                status=UitgaandStatus.WACHTEND,
+                zending="",
+                volgende_poging__lte=nu,
+                pk__gt=leider.pk,
+            ).order_by("pk")[: max(0, settings.STUF_UITGAAND_BATCH - 1)]
+            rows = [leider, *kandidaten]
+        rows = _unblocked(rows)
+        if leider.pk not in {r.pk for r in rows}:
+            return []
+        zending = leider.zending or leider.referentienummer
+        UitgaandBericht.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=UitgaandStatus.BEZIG, bezig_sinds=nu, pogingen=F("pogingen") + 1, zending=zending
         )
-        if bericht is None or _blocked(bericht):
-            return None
-        bericht.status = UitgaandStatus.BEZIG
-        bericht.bezig_sinds = nu
-        bericht.pogingen += 1
-        bericht.save(update_fields=["status", "bezig_sinds", "pogingen"])
-    return bericht
+    return list(
+        UitgaandBericht.objects.select_related(
+            "koppeling", "vorderingstatus__vordering__organisatie"
+        )
+        .filter(pk__in=[r.pk for r in rows])
+        .order_by("pk")
+    )
+
+
+def _unblocked(rows: list[UitgaandBericht]) -> list[UitgaandBericht]:
+    """The rows that may go now: every open earlier row of the same vordering is in the batch.
+    A retried zending goes whole or not at all (its message must stay identical)."""
+    vorderingen = {r.vordering_id for r in rows if r.vordering_id is not None}
+    open_per_vordering: dict[int, list[int]] = {}
+    for vordering_id, pk in (
+        UitgaandBericht.objects.filter(
+            vordering_id__in=vorderingen, status__in=BLOKKERENDE_STATUSSEN
+        )
+        .order_by("pk")
+        .values_list("vordering_id", "pk")
+    ):
+        open_per_vordering.setdefault(vordering_id, []).append(pk)
+    gekozen: set[int] = set()
+    result = []
+    for row in rows:
+        eerder = [pk for pk in open_per_vordering.get(row.vordering_id, []) if pk < row.pk]
+        if all(pk in gekozen for pk in eerder):
+            gekozen.add(row.pk)
+            result.append(row)
+        elif row.zending:
+            return []
+    return result
 
 
 def _soapaction(bericht: UitgaandBericht) -> str:
@@ -133,25 +219,41 @@ def _soapaction(bericht: UitgaandBericht) -> str:
 
 
 def _ontvanger(koppeling: Koppeling) -> stuf.Systeem:
-    return stuf.Systeem(organisatie=koppeling.organisatie, applicatie=koppeling.applicatie,
-                        administratie=koppeling.administratie)
+    return stuf.Systeem(
+        organisatie=koppeling.organisatie,
+        applicatie=koppeling.applicatie,
+        administratie=koppeling.administratie,
+    )
 
 
-def _build(bericht: UitgaandBericht) -> bytes:
-    """The message as the database says now, validated against the official schema."""
-    status = Vorderingstatus.objects.select_related("vordering__organisatie").get(pk=bericht.vorderingstatus_id)
+def _wijziging(bericht: UitgaandBericht) -> stuf.VorderingStatusWijziging:
+    status = bericht.vorderingstatus
     vordering = status.vordering
+    return stuf.VorderingStatusWijziging(
+        vorderingnummer=vordering.vorderingnummer,
+        tsa=vordering.tsa,
+        status=stuf.Vorderingstatus(
+            status=status.status,
+            datum_en_tijd=status.datum_en_tijd,
+            totaal_betaald=status.totaal_betaald,
+            deel_bedrag_betaald=status.deel_bedrag_betaald,
+            opmerkingen=status.opmerkingen,
+        ),
+        vorderende_organisatie=stuf.VorderendeOrganisatie(
+            nnp_id=vordering.organisatie.rsin, statutaire_naam=vordering.organisatie.naam
+        ),
+    )
+
+
+def _build(rows: list[UitgaandBericht]) -> bytes:
+    """The message as the database says now, validated against the official schema. Its
+    tijdstipBericht is that of the zending's first change, so a resend is byte-identical."""
     element = build.build_di01_statuswijziging(
-        eigen=eigen_systeem(), ontvanger=_ontvanger(bericht.koppeling),
-        referentienummer=bericht.referentienummer, tijdstip=status.datum_en_tijd,
-        wijzigingen=[stuf.VorderingStatusWijziging(
-            vorderingnummer=vordering.vorderingnummer, tsa=vordering.tsa,
-            status=stuf.Vorderingstatus(
-                status=status.status, datum_en_tijd=status.datum_en_tijd, totaal_betaald=status.totaal_betaald,
-                deel_bedrag_betaald=status.deel_bedrag_betaald, opmerkingen=status.opmerkingen),
-            vorderende_organisatie=stuf.VorderendeOrganisatie(
-                nnp_id=vordering.organisatie.rsin, statutaire_naam=vordering.organisatie.naam),
-        )],
+        eigen=eigen_systeem(),
+        ontvanger=_ontvanger(rows[0].koppeling),
+        referentienummer=rows[0].zending,
+        tijdstip=rows[0].vorderingstatus.datum_en_tijd,
+        wijzigingen=[_wijziging(r) for r in rows],
     )
     fouten = schema_fouten(element, proces_schema())
     if fouten:
@@ -159,12 +261,28 @@ def _build(bericht: UitgaandBericht) -> bytes:
     return soap.envelope(element)
 
 
+_sessies: dict[int, requests.Session] = {}
+
+
+def _session() -> requests.Session:
+    """One keep-alive session per (forked) worker process."""
+    pid = os.getpid()
+    if pid not in _sessies:
+        _sessies[pid] = requests.Session()
+    return _sessies[pid]
+
+
 def _post(koppeling: Koppeling, inhoud: bytes, soapaction: str) -> Uitkomst:
-    auth = (koppeling.uitgaand_gebruikersnaam, koppeling.uitgaand_wachtwoord) \
-        if koppeling.uitgaand_gebruikersnaam else None
+    auth = (
+        (koppeling.uitgaand_gebruikersnaam, koppeling.uitgaand_wachtwoord)
+        if koppeling.uitgaand_gebruikersnaam
+        else None
+    )
     try:
-        response = requests.post(
-            koppeling.url, data=inhoud, auth=auth,
+        response = _session().post(
+            koppeling.url,
+            data=inhoud,
+            auth=auth,
             headers={"Content-Type": soap.SOAP_CONTENT_TYPE, "SOAPAction": f'"{soapaction}"'},
             timeout=(settings.STUF_UITGAAND_CONNECT_TIMEOUT, settings.STUF_UITGAAND_READ_TIMEOUT),
         )
@@ -175,136 +293,176 @@ def _post(koppeling: Koppeling, inhoud: bytes, soapaction: str) -> Uitkomst:
         return Uitkomst(UitgaandStatus.AFGELEVERD, antwoord=response.content, http_status=200)
     if isinstance(antwoord, stuf.Foutbericht) and antwoord.berichtcode:
         # The TSA refused the message with a StUF fault: not retried, but resendable.
-        return Uitkomst(UitgaandStatus.MISLUKT, foutcode=antwoord.code[:10],
-                        fout=f"{antwoord.omschrijving}: {antwoord.details}".strip(": "),
-                        antwoord=response.content, http_status=response.status_code)
-    return Uitkomst(UitgaandStatus.WACHTEND, fout=f"HTTP {response.status_code} zonder StUF-antwoord",
-                    antwoord=response.content[:10000], http_status=response.status_code)
+        return Uitkomst(
+            UitgaandStatus.MISLUKT,
+            foutcode=antwoord.code[:10],
+            fout=f"{antwoord.omschrijving}: {antwoord.details}".strip(": "),
+            antwoord=response.content,
+            http_status=response.status_code,
+        )
+    return Uitkomst(
+        UitgaandStatus.WACHTEND,
+        fout=f"HTTP {response.status_code} zonder StUF-antwoord",
+        antwoord=response.content[:10000],
+        http_status=response.status_code,
+    )
 
 
 def _answer(content: bytes):
     try:
         return parse_answer(parse_xml(content))
-    except Exception:  # noqa: BLE001  (anything unreadable counts as "no StUF answer")
+    except Exception:
         return None
 
 
 def backoff(pogingen: int) -> float:
     """Exponential backoff with full jitter, in seconds."""
-    plafond = min(settings.STUF_UITGAAND_BACKOFF_MAX, settings.STUF_UITGAAND_BACKOFF_BASIS * 2 ** (pogingen - 1))
+    plafond = min(
+        settings.STUF_UITGAAND_BACKOFF_MAX,
+        settings.STUF_UITGAAND_BACKOFF_BASIS * 2 ** (pogingen - 1),
+    )
     return random.uniform(plafond / 2, plafond)
 
 
-def _record(bericht: UitgaandBericht, uitkomst: Uitkomst, inhoud: bytes, *, duur: float) -> str:
+def _record(rows: list[UitgaandBericht], uitkomst: Uitkomst, inhoud: bytes, *, duur: float) -> str:
     nu = timezone.now()
+    eerste = rows[0]
+    status = uitkomst.status
+    velden = {
+        "status": status,
+        "bezig_sinds": None,
+        "foutcode": uitkomst.foutcode,
+        "laatste_fout": uitkomst.fout,
+    }
+    if status == UitgaandStatus.WACHTEND:
+        if (
+            nu - min(r.created_at for r in rows)
+        ).total_seconds() >= settings.STUF_UITGAAND_MAX_LEEFTIJD:
+            status = velden["status"] = UitgaandStatus.DOOD
+        else:
+            velden["volgende_poging"] = nu + timezone.timedelta(seconds=backoff(eerste.pogingen))
+    elif status == UitgaandStatus.AFGELEVERD:
+        velden["afgeleverd_op"] = nu
     with transaction.atomic():
-        bericht = UitgaandBericht.objects.select_for_update().select_related("koppeling").get(pk=bericht.pk)
-        if bericht.status != UitgaandStatus.BEZIG:
-            return bericht.status  # an operator or the sweep took it over meanwhile
-        status = uitkomst.status
+        # Only rows still ours: an operator or the sweep may have taken them over meanwhile.
+        if not UitgaandBericht.objects.filter(
+            pk__in=[r.pk for r in rows], status=UitgaandStatus.BEZIG
+        ).update(**velden):
+            return UitgaandBericht.objects.values_list("status", flat=True).get(pk=eerste.pk)
+        _log(rows, uitkomst, inhoud, duur)
         if status == UitgaandStatus.WACHTEND:
-            leeftijd = (nu - bericht.created_at).total_seconds()
-            if leeftijd >= settings.STUF_UITGAAND_MAX_LEEFTIJD:
-                status = UitgaandStatus.DOOD
-            else:
-                bericht.volgende_poging = nu + timezone.timedelta(seconds=backoff(bericht.pogingen))
-        bericht.status = status
-        bericht.bezig_sinds = None
-        bericht.foutcode = uitkomst.foutcode
-        bericht.laatste_fout = uitkomst.fout
-        if status == UitgaandStatus.AFGELEVERD:
-            bericht.afgeleverd_op = nu
-        bericht.save()
-        _log(bericht, uitkomst, inhoud, duur)
-        if status == UitgaandStatus.AFGELEVERD:
-            queue_on_commit(_next_for_vordering(bericht))
-        elif status == UitgaandStatus.WACHTEND:
-            countdown = max(0.0, (bericht.volgende_poging - nu).total_seconds())
-            pk = bericht.pk
-            transaction.on_commit(lambda: _retry_later(pk, countdown))
+            countdown = max(0.0, (velden["volgende_poging"] - nu).total_seconds())
+            koppeling_id = eerste.koppeling_id
+            transaction.on_commit(lambda: _queue([koppeling_id], countdown=countdown))
     if status != UitgaandStatus.AFGELEVERD:
-        logger.warning("Uitgaand bericht %s naar %s: %s %s", bericht.referentienummer, bericht.koppeling,
-                       status, uitkomst.fout)
+        logger.warning(
+            "Zending %s (%d wijziging(en)) naar %s: %s %s",
+            eerste.zending,
+            len(rows),
+            eerste.koppeling,
+            status,
+            uitkomst.fout,
+        )
     return status
 
 
-def _retry_later(pk: int, countdown: float) -> None:
-    from ..tasks import uitgaand_bericht_afleveren
-
-    uitgaand_bericht_afleveren.apply_async((pk,), countdown=countdown)
-
-
-def _next_for_vordering(bericht: UitgaandBericht) -> list[int]:
-    if bericht.vordering_id is None:
-        return []
-    volgende = (
-        UitgaandBericht.objects.filter(vordering_id=bericht.vordering_id, pk__gt=bericht.pk,
-                                       status=UitgaandStatus.WACHTEND)
-        .order_by("pk").values_list("pk", flat=True).first()
-    )
-    return [volgende] if volgende else []
-
-
-def _log(bericht: UitgaandBericht, uitkomst: Uitkomst, inhoud: bytes, duur: float) -> None:
-    k = bericht.koppeling
+def _log(rows: list[UitgaandBericht], uitkomst: Uitkomst, inhoud: bytes, duur: float) -> None:
+    k = rows[0].koppeling
+    eigen = eigen_systeem()
     Bericht.objects.create(
-        richting=Richting.UIT, koppeling=k, soapaction=_soapaction(bericht),
+        richting=Richting.UIT,
+        koppeling=k,
+        soapaction=_soapaction(rows[0]),
         berichtsoort="Di01-verstrekVorderingStatusWijziging",
-        zender_organisatie=eigen_systeem().organisatie,
-        zender_applicatie=eigen_systeem().applicatie, zender_administratie=eigen_systeem().administratie,
+        zender_organisatie=eigen.organisatie,
+        zender_applicatie=eigen.applicatie,
+        zender_administratie=eigen.administratie,
         ontvanger="/".join(p for p in (k.organisatie, k.applicatie, k.administratie) if p)[:400],
-        referentienummer=bericht.referentienummer, inhoud=inhoud.decode("utf-8", errors="replace"),
+        referentienummer=rows[0].zending,
+        inhoud=inhoud.decode("utf-8", errors="replace"),
         antwoord=uitkomst.antwoord.decode("utf-8", errors="replace"),
-        antwoordsoort={UitgaandStatus.AFGELEVERD: "Bv03", UitgaandStatus.MISLUKT: "Fo03"}.get(uitkomst.status, ""),
-        foutcode=uitkomst.foutcode, foutmelding=uitkomst.fout, http_status=uitkomst.http_status,
-        aantal_objecten=1, duur_ms=int(duur * 1000),
+        antwoordsoort={UitgaandStatus.AFGELEVERD: "Bv03", UitgaandStatus.MISLUKT: "Fo03"}.get(
+            uitkomst.status, ""
+        ),
+        foutcode=uitkomst.foutcode,
+        foutmelding=uitkomst.fout,
+        http_status=uitkomst.http_status,
+        aantal_objecten=len(rows),
+        duur_ms=int(duur * 1000),
     )
 
 
 # --- sweep and operator actions -----------------------------------------------------------------
 
-def uitgaand_sweep(*, limiet: int = 1000) -> int:
-    """Offer again what is stuck (worker lost mid-send) and queue what is due. Returns how many
-    were queued. Safe to run often and concurrently: delivery claims each row itself."""
+
+def uitgaand_sweep() -> int:
+    """Offer again what is stuck (worker lost mid-send) and queue delivery for every koppeling
+    with something due: one task per STUF_UITGAAND_BATCH due changes, at most four, so several
+    workers can share a backlog. Safe to run often and concurrently; returns tasks queued."""
     nu = timezone.now()
     grens = nu - timezone.timedelta(seconds=settings.STUF_UITGAAND_VASTGELOPEN_NA)
     UitgaandBericht.objects.filter(status=UitgaandStatus.BEZIG, bezig_sinds__lt=grens).update(
-        status=UitgaandStatus.WACHTEND, bezig_sinds=None, volgende_poging=nu,
-        laatste_fout="Vastgelopen verzending opnieuw aangeboden")
-    # The earliest due message per vordering (others wait for it), plus those without vordering.
-    eerste = (
-        UitgaandBericht.objects.onafgerond().exclude(vordering=None)
-        .values("vordering_id").annotate(eerste=Min("pk")).values("eerste")
+        status=UitgaandStatus.WACHTEND,
+        bezig_sinds=None,
+        volgende_poging=nu,
+        laatste_fout="Vastgelopen verzending opnieuw aangeboden",
     )
-    due = UitgaandBericht.objects.due(nu)
-    ids = list(due.filter(pk__in=eerste).order_by("pk").values_list("pk", flat=True)[:limiet])
-    ids += list(due.filter(vordering=None).order_by("pk").values_list("pk", flat=True)[: limiet - len(ids)])
-    _queue(ids)
-    return len(ids)
+    taken = 0
+    for koppeling_id, aantal in (
+        UitgaandBericht.objects.due(nu)
+        .values("koppeling_id")
+        .annotate(n=Count("pk"))
+        .values_list("koppeling_id", "n")
+    ):
+        parallel = min(4, -(-aantal // settings.STUF_UITGAAND_BATCH))
+        _queue([koppeling_id], aantal=parallel)
+        taken += parallel
+    return taken
+
+
+def _whole_zendingen(berichten):
+    """A zending is one message: acting on part of it would change it under the same
+    referentienummer, so operator actions always take whole zendingen."""
+    zendingen = berichten.exclude(zending="").values("zending")
+    return UitgaandBericht.objects.filter(
+        Q(pk__in=berichten.values("pk")) | Q(zending__in=zendingen)
+    )
 
 
 @transaction.atomic
 def uitgaand_resend(*, berichten) -> int:
     """Operator action: offer failed or dead messages again (same referentienummer)."""
-    ids = list(berichten.filter(status__in=[UitgaandStatus.MISLUKT, UitgaandStatus.DOOD,
-                                            UitgaandStatus.GEANNULEERD]).values_list("pk", flat=True))
+    berichten = _whole_zendingen(berichten)
+    ids = list(
+        berichten.filter(
+            status__in=[UitgaandStatus.MISLUKT, UitgaandStatus.DOOD, UitgaandStatus.GEANNULEERD]
+        ).values_list("pk", flat=True)
+    )
     UitgaandBericht.objects.filter(pk__in=ids).update(
-        status=UitgaandStatus.WACHTEND, volgende_poging=timezone.now(), pogingen=0, foutcode="", laatste_fout="")
-    queue_on_commit(ids)
+        status=UitgaandStatus.WACHTEND,
+        volgende_poging=timezone.now(),
+        pogingen=0,
+        foutcode="",
+        laatste_fout="",
+    )
+    queue_on_commit(
+        UitgaandBericht.objects.filter(pk__in=ids).values_list("koppeling_id", flat=True)
+    )
     return len(ids)
 
 
 @transaction.atomic
 def uitgaand_cancel(*, berichten) -> int:
     """Operator action: give up on messages so later ones of the same vordering can go."""
-    ids = list(berichten.filter(status__in=[UitgaandStatus.WACHTEND, UitgaandStatus.MISLUKT,
-                                            UitgaandStatus.DOOD]).values_list("pk", flat=True))
-    vorderingen = set(UitgaandBericht.objects.filter(pk__in=ids).values_list("vordering_id", flat=True))
+    berichten = _whole_zendingen(berichten)
+    ids = list(
+        berichten.filter(
+            status__in=[UitgaandStatus.WACHTEND, UitgaandStatus.MISLUKT, UitgaandStatus.DOOD]
+        ).values_list("pk", flat=True)
+    )
     UitgaandBericht.objects.filter(pk__in=ids).update(status=UitgaandStatus.GEANNULEERD)
-    volgende = [
-        pk for v in vorderingen if v is not None
-        for pk in [UitgaandBericht.objects.filter(vordering_id=v, status=UitgaandStatus.WACHTEND)
-                   .order_by("pk").values_list("pk", flat=True).first()] if pk
-    ]
-    queue_on_commit(volgende)
+    # Later changes of the same vorderingen may go now.
+    queue_on_commit(
+        UitgaandBericht.objects.filter(pk__in=ids).values_list("koppeling_id", flat=True)
+    )
     return len(ids)

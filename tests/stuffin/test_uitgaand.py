@@ -32,22 +32,38 @@ def setup(tsa, settings):
     settings.STUF_APPLICATIE = "INNINGEN"
     settings.STUF_UITGAAND_BACKOFF_BASIS = 0  # eager tests: a retry is due at once
     organisatie = OrganisatieFactory()
-    koppeling = koppeling_upsert(applicatie="PARKEREN", rol="tsa", gebruikersnaam="parkeren",
-                                 wachtwoord="parkeren-wachtwoord", tsa_codes=["parkeren"], url=tsa.url,
-                                 uitgaand_gebruikersnaam="inningen", uitgaand_wachtwoord="naar-tsa-geheim",
-                                 vorderende_organisaties=[organisatie.rsin])[0]
+    koppeling = koppeling_upsert(
+        applicatie="PARKEREN",
+        rol="tsa",
+        gebruikersnaam="parkeren",
+        wachtwoord="parkeren-wachtwoord",
+        tsa_codes=["parkeren"],
+        url=tsa.url,
+        uitgaand_gebruikersnaam="inningen",
+        uitgaand_wachtwoord="naar-tsa-geheim",
+        vorderende_organisaties=[organisatie.rsin],
+    )[0]
     return organisatie, koppeling
 
 
 def test_acceptance_and_status_change_are_delivered_valid(setup, tsa):
-    organisatie, koppeling = setup
+    organisatie, _ = setup
     vordering = vordering_maken(organisatie, tsa="parkeren", vorderingnummer="P-1")
-    vordering_status_set(vordering=vordering, status=VorderingStatus.BETAALD, door="test", totaal_betaald=12100,
-                         deel_bedrag_betaald=12100, opmerkingen="Betaald per bank")
+    vordering_status_set(
+        vordering=vordering,
+        status=VorderingStatus.BETAALD,
+        door="test",
+        totaal_betaald=12100,
+        deel_bedrag_betaald=12100,
+        opmerkingen="Betaald per bank",
+    )
     berichten = list(UitgaandBericht.objects.order_by("pk"))
     assert [b.status for b in berichten] == [UitgaandStatus.AFGELEVERD] * 2
     assert len(tsa.received) == 2
-    assert tsa.received[0]["soapaction"] == '"http://www.egem.nl/StUF/sector/fin/0310/Di01-verstrekVorderingStatusWijziging"'
+    assert (
+        tsa.received[0]["soapaction"]
+        == '"http://www.egem.nl/StUF/sector/fin/0310/Di01-verstrekVorderingStatusWijziging"'
+    )
     assert tsa.received[0]["auth"].startswith("Basic ")
     vrw, bet = tsa.bodies()
     for element, bericht in zip((vrw, bet), berichten, strict=True):
@@ -87,7 +103,9 @@ def test_fo03_is_failed_not_retried_and_resendable(setup, tsa):
     bericht.refresh_from_db()
     assert bericht.status == UitgaandStatus.AFGELEVERD
     # The same message: same referentienummer, so a deduplicating TSA sees a replay.
-    refs = {e.findtext("FIN:stuurgegevens/StUF:referentienummer", namespaces=NS) for e in tsa.bodies()}
+    refs = {
+        e.findtext("FIN:stuurgegevens/StUF:referentienummer", namespaces=NS) for e in tsa.bodies()
+    }
     assert refs == {bericht.referentienummer}
 
 
@@ -113,9 +131,13 @@ def test_later_change_waits_for_earlier_one(setup, tsa, settings):
     # The first becomes due: the sweep sends it, and the second follows it, in order.
     UitgaandBericht.objects.filter(pk=eerste.pk).update(volgende_poging=timezone.now())
     uitgaand_sweep()
-    statuses = [e.findtext(".//FIN:vorderingstatus/FIN:status", namespaces=NS) for e in tsa.bodies()]
+    statuses = [
+        e.findtext(".//FIN:vorderingstatus/FIN:status", namespaces=NS) for e in tsa.bodies()
+    ]
     assert statuses == ["VRW", "VRW", "VRS"]
-    assert set(UitgaandBericht.objects.values_list("status", flat=True)) == {UitgaandStatus.AFGELEVERD}
+    assert set(UitgaandBericht.objects.values_list("status", flat=True)) == {
+        UitgaandStatus.AFGELEVERD
+    }
 
 
 def test_cancel_unblocks_later_messages(setup, tsa):
@@ -161,8 +183,9 @@ def test_sweep_recovers_a_send_whose_worker_died(setup, tsa, settings):
     tsa.script = [503]
     vordering_maken(organisatie, tsa="parkeren")
     # As if a worker claimed it and was killed mid-send.
-    UitgaandBericht.objects.update(status=UitgaandStatus.BEZIG,
-                                   bezig_sinds=timezone.now() - datetime.timedelta(hours=1))
+    UitgaandBericht.objects.update(
+        status=UitgaandStatus.BEZIG, bezig_sinds=timezone.now() - datetime.timedelta(hours=1)
+    )
     assert uitgaand_sweep() == 1
     assert UitgaandBericht.objects.get().status == UitgaandStatus.AFGELEVERD
 

@@ -37,6 +37,9 @@ class TestTsa:
         tsa = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real SOAP servers do
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall between header and body
+
             def log_message(self, *args):
                 pass
 
@@ -44,8 +47,14 @@ class TestTsa:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with tsa.lock:
                     actie = tsa.script.pop(0) if tsa.script else "bv03"
-                    tsa.received.append({"body": body, "soapaction": self.headers.get("SOAPAction"),
-                                         "auth": self.headers.get("Authorization"), "actie": actie})
+                    tsa.received.append(
+                        {
+                            "body": body,
+                            "soapaction": self.headers.get("SOAPAction"),
+                            "auth": self.headers.get("Authorization"),
+                            "actie": actie,
+                        }
+                    )
                 if isinstance(actie, tuple) and actie[0] == "sleep":
                     time.sleep(actie[1])
                     actie = "bv03"
@@ -56,12 +65,21 @@ class TestTsa:
                 sg = parse_stuurgegevens(stuf_el.find(FIN + "stuurgegevens"))
                 eigen = Systeem(applicatie="TSA")
                 if actie == "fo03":
-                    fout = build.build_fo03(fout=StufFout(Foutcode.STUF058, "Vordering onbekend bij de TSA"),
-                                            ontvangen=sg, eigen=eigen, referentienummer="tsa-fout",
-                                            tijdstip=timezone.now())
-                    self._send(500, soap.fault_envelope(fout, plek="server", omschrijving="Proces geeft fout"))
+                    fout = build.build_fo03(
+                        fout=StufFout(Foutcode.STUF058, "Vordering onbekend bij de TSA"),
+                        ontvangen=sg,
+                        eigen=eigen,
+                        referentienummer="tsa-fout",
+                        tijdstip=timezone.now(),
+                    )
+                    self._send(
+                        500,
+                        soap.fault_envelope(fout, plek="server", omschrijving="Proces geeft fout"),
+                    )
                     return
-                bv03 = build.build_bv03(ontvangen=sg, eigen=eigen, referentienummer="tsa-ok", tijdstip=timezone.now())
+                bv03 = build.build_bv03(
+                    ontvangen=sg, eigen=eigen, referentienummer="tsa-ok", tijdstip=timezone.now()
+                )
                 self._send(200, soap.envelope(bv03))
 
             def _send(self, status, content, content_type=soap.SOAP_CONTENT_TYPE):
