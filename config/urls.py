@@ -9,5 +9,6 @@ admin.site.index_title = "Functioneel beheer"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("stuf/", include("stuffin.urls")),
+    path("verantwoording/", include("verantwoording.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 class UitgaandSoort(models.TextChoices):
     STATUSWIJZIGING = "statuswijziging", "Verstrek VorderingStatusWijziging"
+    VERANTWOORDING = "verantwoording", "Verstrek Financiële verantwoording"
 
 
 class UitgaandStatus(models.TextChoices):
@@ -57,6 +58,13 @@ class UitgaandBericht(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    verantwoording = models.ForeignKey(
+        "verantwoording.FinancieleVerantwoording",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uitgaand",
     )
     referentienummer = models.CharField(max_length=40, unique=True)
     # The Di01 this change travels in: set at the first send and kept on every retry, so a

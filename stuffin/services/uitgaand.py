@@ -26,6 +26,7 @@ from ..identiteit import eigen_systeem
 from ..models import (
     Bericht,
     Koppeling,
+    Koppelingsrol,
     Richting,
     TsaCode,
     UitgaandBericht,
@@ -86,6 +87,33 @@ def statuswijzigingen_enqueue(*, statussen: list[Vorderingstatus]) -> list[Uitga
     created = UitgaandBericht.objects.bulk_create(rows)
     queue_on_commit(b.koppeling_id for b in created)
     return created
+
+
+def verantwoording_enqueue(*, verantwoording) -> UitgaandBericht | None:
+    """Outbox row for the financiële administratie of the verantwoording's organisation (the
+    active koppeling with that role, an URL and this organisation). None when there is none:
+    the verantwoording then stays available as CSV/XLSX export."""
+    koppeling = (
+        Koppeling.objects.filter(
+            rol=Koppelingsrol.FINANCIELE_ADMINISTRATIE,
+            actief=True,
+            vorderende_organisaties=verantwoording.organisatie,
+        )
+        .exclude(url="")
+        .order_by("pk")
+        .first()
+    )
+    if koppeling is None:
+        return None
+    bericht = UitgaandBericht.objects.create(
+        soort=UitgaandSoort.VERANTWOORDING,
+        koppeling=koppeling,
+        verantwoording=verantwoording,
+        referentienummer=uuid.uuid4().hex,
+        volgende_poging=timezone.now(),
+    )
+    queue_on_commit([koppeling.pk])
+    return bericht
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -182,8 +210,9 @@ def _claim(bericht_id: int) -> list[UitgaandBericht]:
         )
     return list(
         UitgaandBericht.objects.select_related(
-            "koppeling", "vorderingstatus__vordering__organisatie"
+            "koppeling", "vorderingstatus__vordering__organisatie", "verantwoording__organisatie"
         )
+        .prefetch_related("verantwoording__regels")
         .filter(pk__in=[r.pk for r in rows])
         .order_by("pk")
     )
@@ -214,8 +243,18 @@ def _unblocked(rows: list[UitgaandBericht]) -> list[UitgaandBericht]:
     return result
 
 
+_SOAPACTIONS = {
+    UitgaandSoort.STATUSWIJZIGING: soap.SOAPACTION_DI01_STATUSWIJZIGING,
+    UitgaandSoort.VERANTWOORDING: soap.SOAPACTION_DI01_FINANCIELE_VERANTWOORDING,
+}
+_BERICHTSOORTEN = {
+    UitgaandSoort.STATUSWIJZIGING: "Di01-verstrekVorderingStatusWijziging",
+    UitgaandSoort.VERANTWOORDING: "Di01-verstrekFinancieleVerantwoording",
+}
+
+
 def _soapaction(bericht: UitgaandBericht) -> str:
-    return {UitgaandSoort.STATUSWIJZIGING: soap.SOAPACTION_DI01_STATUSWIJZIGING}[bericht.soort]
+    return _SOAPACTIONS[bericht.soort]
 
 
 def _ontvanger(koppeling: Koppeling) -> stuf.Systeem:
@@ -245,16 +284,49 @@ def _wijziging(bericht: UitgaandBericht) -> stuf.VorderingStatusWijziging:
     )
 
 
+def _financiele_verantwoording(bericht: UitgaandBericht) -> stuf.FinancieleVerantwoording:
+    fvw = bericht.verantwoording
+    return stuf.FinancieleVerantwoording(
+        verantwoordingsnummer=str(fvw.verantwoordingsnummer),
+        datum_en_tijd=fvw.datum_en_tijd,
+        begindatum=fvw.begindatum,
+        einddatum=fvw.einddatum,
+        omschrijving=fvw.omschrijving,
+        boekingen=[
+            stuf.Boeking(
+                boekingssleutel=r.boekingssleutel,
+                bedrag_incl_btw=r.bedrag_incl_btw,
+                bedrag_excl_btw=r.bedrag_excl_btw,
+                bedrag_btw=r.bedrag_btw,
+            )
+            for r in fvw.regels.all()
+        ],
+        vorderende_organisatie=stuf.VorderendeOrganisatie(
+            nnp_id=fvw.organisatie.rsin, statutaire_naam=fvw.organisatie.naam
+        ),
+    )
+
+
 def _build(rows: list[UitgaandBericht]) -> bytes:
     """The message as the database says now, validated against the official schema. Its
-    tijdstipBericht is that of the zending's first change, so a resend is byte-identical."""
-    element = build.build_di01_statuswijziging(
-        eigen=eigen_systeem(),
-        ontvanger=_ontvanger(rows[0].koppeling),
-        referentienummer=rows[0].zending,
-        tijdstip=rows[0].vorderingstatus.datum_en_tijd,
-        wijzigingen=[_wijziging(r) for r in rows],
-    )
+    tijdstipBericht is fixed by the zending's first row, so a resend is byte-identical."""
+    eerste = rows[0]
+    if eerste.soort == UitgaandSoort.VERANTWOORDING:
+        element = build.build_di01_financiele_verantwoording(
+            eigen=eigen_systeem(),
+            ontvanger=_ontvanger(eerste.koppeling),
+            referentienummer=eerste.zending,
+            tijdstip=eerste.verantwoording.datum_en_tijd,
+            verantwoordingen=[_financiele_verantwoording(r) for r in rows],
+        )
+    else:
+        element = build.build_di01_statuswijziging(
+            eigen=eigen_systeem(),
+            ontvanger=_ontvanger(eerste.koppeling),
+            referentienummer=eerste.zending,
+            tijdstip=eerste.vorderingstatus.datum_en_tijd,
+            wijzigingen=[_wijziging(r) for r in rows],
+        )
     fouten = schema_fouten(element, proces_schema())
     if fouten:
         raise ValueError("Bericht voldoet niet aan het schema: " + "; ".join(fouten))
@@ -373,7 +445,7 @@ def _log(rows: list[UitgaandBericht], uitkomst: Uitkomst, inhoud: bytes, duur: f
         richting=Richting.UIT,
         koppeling=k,
         soapaction=_soapaction(rows[0]),
-        berichtsoort="Di01-verstrekVorderingStatusWijziging",
+        berichtsoort=_BERICHTSOORTEN[rows[0].soort],
         zender_organisatie=eigen.organisatie,
         zender_applicatie=eigen.applicatie,
         zender_administratie=eigen.administratie,

@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from .models import FinancieleVerantwoording
+from .services.export import as_csv, as_xlsx
+
+_FORMATEN = {
+    "csv": (as_csv, "text/csv; charset=utf-8"),
+    "xlsx": (as_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@login_required
+@permission_required("verantwoording.view_financieleverantwoording", raise_exception=True)
+def export(request, pk: int, formaat: str):
+    if formaat not in _FORMATEN:
+        raise Http404
+    qs = FinancieleVerantwoording.objects.select_related("organisatie").prefetch_related("regels")
+    if not request.user.is_superuser:
+        # Never another organisation's figures, even with the permission.
+        qs = qs.filter(organisatie__medewerkers__user=request.user)
+    fvw = get_object_or_404(qs, pk=pk)
+    maak, content_type = _FORMATEN[formaat]
+    response = HttpResponse(maak(fvw), content_type=content_type)
+    naam = f"verantwoording-{fvw.organisatie.rsin}-{fvw.verantwoordingsnummer}.{formaat}"
+    response["Content-Disposition"] = f'attachment; filename="{naam}"'
+    return response
