@@ -357,3 +357,15 @@ def test_every_message_is_logged(stuf_client):
     )
     assert (fout.antwoordsoort, fout.foutcode) == ("Fo03", "FIN001")
     assert "KING00009999" in ok.inhoud and "Bv03" in ok.antwoord
+
+
+def test_resend_in_another_envelope_is_still_identical(stuf_client):
+    bericht = officieel_bericht("Di01-verstrekVordering-min.xml", referentienummer="envelop-1")
+    eerste = stuf_client.di01(bericht)
+    # Same StUF body, other SOAP envelope: a header and different whitespace.
+    anders = bericht.replace(b"<soapenv:Body>", b'<soapenv:Header><x:Id xmlns:x="urn:x">2</x:Id></soapenv:Header>\n'
+                                               b"<soapenv:Body>", 1)
+    assert anders != bericht
+    tweede = stuf_client.di01(anders)
+    assert tweede.status_code == 200 and tweede.content == eerste.content
+    assert Vordering.objects.count() == 1

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from inningen.models import Boeking, Organisatie
+from stuffin.services.uitgaand import verantwoording_enqueue
 
 from ..models import (
     Boekingssleutel,
@@ -130,8 +131,6 @@ def _create(*, organisatie, tot, door, nu) -> FinancieleVerantwoording:
     )
     fvw.aantal_boekingen = aantal
     fvw.save(update_fields=["begindatum", "aantal_boekingen"])
-    from stuffin.services.uitgaand import verantwoording_enqueue
-
     verantwoording_enqueue(verantwoording=fvw)
     return fvw
 
