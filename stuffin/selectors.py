@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from inningen.choices import Boekingsoort
-from inningen.models import Boeking, Debiteur, Vordering
+from inningen.models import Boeking, Debiteur, Termijn, Vordering, Vorderingsregel
 
 from .models import Koppeling
 from .stuf import berichten as stuf
@@ -23,15 +23,22 @@ def vorderingen_for_vraag(*, vraag: stuf.VorderingVraag, koppeling: Koppeling) -
         raise StufFout(Foutcode.STUF055, "vrdLv01 zonder FIN:gelijk/FIN:vorderingnummer wordt niet ondersteund.",
                        soort="Fo02")
     maximum = min(vraag.maximum_aantal or MAX_ANTWOORD, MAX_ANTWOORD)
+    # The koppeling's TSA codes and organisations go in as values, not as subqueries: two
+    # semi-joins next to the select_related joins make PostgreSQL spend ~5 ms planning a query
+    # that runs in 0.3 ms. (The related claim is not joined: the answer only needs its number.)
+    tsa_codes = list(koppeling.tsa_codes.values_list("code", flat=True))
+    organisaties = list(koppeling.vorderende_organisaties.values_list("pk", flat=True))
     qs = (
         Vordering.objects.filter(
-            vorderingnummer=vraag.vorderingnummer,
-            tsa__in=koppeling.tsa_codes.values("code"),
-            organisatie__in=koppeling.vorderende_organisaties.all(),
+            vorderingnummer=vraag.vorderingnummer, tsa__in=tsa_codes, organisatie__in=organisaties,
         )
-        .select_related("organisatie", "debiteur", "organisatorische_eenheid", "machtiging", "heeft_betrekking_op")
+        .select_related("organisatie", "debiteur", "organisatorische_eenheid", "machtiging")
         .prefetch_related(
-            "regels", "btw_totaalregels", "termijnen",
+            # Ordered by volgnummer only: the models' default ordering starts with the claim's
+            # own (creatiedatum, pk), which joins inningen_vordering into every prefetch query.
+            Prefetch("regels", queryset=Vorderingsregel.objects.order_by("volgnummer")),
+            "btw_totaalregels",
+            Prefetch("termijnen", queryset=Termijn.objects.order_by("volgnummer")),
             Prefetch("boekingen", queryset=Boeking.objects.filter(soort__in=BETAALSOORTEN).order_by("created_at", "pk"),
                      to_attr="betalingen"),
         )

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..choices import Boekingsoort, Invorderingsregime, VorderingStatus
@@ -19,7 +20,8 @@ from ..models import (
     Vorderingsregel,
     Vorderingstatus,
 )
-from .boekingen import boekingen_create
+from ..signals import vorderingstatussen_vastgelegd
+from .boekingen import boekingen_create, bulk_insert
 
 
 @dataclass(slots=True)
@@ -194,17 +196,12 @@ def vorderingen_register(*, invoer: list[VorderingInvoer], door: str, tijdstip=N
             openstaand_bedrag=0,
             waarschuwingen=list(item.waarschuwingen),
         ))
-    Vordering.objects.bulk_create(vorderingen)
-
-    # Relations to an earlier claim in the same batch can only be set once it has a pk.
+    # Relations to another claim of this batch: bulk_insert stores them with the batch.
     by_invoer = {id(item): v for item, v in zip(invoer, vorderingen, strict=True)}
-    binnen_batch = []
     for item, vordering in zip(invoer, vorderingen, strict=True):
         if isinstance(item.heeft_betrekking_op, VorderingInvoer):
             vordering.heeft_betrekking_op = by_invoer[id(item.heeft_betrekking_op)]
-            binnen_batch.append(vordering)
-    if binnen_batch:
-        Vordering.objects.bulk_update(binnen_batch, ["heeft_betrekking_op"])
+    bulk_insert(vorderingen)
 
     regels, btw, termijnen, historie, boekingen = [], [], [], [], []
     for item, vordering in zip(invoer, vorderingen, strict=True):
@@ -229,10 +226,12 @@ def vorderingen_register(*, invoer: list[VorderingInvoer], door: str, tijdstip=N
                                      vervaldatum=t.vervaldatum))
         historie.append(Vorderingstatus(vordering=vordering, status=VorderingStatus.VERWERKT,
                                         datum_en_tijd=tijdstip, door=door, totaal_betaald=0))
-    Vorderingsregel.objects.bulk_create(regels)
-    BtwTotaalregel.objects.bulk_create(btw)
-    Termijn.objects.bulk_create(termijnen)
-    Vorderingstatus.objects.bulk_create(historie)
+    bulk_insert(regels)
+    bulk_insert(btw)
+    bulk_insert(termijnen)
+    bulk_insert(historie)
+    # Subscribers (the StUF outbox: VRW to the TSA) record in this same transaction.
+    vorderingstatussen_vastgelegd.send(sender=Vorderingstatus, statussen=historie)
     boekingen_create(boekingen=boekingen)
     for item, vordering in zip(invoer, vorderingen, strict=True):
         vordering.openstaand_bedrag = sum(r.bedrag_incl_btw for r in item.regels)
@@ -260,7 +259,7 @@ def _eenheden(invoer: list[VorderingInvoer]) -> dict:
     }
     nieuw = [OrganisatorischeEenheid(organisatie_id=o, identificatie=i, naam=wens[(o, i)])
              for (o, i) in wens if (o, i) not in bestaand]
-    OrganisatorischeEenheid.objects.bulk_create(nieuw)
+    bulk_insert(nieuw)
     bestaand.update({(e.organisatie_id, e.identificatie): e for e in nieuw})
     return bestaand
 
@@ -284,7 +283,13 @@ def _machtigingen(invoer: list[VorderingInvoer]) -> dict:
     # "-" is the spec's placeholder kenmerk: such mandates are never shared between claims.
     deelbaar = [k for k in wens if k[2] != "-"]
     if deelbaar:
-        for m in Machtiging.objects.filter(organisatie_id__in={k[0] for k in deelbaar},
+        # Narrow by debtor too: a kenmerk such as "test" or a scheme-wide prefix can be shared by
+        # thousands of mandates of other debtors, which would all be loaded only to be ignored.
+        debiteuren = {k[1] for k in deelbaar}
+        van_debiteur = Q(debiteur_id__in=debiteuren - {None})
+        if None in debiteuren:
+            van_debiteur |= Q(debiteur__isnull=True)
+        for m in Machtiging.objects.filter(van_debiteur, organisatie_id__in={k[0] for k in deelbaar},
                                            kenmerk__in={k[2] for k in deelbaar}):
             bestaand[(m.organisatie_id, m.debiteur_id, m.kenmerk, m.iban)] = m
     nieuw = {}
@@ -292,5 +297,5 @@ def _machtigingen(invoer: list[VorderingInvoer]) -> dict:
         if key not in bestaand:
             nieuw[key] = Machtiging(organisatie_id=key[0], debiteur_id=key[1], kenmerk=m.kenmerk,
                                     afgiftedatum=m.afgiftedatum, iban=m.iban, bic=m.bic)
-    Machtiging.objects.bulk_create(nieuw.values())
+    bulk_insert(nieuw.values())
     return {**bestaand, **nieuw}

@@ -127,9 +127,14 @@ def _organisatie(v: stuf.Vordering, autorisatie: Autorisatie) -> Organisatie:
 
 
 def _check_not_known(vorderingen, organisaties) -> None:
-    q = Q(pk__in=[])
+    # One "vorderingnummer IN (...)" per organisation + TSA (usually a single pair per message)
+    # instead of an OR of a thousand triples, which Django is slow to build and PostgreSQL to plan.
+    per_sleutel: dict[tuple[Organisatie, str], list[str]] = {}
     for v, org in zip(vorderingen, organisaties, strict=True):
-        q |= Q(organisatie=org, tsa=v.tsa, vorderingnummer=v.vorderingnummer)
+        per_sleutel.setdefault((org, v.tsa), []).append(v.vorderingnummer)
+    q = Q(pk__in=[])
+    for (org, tsa), nummers in per_sleutel.items():
+        q |= Q(organisatie=org, tsa=tsa, vorderingnummer__in=nummers)
     bekend = list(Vordering.objects.filter(q).values_list("vorderingnummer", flat=True)[:10])
     if bekend:
         raise StufFout(Foutcode.FIN001, "Al verwerkt voor deze organisatie en TSA: " + ", ".join(bekend))
@@ -140,9 +145,12 @@ def _link_existing(invoer: list[VorderingInvoer]) -> None:
     open_refs = [i for i in invoer if i.heeft_betrekking_op_nummer and i.heeft_betrekking_op is None]
     if not open_refs:
         return
-    q = Q(pk__in=[])
+    per_organisatie: dict[Organisatie, set[str]] = {}
     for i in open_refs:
-        q |= Q(organisatie=i.organisatie, vorderingnummer=i.heeft_betrekking_op_nummer)
+        per_organisatie.setdefault(i.organisatie, set()).add(i.heeft_betrekking_op_nummer)
+    q = Q(pk__in=[])
+    for organisatie, nummers in per_organisatie.items():
+        q |= Q(organisatie=organisatie, vorderingnummer__in=nummers)
     kandidaten: dict[tuple[int, str], list[Vordering]] = {}
     for vordering in Vordering.objects.filter(q).order_by("pk"):
         kandidaten.setdefault((vordering.organisatie_id, vordering.vorderingnummer), []).append(vordering)
