@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Count
@@ -36,8 +40,8 @@ from ..choices import (
     BtwCategorie,
     Debiteursoort,
     Invorderingsregime,
-    Vorderingtype,
     VorderingStatus,
+    Vorderingtype,
 )
 from ..models import (
     Boeking,
@@ -116,7 +120,9 @@ class DemoOrganisatie:
 ORGANISATIES = (
     DemoOrganisatie("RVS", "Gemeente Rivierstad", "002845131", "0996", "30284513", "0285012345"),
     DemoOrganisatie("PLD", "Gemeente Polderdam", "001770366", "0997", "30177036", "0285067890"),
-    DemoOrganisatie("BSR", "Belastingsamenwerking Rivierland", "008174325", "", "30817432", "0285099001"),
+    DemoOrganisatie(
+        "BSR", "Belastingsamenwerking Rivierland", "008174325", "", "30817432", "0285099001"
+    ),
 )
 DEMO_RSINS = tuple(o.rsin for o in ORGANISATIES)
 
@@ -134,22 +140,66 @@ class DemoKoppeling:
 
 
 KOPPELINGEN = (
-    DemoKoppeling("vergunningen", "Vergunningen (VTH-zaaksysteem)", "VERGUNNINGEN", Koppelingsrol.TSA,
-                  ("VTH-LEGES",), ("RVS", "PLD"), "tsa-vergunningen", "demo-vergunningen-2026"),
-    DemoKoppeling("parkeren", "Parkeren (naheffingen en vergunningen)", "PARKEREN", Koppelingsrol.TSA,
-                  ("PRK-NAHEFFING", "PRK-VERGUNNING"), ("RVS", "PLD"), "tsa-parkeren",
-                  "demo-parkeren-2026"),
-    DemoKoppeling("belastingen", "Belastingen (heffingssysteem)", "BELASTINGEN", Koppelingsrol.TSA,
-                  ("BEL-AANSLAG",), ("BSR",), "tsa-belastingen", "demo-belastingen-2026"),
-    DemoKoppeling("facturatie", "Facturatie (privaatrechtelijke facturen)", "FACTURATIE",
-                  Koppelingsrol.TSA, ("FAC-DEBITEUREN",), ("RVS", "PLD"), "tsa-facturatie",
-                  "demo-facturatie-2026"),
-    DemoKoppeling("leerlingenvervoer", "Leerlingenvervoer (eigen bijdragen)", "LEERLINGENVERVOER",
-                  Koppelingsrol.TSA, ("LLV-EIGENBIJDRAGE",), ("RVS", "PLD"), "tsa-leerlingenvervoer",
-                  "demo-leerlingenvervoer-2026"),
-    DemoKoppeling("financien", "Financiële administratie", "FINADM",
-                  Koppelingsrol.FINANCIELE_ADMINISTRATIE, (), ("RVS", "PLD", "BSR"), "fa-financien",
-                  "demo-financien-2026"),
+    DemoKoppeling(
+        "vergunningen",
+        "Vergunningen (VTH-zaaksysteem)",
+        "VERGUNNINGEN",
+        Koppelingsrol.TSA,
+        ("VTH-LEGES",),
+        ("RVS", "PLD"),
+        "tsa-vergunningen",
+        "demo-vergunningen-2026",
+    ),
+    DemoKoppeling(
+        "parkeren",
+        "Parkeren (naheffingen en vergunningen)",
+        "PARKEREN",
+        Koppelingsrol.TSA,
+        ("PRK-NAHEFFING", "PRK-VERGUNNING"),
+        ("RVS", "PLD"),
+        "tsa-parkeren",
+        "demo-parkeren-2026",
+    ),
+    DemoKoppeling(
+        "belastingen",
+        "Belastingen (heffingssysteem)",
+        "BELASTINGEN",
+        Koppelingsrol.TSA,
+        ("BEL-AANSLAG",),
+        ("BSR",),
+        "tsa-belastingen",
+        "demo-belastingen-2026",
+    ),
+    DemoKoppeling(
+        "facturatie",
+        "Facturatie (privaatrechtelijke facturen)",
+        "FACTURATIE",
+        Koppelingsrol.TSA,
+        ("FAC-DEBITEUREN",),
+        ("RVS", "PLD"),
+        "tsa-facturatie",
+        "demo-facturatie-2026",
+    ),
+    DemoKoppeling(
+        "leerlingenvervoer",
+        "Leerlingenvervoer (eigen bijdragen)",
+        "LEERLINGENVERVOER",
+        Koppelingsrol.TSA,
+        ("LLV-EIGENBIJDRAGE",),
+        ("RVS", "PLD"),
+        "tsa-leerlingenvervoer",
+        "demo-leerlingenvervoer-2026",
+    ),
+    DemoKoppeling(
+        "financien",
+        "Financiële administratie",
+        "FINADM",
+        Koppelingsrol.FINANCIELE_ADMINISTRATIE,
+        (),
+        ("RVS", "PLD", "BSR"),
+        "fa-financien",
+        "demo-financien-2026",
+    ),
 )
 _TSA = {k.sleutel: k for k in KOPPELINGEN}
 
@@ -184,13 +234,17 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
     """
     _weiger_productie()
     permissies = Permission.objects.filter(
-        content_type__app_label__in=["inningen", "stuffin"]).select_related("content_type")
+        content_type__app_label__in=["inningen", "stuffin"]
+    ).select_related("content_type")
     inningen = [p for p in permissies if p.content_type.app_label == "inningen"]
     bekijken = [p for p in inningen if p.codename.startswith("view_")]
     wijzigen = [p for p in inningen if p.codename in {f"change_{m}" for m in _INVORDERAAR_WIJZIGT}]
     groepen = {}
-    for naam, perms in (("baliemedewerker", bekijken), ("invorderaar", [*bekijken, *wijzigen]),
-                        ("beheerder", list(permissies))):
+    for naam, perms in (
+        ("baliemedewerker", bekijken),
+        ("invorderaar", [*bekijken, *wijzigen]),
+        ("beheerder", list(permissies)),
+    ):
         groep, _ = Group.objects.get_or_create(name=naam)
         groep.permissions.add(*perms)
         groepen[naam] = groep
@@ -198,14 +252,29 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
     organisaties = {o.rsin: o for o in Organisatie.objects.filter(rsin__in=DEMO_RSINS)}
     per_sleutel = {o.sleutel: organisaties.get(o.rsin) for o in ORGANISATIES}
     user_model = get_user_model()
+    bestaand = {
+        u.username: u
+        for u in user_model.objects.filter(username__in=[g.gebruikersnaam for g in GEBRUIKERS])
+    }
+    nieuw = [g for g in GEBRUIKERS if g.gebruikersnaam not in bestaand]
+    # Password hashing is slow on purpose and releases the GIL: hash the new ones in parallel.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        hashes = dict(
+            zip(nieuw, pool.map(lambda g: make_password(g.wachtwoord), nieuw), strict=True)
+        )
     resultaat = []
     for g in GEBRUIKERS:
-        user = user_model.objects.filter(username=g.gebruikersnaam).first()
+        user = bestaand.get(g.gebruikersnaam)
         if user is None:
-            user = user_model.objects.create_user(
-                username=g.gebruikersnaam, password=g.wachtwoord, is_staff=True,
-                is_superuser=g.superuser, first_name="Demo", last_name=g.rol.capitalize(),
+            user = user_model(
+                username=g.gebruikersnaam,
+                password=hashes[g],
+                is_staff=True,
+                is_superuser=g.superuser,
+                first_name="Demo",
+                last_name=g.rol.capitalize(),
             )
+            user.save()
         user.groups.add(groepen[g.rol])
         medewerker, _ = Medewerker.objects.get_or_create(user=user)
         medewerker.organisaties.add(*[per_sleutel[s] for s in g.organisaties if per_sleutel[s]])
@@ -223,8 +292,11 @@ def demo_tellingen() -> dict[str, int]:
     return {
         "organisaties": orgs.count(),
         "koppelingen": Koppeling.objects.filter(
-            gebruikersnaam__in=[k.gebruikersnaam for k in KOPPELINGEN]).count(),
-        "debiteuren": Debiteur.objects.filter(debiteurnummer__startswith=DEBITEURNUMMER_PREFIX).count(),
+            gebruikersnaam__in=[k.gebruikersnaam for k in KOPPELINGEN]
+        ).count(),
+        "debiteuren": Debiteur.objects.filter(
+            debiteurnummer__startswith=DEBITEURNUMMER_PREFIX
+        ).count(),
         "vorderingen": vorderingen.count(),
         "zonder_debiteur": vorderingen.filter(debiteur__isnull=True).count(),
         "vorderingsregels": Vorderingsregel.objects.filter(vordering__organisatie__in=orgs).count(),
@@ -237,8 +309,12 @@ def demo_tellingen() -> dict[str, int]:
 
 def demo_statusverdeling() -> dict[str, int]:
     """Number of demo claims per current status code."""
-    rijen = (Vordering.objects.filter(organisatie__rsin__in=DEMO_RSINS)
-             .values("status").annotate(n=Count("pk")).order_by("status"))
+    rijen = (
+        Vordering.objects.filter(organisatie__rsin__in=DEMO_RSINS)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by("status")
+    )
     return {r["status"]: r["n"] for r in rijen}
 
 
@@ -247,16 +323,22 @@ def _getal(n: int) -> str:
 
 
 def tellingen_tekst(tellingen: dict[str, int]) -> str:
-    return ", ".join(f"{_getal(v)} {k.replace('_', ' ')}" for k, v in tellingen.items()
-                     if k != "bestond_al")
+    return ", ".join(
+        f"{_getal(v)} {k.replace('_', ' ')}" for k, v in tellingen.items() if k != "bestond_al"
+    )
 
 
 # --- loading -----------------------------------------------------------------------------------
 
 
-def demo_load(*, n_debiteuren: int = 2000, n_vorderingen: int = 10_000, batch_size: int = 1000,
-              stdout: TextIO | None = None) -> dict[str, int]:
-    """Load the demo set once; a second run only reports what exists ("bestond_al": 1)."""
+def demo_load(
+    *,
+    n_debiteuren: int = 2000,
+    n_vorderingen: int = 10_000,
+    batch_size: int = 1000,
+    stdout: TextIO | None = None,
+) -> dict[str, int]:
+    """Load the demo set once; a second run only reports what exists ("bestond_al": True)."""
     _weiger_productie()
 
     def schrijf(tekst: str) -> None:
@@ -267,55 +349,187 @@ def demo_load(*, n_debiteuren: int = 2000, n_vorderingen: int = 10_000, batch_si
         tellingen = demo_tellingen()
         schrijf(f"Demodata bestaat al: {tellingen_tekst(tellingen)}.")
         return {**tellingen, "bestond_al": True}
-    with transaction.atomic():
-        _Opbouw(n_debiteuren=n_debiteuren, n_vorderingen=n_vorderingen, batch_size=batch_size,
-                schrijf=schrijf).run()
+    with _zonder_querylog(), transaction.atomic():
+        _Opbouw(
+            n_debiteuren=n_debiteuren,
+            n_vorderingen=n_vorderingen,
+            batch_size=batch_size,
+            schrijf=schrijf,
+        ).run()
     return {**demo_tellingen(), "bestond_al": False}
 
 
+@contextmanager
+def _zonder_querylog():
+    """With DEBUG on, Django keeps the SQL text of every query (on SQLite it even runs an extra
+    QUOTE() query per statement to build it): seconds of work for ~100,000 demo rows that
+    nobody reads. Switched off for the duration of the load only."""
+    debug = settings.DEBUG
+    settings.DEBUG = False
+    try:
+        yield
+    finally:
+        settings.DEBUG = debug
+
+
 # Names with diacritics, so accent-insensitive search can be demonstrated.
-_ACCENT_ACHTERNAMEN = ("Öztürk", "Çelik", "Yılmaz", "Şahin", "Doğan", "Kılıç", "Müller", "Schröder",
-                       "Jäger", "Gómez", "Núñez", "Dvořák", "Sørensen", "Lefèvre", "Bénard")
+_ACCENT_ACHTERNAMEN = (
+    "Öztürk",
+    "Çelik",
+    "Yılmaz",
+    "Şahin",
+    "Doğan",
+    "Kılıç",
+    "Müller",
+    "Schröder",
+    "Jäger",
+    "Gómez",
+    "Núñez",
+    "Dvořák",
+    "Sørensen",
+    "Lefèvre",
+    "Bénard",
+)
 _ACCENT_VOORNAMEN_M = ("Hüseyin", "Gökhan", "Çağan", "Jürgen", "José", "François", "Björn", "Noël")
 _ACCENT_VOORNAMEN_V = ("Ayşe", "Gülşen", "Özlem", "Zoë", "Chloë", "Anaïs", "Renée", "Zoé")
 # Fixed debtors: the first five get many claims (balie demo); all have accented names or are firms.
 _VASTE_PERSONEN = (
-    ("Hüseyin", "Öztürk", "M", "PLD"), ("Ayşe", "Çelik", "V", "RVS"), ("Jürgen", "Müller", "M", "RVS"),
-    ("Gökhan", "Yılmaz", "M", "RVS"), ("Renée", "Lefèvre", "V", "PLD"), ("Björn", "Sørensen", "M", "PLD"),
+    ("Hüseyin", "Öztürk", "M", "PLD"),
+    ("Ayşe", "Çelik", "V", "RVS"),
+    ("Jürgen", "Müller", "M", "RVS"),
+    ("Gökhan", "Yılmaz", "M", "RVS"),
+    ("Renée", "Lefèvre", "V", "PLD"),
+    ("Björn", "Sørensen", "M", "PLD"),
     ("Zoë", "van den Heuvel", "V", "RVS"),
 )
 _VASTE_BEDRIJVEN = (
     ("Çelik Transport B.V.", "Besloten Vennootschap", "RVS"),
     ("Van der Ploeg Logistiek B.V.", "Besloten Vennootschap", "PLD"),
 )
-_VOORVOEGSELS = ("van der", "van den", "van de", "van het", "van 't", "in 't", "op de", "in de",
-                 "uit de", "van", "den", "der", "de", "ter", "te", "'t")
+_VOORVOEGSELS = (
+    "van der",
+    "van den",
+    "van de",
+    "van het",
+    "van 't",
+    "in 't",
+    "op de",
+    "in de",
+    "uit de",
+    "van",
+    "den",
+    "der",
+    "de",
+    "ter",
+    "te",
+    "'t",
+)
 _WOONPLAATSEN = {
-    "RVS": (("Rivierstad", 4101, 4109, 0.7), ("Uiterwaard", 4111, 4112, 0.2),
-            ("Kribbendam", 4115, 4115, 0.1)),
-    "PLD": (("Polderdam", 4201, 4208, 0.7), ("Gemaalhoek", 4211, 4211, 0.18),
-            ("Nieuw-Sluis", 4214, 4214, 0.12)),
+    "RVS": (
+        ("Rivierstad", 4101, 4109, 0.7),
+        ("Uiterwaard", 4111, 4112, 0.2),
+        ("Kribbendam", 4115, 4115, 0.1),
+    ),
+    "PLD": (
+        ("Polderdam", 4201, 4208, 0.7),
+        ("Gemaalhoek", 4211, 4211, 0.18),
+        ("Nieuw-Sluis", 4214, 4214, 0.12),
+    ),
 }
-_KLASSIEKE_STRATEN = ("Dorpsstraat", "Kerkstraat", "Dijkweg", "Havenkade", "Molenstraat",
-                      "Stationsweg", "Veerweg", "Uiterwaardenlaan")
-_BANKEN = (("INGB", "INGBNL2A", 35), ("RABO", "RABONL2U", 30), ("ABNA", "ABNANL2A", 20),
-           ("SNSB", "SNSBNL2A", 6), ("ASNB", "ASNBNL21", 3), ("TRIO", "TRIONL2U", 2),
-           ("BUNQ", "BUNQNL2A", 3), ("KNAB", "KNABNL2H", 1))
+_KLASSIEKE_STRATEN = (
+    "Dorpsstraat",
+    "Kerkstraat",
+    "Dijkweg",
+    "Havenkade",
+    "Molenstraat",
+    "Stationsweg",
+    "Veerweg",
+    "Uiterwaardenlaan",
+)
+_BANKEN = (
+    ("INGB", "INGBNL2A", 35),
+    ("RABO", "RABONL2U", 30),
+    ("ABNA", "ABNANL2A", 20),
+    ("SNSB", "SNSBNL2A", 6),
+    ("ASNB", "ASNBNL21", 3),
+    ("TRIO", "TRIONL2U", 2),
+    ("BUNQ", "BUNQNL2A", 3),
+    ("KNAB", "KNABNL2H", 1),
+)
 _EENHEDEN = {
-    "HEF": "Heffen en Invorderen", "VTH": "Vergunningen, Toezicht en Handhaving",
-    "PRK": "Parkeren en Mobiliteit", "SPORT": "Sport en Accommodaties", "FAC": "Facilitaire Zaken",
-    "AFV": "Afval en Reiniging", "FIN": "Financiën en Control", "ONW": "Onderwijs en Leerlingenvervoer",
+    "HEF": "Heffen en Invorderen",
+    "VTH": "Vergunningen, Toezicht en Handhaving",
+    "PRK": "Parkeren en Mobiliteit",
+    "SPORT": "Sport en Accommodaties",
+    "FAC": "Facilitaire Zaken",
+    "AFV": "Afval en Reiniging",
+    "FIN": "Financiën en Control",
+    "ONW": "Onderwijs en Leerlingenvervoer",
 }
-# Facturatie: (code, omschrijving, btw-categorie, percentage, eenheid, stuksprijs-range, aantal-range,
-# eenheid-code of the organisatorische eenheid). No eenheid: a single amount (range in cents).
+_BRANCHES = (
+    "Transport",
+    "Bouw",
+    "Installatietechniek",
+    "Schoonmaak",
+    "Horeca",
+    "Bloemen",
+    "Autobedrijf",
+    "Logistiek",
+    "Vastgoed",
+    "Hoveniers",
+    "Schilders",
+)
+_STICHTINGEN = ("Kinderopvang", "Welzijn", "Muziekschool", "Dorpshuis", "Zorggroep", "Sportpark")
+_VERENIGINGEN = ("Voetbal", "Tennis", "Hockey", "Korfbal", "Muziek", "IJs")
+_COOPERATIES = ("Energie", "Zorg", "Agrarisch Belang")
+_RECHTSVORMEN = {
+    "bv": "Besloten Vennootschap",
+    "vof": "Vennootschap onder firma",
+    "stichting": "Stichting",
+    "vereniging": "Vereniging met volledige rechtsbevoegdheid",
+    "nv": "Naamloze Vennootschap",
+    "cooperatie": "Coöperatie",
+}
+# Facturatie: (code, omschrijving, btw-categorie, percentage, eenheid, stuksprijs-range in cents,
+# aantal-range). Without aantal-range a single amount from the stuksprijs-range.
 _FACTUURPOSTEN = {
     "SPORT": ("FAC-SPORT", "Huur sporthal", BtwCategorie.LAAG, 900, "uur", (3850, 5200), (4, 60)),
-    "ZAAL": ("FAC-ZAAL", "Huur vergaderruimte stadskantoor", BtwCategorie.HOOG, 2100, "dagdeel",
-             (9500, 14500), (1, 10)),
-    "AFVAL": ("FAC-AFVAL", "Lediging bedrijfsafvalcontainer 1.100 liter", BtwCategorie.HOOG, 2100,
-              "lediging", (1875, 2450), (4, 52)),
-    "SCHADE": ("FAC-SCHADE", "Verhaal schade aan gemeentelijk eigendom", BtwCategorie.NUL, 0, "",
-               (15000, 450000), None),
+    "ZAAL": (
+        "FAC-ZAAL",
+        "Huur vergaderruimte stadskantoor",
+        BtwCategorie.HOOG,
+        2100,
+        "dagdeel",
+        (9500, 14500),
+        (1, 10),
+    ),
+    "AFVAL": (
+        "FAC-AFVAL",
+        "Lediging bedrijfsafvalcontainer 1.100 liter",
+        BtwCategorie.HOOG,
+        2100,
+        "lediging",
+        (1875, 2450),
+        (4, 52),
+    ),
+    "SCHADE": (
+        "FAC-SCHADE",
+        "Verhaal schade aan gemeentelijk eigendom",
+        BtwCategorie.NUL,
+        0,
+        "",
+        (15000, 450000),
+        None,
+    ),
+}
+# Vorderingnummer prefix per kind of claim (otherwise the TSA's initial: V, F).
+_NUMMERPREFIX = {
+    "jaaraanslag": "AS",
+    "aanslag": "AS",
+    "naheffing": "NH",
+    "parkeervergunning": "PV",
+    "credit": "C",
+    "leerlingenvervoer": "LLV",
 }
 _POST_EENHEID = {"SPORT": "SPORT", "ZAAL": "FAC", "AFVAL": "AFV", "SCHADE": "FIN"}
 
@@ -326,15 +540,32 @@ def _btw(excl: int, percentage: int) -> int:
     return b if excl >= 0 else -b
 
 
-def _regel(excl: int, categorie: str, percentage: int, soort: str, code: str, omschrijving: str,
-           toelichting: str = "", aantal: int | None = None, eenheid: str = "",
-           stuksprijs: int | None = None) -> RegelInvoer:
+def _regel(
+    excl: int,
+    categorie: str,
+    percentage: int,
+    soort: str,
+    code: str,
+    omschrijving: str,
+    toelichting: str = "",
+    aantal: int | None = None,
+    eenheid: str = "",
+    stuksprijs: int | None = None,
+) -> RegelInvoer:
     btw = _btw(excl, percentage)
     return RegelInvoer(
-        bedrag_excl_btw=excl, bedrag_incl_btw=excl + btw, bedrag_btw=btw, btw_categorie=categorie,
-        btw_percentage=percentage, vorderingtype=soort, vorderingcode=code,
-        vorderingomschrijving=omschrijving, vorderingtoelichting=toelichting, aantal=aantal,
-        eenheid=eenheid, stuksprijs_excl_btw=stuksprijs,
+        bedrag_excl_btw=excl,
+        bedrag_incl_btw=excl + btw,
+        bedrag_btw=btw,
+        btw_categorie=categorie,
+        btw_percentage=percentage,
+        vorderingtype=soort,
+        vorderingcode=code,
+        vorderingomschrijving=omschrijving,
+        vorderingtoelichting=toelichting,
+        aantal=aantal,
+        eenheid=eenheid,
+        stuksprijs_excl_btw=stuksprijs,
     )
 
 
@@ -349,14 +580,22 @@ def _einde_maand(d: dt.date, plus: int = 0) -> dt.date:
     return volgende - dt.timedelta(days=1)
 
 
+_MAANDAG = dt.date(2000, 1, 3)
+
+
 def _werkdag(d: dt.date) -> dt.date:
     """The same day or the next Monday."""
-    return d + dt.timedelta(days=max(0, 7 - d.weekday()) if d.weekday() >= 5 else 0)
+    return d + dt.timedelta(days=7 - d.weekday() if d.weekday() >= 5 else 0)
 
 
 def _dinsdag(d: dt.date) -> dt.date:
     """The invorderingsrun runs on Tuesdays: this day or the next Tuesday."""
     return d + dt.timedelta(days=(1 - d.weekday()) % 7)
+
+
+def _donderdag(d: dt.date) -> dt.date:
+    """The invorderaar handles the work list (extern, oninbaar, kwijtschelding) on Thursdays."""
+    return d + dt.timedelta(days=(3 - d.weekday()) % 7)
 
 
 def _euro(cent: int) -> str:
@@ -499,6 +738,7 @@ class _Opbouw:
         def maak():
             acht = f"{self.rng.randint(1, 6)}{self.rng.randrange(10**7):07d}"
             return elfproef_aanvullen(acht)
+
         return self._nieuw("bsn", maak)
 
     def rsin(self) -> str:
@@ -509,8 +749,14 @@ class _Opbouw:
 
     def iban(self) -> tuple[str, str]:
         bank, bic, _ = self.rng.choices(_BANKEN, weights=[b[2] for b in _BANKEN])[0]
-        iban = self._nieuw("iban", lambda: IBAN.generate(
-            "NL", bank_code=bank, account_code=f"{self.rng.randrange(10**10):010d}").compact)
+        iban = self._nieuw(
+            "iban",
+            lambda: (
+                IBAN.generate(
+                    "NL", bank_code=bank, account_code=f"{self.rng.randrange(10**10):010d}"
+                ).compact
+            ),
+        )
         return iban, bic
 
     def datum(self, van: dt.date, tot: dt.date) -> dt.date:
@@ -519,42 +765,87 @@ class _Opbouw:
     # --- steps ---
 
     def run(self) -> None:
-        self.schrijf("Organisaties en koppelingen…")
-        self.organisaties()
-        self.koppelingen()
-        self.schrijf(f"{_getal(self.n_debiteuren)} debiteuren…")
-        self.debiteuren()
-        self.schrijf(f"{_getal(self.n_vorderingen)} vorderingen…")
-        self.vorderingen()
-        self.registreren()
-        self.schrijf("Betalingen, invorderingsstappen en statussen…")
-        self.verloop()
+        # Generating debtors and claims is pure Python and touches no database; it runs in a
+        # second thread while the koppelingen hash their passwords (PBKDF2 releases the GIL).
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            generatie = pool.submit(self.genereren)
+            self.organisaties()
+            self.koppelingen()
+            self.stap("Organisaties en koppelingen", start)
+            generatie.result()
+        self.stap(
+            f"{_getal(self.n_debiteuren)} debiteuren en {_getal(self.n_vorderingen)} vorderingen "
+            "samengesteld",
+            start,
+        )
+        for tekst, functie in (
+            ("Debiteuren opgeslagen", self.debiteuren_opslaan),
+            ("Vorderingen geregistreerd", self.registreren),
+            ("Verloop bepaald", self.verloop),
+            ("Betalingen, invorderingsstappen en statussen geboekt", self.toepassen),
+        ):
+            start = time.perf_counter()
+            functie()
+            self.stap(tekst, start)
         zwaar = [d for d in self.debs if d.zwaar]
         if zwaar:
-            self.schrijf("Debiteuren met veel vorderingen (balie): "
-                         + ", ".join(f"{d.naam} ({d.debiteur.debiteurnummer})" for d in zwaar) + ".")
+            self.schrijf(
+                "Debiteuren met veel vorderingen (balie): "
+                + ", ".join(f"{d.naam} ({d.debiteur.debiteurnummer})" for d in zwaar)
+                + "."
+            )
+
+    def stap(self, tekst: str, start: float) -> None:
+        duur = f"{time.perf_counter() - start:.1f}".replace(".", ",")
+        self.schrijf(f"{tekst} ({duur} s)")
+
+    def genereren(self) -> None:
+        self.straten_kiezen()
+        self.debiteuren()
+        self.vorderingen()
 
     def organisaties(self) -> None:
         self.orgs: dict[str, Organisatie] = {}
         for o in ORGANISATIES:
             self.orgs[o.sleutel], _ = organisatie_upsert(
-                rsin=o.rsin, naam=o.naam, gemeentecode=o.gemeentecode, ibans=[o.iban],
-                incassant_id=o.incassant_id)
+                rsin=o.rsin,
+                naam=o.naam,
+                gemeentecode=o.gemeentecode,
+                ibans=[o.iban],
+                incassant_id=o.incassant_id,
+            )
+
+    def straten_kiezen(self) -> None:
         self.straten = {}
         for woonplaatsen in _WOONPLAATSEN.values():
             for plaats, pc_van, pc_tot, _ in woonplaatsen:
-                namen = list(dict.fromkeys(
-                    [*_KLASSIEKE_STRATEN[: 4 if plaats in ("Rivierstad", "Polderdam") else 2],
-                     *(self.fake.street_name() for _ in range(22))]))
+                namen = list(
+                    dict.fromkeys(
+                        [
+                            *_KLASSIEKE_STRATEN[
+                                : 4 if plaats in ("Rivierstad", "Polderdam") else 2
+                            ],
+                            *(self.fake.street_name() for _ in range(22)),
+                        ]
+                    )
+                )
                 self.straten[plaats] = [(n, self.postcode(pc_van, pc_tot)) for n in namen]
 
     def koppelingen(self) -> None:
+        # No endpoint URLs: the demo history must not fill the StUF outbox with thousands of
+        # status messages to systems that do not exist.
         self.koppeling_door: dict[str, str] = {}
         for k in KOPPELINGEN:
             koppeling, _ = koppeling_upsert(
-                applicatie=k.applicatie, rol=k.rol, gebruikersnaam=k.gebruikersnaam,
-                wachtwoord=k.wachtwoord, tsa_codes=list(k.tsa_codes), naam=k.naam,
-                vorderende_organisaties=[self.orgs[s].rsin for s in k.organisaties])
+                applicatie=k.applicatie,
+                rol=k.rol,
+                gebruikersnaam=k.gebruikersnaam,
+                wachtwoord=k.wachtwoord,
+                tsa_codes=list(k.tsa_codes),
+                naam=k.naam,
+                vorderende_organisaties=[self.orgs[s].rsin for s in k.organisaties],
+            )
             self.koppeling_door[k.sleutel] = f"StUF {koppeling}"
 
     def postcode(self, van: int, tot: int) -> str:
@@ -578,23 +869,37 @@ class _Opbouw:
             plaats = rng.choices(plaatsen, weights=[p[3] for p in plaatsen])[0][0]
             straat, postcode = rng.choice(self.straten[plaats])
             return {**adres, "straatnaam": straat, "postcode": postcode, "woonplaats": plaats}
-        return {**adres, "straatnaam": self.fake.street_name()[:80],
-                "postcode": self.postcode(1011, 9999), "woonplaats": self.fake.city()[:80]}
+        return {
+            **adres,
+            "straatnaam": self.fake.street_name()[:80],
+            "postcode": self.postcode(1011, 9999),
+            "woonplaats": self.fake.city()[:80],
+        }
 
     def buitenland(self) -> dict:
         rng = self.rng
-        land, regel1, regel2 = rng.choice([
-            ("Duitsland", f"Hauptstraße {rng.randint(1, 90)}", f"{rng.randint(40210, 47669)} Kleve"),
-            ("België", f"Kerkstraat {rng.randint(1, 90)}", f"{rng.randint(2000, 2990)} Antwerpen"),
-            ("Turkije", f"Atatürk Caddesi No. {rng.randint(1, 90)}", "34000 İstanbul"),
-        ])
+        land, regel1, regel2 = rng.choice(
+            [
+                (
+                    "Duitsland",
+                    f"Hauptstraße {rng.randint(1, 90)}",
+                    f"{rng.randint(40210, 47669)} Kleve",
+                ),
+                (
+                    "België",
+                    f"Kerkstraat {rng.randint(1, 90)}",
+                    f"{rng.randint(2000, 2990)} Antwerpen",
+                ),
+                ("Turkije", f"Atatürk Caddesi No. {rng.randint(1, 90)}", "34000 İstanbul"),
+            ]
+        )
         return {"land": land, "adresregel_buitenland_1": regel1, "adresregel_buitenland_2": regel2}
 
     @staticmethod
     def splits(achternaam: str) -> tuple[str, str]:
         for vv in _VOORVOEGSELS:
             if achternaam.lower().startswith(vv + " "):
-                return achternaam[: len(vv)].lower(), achternaam[len(vv) + 1:]
+                return achternaam[: len(vv)].lower(), achternaam[len(vv) + 1 :]
         return "", achternaam
 
     def persoon(self, deb: _Deb, vast=None) -> None:
@@ -617,16 +922,21 @@ class _Opbouw:
         voorvoegsel, geslachtsnaam = self.splits(achternaam)
         leeftijd = rng.randint(18 * 365 + 10, 92 * 365)
         gegevens = {
-            "voornamen": " ".join(namen), "voorletters": voorletters,
-            "geslachtsnaam": geslachtsnaam, "voorvoegsel_geslachtsnaam": voorvoegsel,
+            "voornamen": " ".join(namen),
+            "voorletters": voorletters,
+            "geslachtsnaam": geslachtsnaam,
+            "voorvoegsel_geslachtsnaam": voorvoegsel,
             "geslachtsaanduiding": "V" if vrouw else "M",
             "geboortedatum": self.vandaag - dt.timedelta(days=leeftijd),
             "aanduiding_naamgebruik": "E",
         }
         if vrouw and leeftijd > 25 * 365 and not vast and rng.random() < 0.2:
             pv, pn = self.splits(fake.last_name())
-            gegevens.update(geslachtsnaam_partner=pn, voorvoegsel_geslachtsnaam_partner=pv,
-                            aanduiding_naamgebruik=rng.choice("PVN"))
+            gegevens.update(
+                geslachtsnaam_partner=pn,
+                voorvoegsel_geslachtsnaam_partner=pv,
+                aanduiding_naamgebruik=rng.choice("PVN"),
+            )
         buitenlands = not vast and rng.random() < 0.004
         gegevens.update(self.buitenland() if buitenlands else self.adres(deb.woongemeente))
         if rng.random() < 0.3:
@@ -637,11 +947,14 @@ class _Opbouw:
         if rng.random() < 0.45 or vast:
             deb.iban, deb.bic = self.iban()
         deb.straat, deb.huisnummer = gegevens.get("straatnaam", ""), gegevens.get("huisnummer")
-        deb.naam = " ".join(namen[:1] + [achternaam])
+        deb.naam = f"{voornaam} {achternaam}"
         deb.invoer = DebiteurInvoer(
-            soort=Debiteursoort.NATUURLIJK_PERSOON, bsn=self.bsn(),
-            debiteurnummer=f"{DEBITEURNUMMER_PREFIX}{deb.idx + 1:06d}", gegevens=gegevens,
-            ibans=[deb.iban] if deb.iban else [])
+            soort=Debiteursoort.NATUURLIJK_PERSOON,
+            bsn=self.bsn(),
+            debiteurnummer=f"{DEBITEURNUMMER_PREFIX}{deb.idx + 1:06d}",
+            gegevens=gegevens,
+            ibans=[deb.iban] if deb.iban else [],
+        )
 
     def bedrijf(self, deb: _Deb, vast=None) -> None:
         rng, fake = self.rng, self.fake
@@ -652,16 +965,23 @@ class _Opbouw:
         else:
             achternaam = fake.last_name()
             achternaam = achternaam[0].upper() + achternaam[1:]
-            vorm = rng.choices(["bv", "vof", "stichting", "vereniging", "nv", "cooperatie"],
-                               weights=[55, 10, 15, 10, 3, 7])[0]
-            naam, rechtsvorm = {
-                "bv": (f"{achternaam} {rng.choice(['Transport', 'Bouw', 'Installatietechniek', 'Schoonmaak', 'Horeca', 'Bloemen', 'Autobedrijf', 'Logistiek', 'Vastgoed', 'Hoveniers', 'Schilders'])} B.V.", "Besloten Vennootschap"),  # noqa: E501
-                "vof": (f"{achternaam} & {fake.last_name()} V.O.F.", "Vennootschap onder firma"),
-                "stichting": (f"Stichting {rng.choice(['Kinderopvang', 'Welzijn', 'Muziekschool', 'Dorpshuis', 'Zorggroep', 'Sportpark'])} {woonplaats}", "Stichting"),  # noqa: E501
-                "vereniging": (f"{rng.choice(['Voetbal', 'Tennis', 'Hockey', 'Korfbal', 'Muziek', 'IJs'])}vereniging {woonplaats}", "Vereniging met volledige rechtsbevoegdheid"),  # noqa: E501
-                "nv": (f"{achternaam} Holding N.V.", "Naamloze Vennootschap"),
-                "cooperatie": (f"Coöperatie {rng.choice(['Energie', 'Zorg', 'Agrarisch Belang'])} {woonplaats} U.A.", "Coöperatie"),  # noqa: E501
-            }[vorm]
+            vorm = rng.choices(
+                ["bv", "vof", "stichting", "vereniging", "nv", "cooperatie"],
+                weights=[55, 10, 15, 10, 3, 7],
+            )[0]
+            if vorm == "bv":
+                naam = f"{achternaam} {rng.choice(_BRANCHES)} B.V."
+            elif vorm == "vof":
+                naam = f"{achternaam} & {fake.last_name()} V.O.F."
+            elif vorm == "stichting":
+                naam = f"Stichting {rng.choice(_STICHTINGEN)} {woonplaats}"
+            elif vorm == "vereniging":
+                naam = f"{rng.choice(_VERENIGINGEN)}vereniging {woonplaats}"
+            elif vorm == "nv":
+                naam = f"{achternaam} Holding N.V."
+            else:
+                naam = f"Coöperatie {rng.choice(_COOPERATIES)} {woonplaats} U.A."
+            rechtsvorm = _RECHTSVORMEN[vorm]
         gegevens = {"statutaire_naam": naam, "rechtsvorm": rechtsvorm, **plaats}
         if rng.random() < 0.5:
             gegevens["telefoonnummer"] = f"0{rng.randint(100, 799)}-{rng.randrange(10**6):06d}"
@@ -673,9 +993,13 @@ class _Opbouw:
         deb.straat, deb.huisnummer = plaats["straatnaam"], plaats["huisnummer"]
         deb.naam = naam
         deb.invoer = DebiteurInvoer(
-            soort=Debiteursoort.NIET_NATUURLIJK_PERSOON, rsin=self.rsin(), kvk_nummer=self.kvk(),
-            debiteurnummer=f"{DEBITEURNUMMER_PREFIX}{deb.idx + 1:06d}", gegevens=gegevens,
-            ibans=[deb.iban] if deb.iban else [])
+            soort=Debiteursoort.NIET_NATUURLIJK_PERSOON,
+            rsin=self.rsin(),
+            kvk_nummer=self.kvk(),
+            debiteurnummer=f"{DEBITEURNUMMER_PREFIX}{deb.idx + 1:06d}",
+            gegevens=gegevens,
+            ibans=[deb.iban] if deb.iban else [],
+        )
 
     def debiteuren(self) -> None:
         rng = self.rng
@@ -698,10 +1022,14 @@ class _Opbouw:
             deb = _Deb(idx=idx, persoon=persoon, woongemeente=woongemeente, zwaar=idx < n_zwaar)
             (self.persoon if persoon else self.bedrijf)(deb, gegevens)
             self.debs.append(deb)
+
+    def debiteuren_opslaan(self) -> None:
+        n = len(self.debs)
         for start in range(0, n, 1000):
-            deel = self.debs[start:start + 1000]
-            for deb, debiteur in zip(deel, debiteuren_upsert(invoer=[d.invoer for d in deel]),
-                                     strict=True):
+            deel = self.debs[start : start + 1000]
+            for deb, debiteur in zip(
+                deel, debiteuren_upsert(invoer=[d.invoer for d in deel]), strict=True
+            ):
                 deb.debiteur = debiteur
 
     # --- claims ---
@@ -750,21 +1078,40 @@ class _Opbouw:
         if deb is None:
             tsa = rng.choices(["parkeren", "facturatie", "vergunningen"], weights=[60, 25, 15])[0]
         elif deb.zwaar:
-            tsa = rng.choices(["parkeren", "belastingen", "facturatie", "vergunningen"],
-                              weights=[70, 10, 10, 10] if deb.persoon else [55, 15, 30, 0])[0]
+            tsa = rng.choices(
+                ["parkeren", "belastingen", "facturatie", "vergunningen"],
+                weights=[70, 10, 10, 10] if deb.persoon else [55, 15, 30, 0],
+            )[0]
         elif deb.persoon:
-            tsa = rng.choices(["belastingen", "parkeren", "vergunningen", "facturatie",
-                               "leerlingenvervoer"], weights=[30, 30, 10, 15, 15])[0]
+            tsa = rng.choices(
+                ["belastingen", "parkeren", "vergunningen", "facturatie", "leerlingenvervoer"],
+                weights=[30, 30, 10, 15, 15],
+            )[0]
         else:
-            tsa = rng.choices(["belastingen", "parkeren", "vergunningen", "facturatie"],
-                              weights=[35, 25, 15, 25])[0]
+            tsa = rng.choices(
+                ["belastingen", "parkeren", "vergunningen", "facturatie"], weights=[35, 25, 15, 25]
+            )[0]
         creatie = self.datum(self.begin, self.vandaag - dt.timedelta(days=1))
-        v = _Vrd(nr=nr, tsa=_TSA[tsa], tsa_code=_TSA[tsa].tsa_codes[0], org=self.kies_org(deb),
-                 deb=deb, soort=tsa, creatiedatum=creatie)
+        v = _Vrd(
+            nr=nr,
+            tsa=_TSA[tsa],
+            tsa_code=_TSA[tsa].tsa_codes[0],
+            org=self.kies_org(deb),
+            deb=deb,
+            soort=tsa,
+            creatiedatum=creatie,
+        )
         getattr(self, f"inhoud_{tsa}")(v)
-        basis = {"parkeren": 0.74, "belastingen": 0.62, "vergunningen": 0.8, "facturatie": 0.62,
-                 "leerlingenvervoer": 0.6}[tsa]
-        v.betaalkans = 0.25 if deb and deb.zwaar else basis + (0.05 if deb and not deb.persoon else 0)
+        basis = {
+            "parkeren": 0.74,
+            "belastingen": 0.62,
+            "vergunningen": 0.8,
+            "facturatie": 0.62,
+            "leerlingenvervoer": 0.6,
+        }[tsa]
+        v.betaalkans = (
+            0.25 if deb and deb.zwaar else basis + (0.05 if deb and not deb.persoon else 0)
+        )
         return v
 
     def eenmalig(self, *sleutel) -> bool:
@@ -780,16 +1127,21 @@ class _Opbouw:
         if sleutel not in self._machtigingen:
             self._machtigingen[sleutel] = MachtigingInvoer(
                 kenmerk=f"{v.org}-{v.tsa.applicatie[:3]}-{v.deb.idx + 1:07d}",
-                afgiftedatum=self.datum(self.begin - dt.timedelta(days=6 * 365),
-                                        v.creatiedatum - dt.timedelta(days=10)),
-                iban=v.deb.iban, bic=v.deb.bic)
+                afgiftedatum=self.datum(
+                    self.begin - dt.timedelta(days=6 * 365), v.creatiedatum - dt.timedelta(days=10)
+                ),
+                iban=v.deb.iban,
+                bic=v.deb.bic,
+            )
         v.incasso = True
 
     def inhoud_belastingen(self, v: _Vrd) -> None:
         rng, deb = self.rng, v.deb
         v.org, v.eenheid, v.betaaltermijn = "BSR", "HEF", 60
         v.indicator_j = rng.random() < 0.9
-        vrij = [d for d in self.jaaraanslagen if (deb.idx, "jaaraanslag", d.year) not in self._gehad]
+        vrij = [
+            d for d in self.jaaraanslagen if (deb.idx, "jaaraanslag", d.year) not in self._gehad
+        ]
         if vrij and rng.random() < 0.8:
             v.creatiedatum = rng.choice(vrij)
             self.eenmalig(deb.idx, "jaaraanslag", v.creatiedatum.year)
@@ -800,33 +1152,76 @@ class _Opbouw:
             if deb.persoon:
                 if deb.eigenaar:
                     woz = rng.randrange(185_000, 690_000, 1000)
-                    regels.append(_publiek(round(woz * 0.0812), Vorderingtype.AANSLAG, "OZB-EIG-W",
-                                           f"Onroerendezaakbelasting eigenaar woning {jaar}",
-                                           toelichting=f"WOZ-waarde {_euro(woz * 100)}"))
+                    regels.append(
+                        _publiek(
+                            round(woz * 0.0812),
+                            Vorderingtype.AANSLAG,
+                            "OZB-EIG-W",
+                            f"Onroerendezaakbelasting eigenaar woning {jaar}",
+                            toelichting=f"WOZ-waarde {_euro(woz * 100)}",
+                        )
+                    )
                 een = rng.random() < 0.35
-                regels.append(_publiek(29640 if een else 39870, Vorderingtype.AANSLAG, "AFVAL",
-                                       f"Afvalstoffenheffing {'een' if een else 'meer'}persoons"
-                                       f"huishouden {jaar}"))
+                regels.append(
+                    _publiek(
+                        29640 if een else 39870,
+                        Vorderingtype.AANSLAG,
+                        "AFVAL",
+                        f"Afvalstoffenheffing {'een' if een else 'meer'}persoonshuishouden {jaar}",
+                    )
+                )
                 if deb.eigenaar:
-                    regels.append(_publiek(21450, Vorderingtype.AANSLAG, "RIOOL-EIG",
-                                           f"Rioolheffing eigenaar {jaar}"))
+                    regels.append(
+                        _publiek(
+                            21450,
+                            Vorderingtype.AANSLAG,
+                            "RIOOL-EIG",
+                            f"Rioolheffing eigenaar {jaar}",
+                        )
+                    )
                 elif rng.random() < 0.3:
                     honden = rng.choice((1, 1, 2))
-                    regels.append(_publiek(honden * 10236, Vorderingtype.AANSLAG, "HOND",
-                                           f"Hondenbelasting {jaar}", aantal=honden, eenheid="hond",
-                                           stuksprijs=10236))
+                    regels.append(
+                        _publiek(
+                            honden * 10236,
+                            Vorderingtype.AANSLAG,
+                            "HOND",
+                            f"Hondenbelasting {jaar}",
+                            aantal=honden,
+                            eenheid="hond",
+                            stuksprijs=10236,
+                        )
+                    )
                 v.kwijtschelding_mogelijk = not deb.eigenaar
             else:
                 woz = rng.randrange(250_000, 3_500_000, 5000)
                 if deb.eigenaar:
-                    regels.append(_publiek(round(woz * 0.1745), Vorderingtype.AANSLAG, "OZB-EIG-NW",
-                                           f"Onroerendezaakbelasting eigenaar niet-woning {jaar}",
-                                           toelichting=f"WOZ-waarde {_euro(woz * 100)}"))
-                regels.append(_publiek(round(woz * 0.1402), Vorderingtype.AANSLAG, "OZB-GEBR-NW",
-                                       f"Onroerendezaakbelasting gebruiker niet-woning {jaar}",
-                                       toelichting=f"WOZ-waarde {_euro(woz * 100)}"))
-                regels.append(_publiek(rng.choice((21450, 42900, 85800)), Vorderingtype.AANSLAG,
-                                       "RIOOL-NW", f"Rioolheffing niet-woning {jaar}"))
+                    regels.append(
+                        _publiek(
+                            round(woz * 0.1745),
+                            Vorderingtype.AANSLAG,
+                            "OZB-EIG-NW",
+                            f"Onroerendezaakbelasting eigenaar niet-woning {jaar}",
+                            toelichting=f"WOZ-waarde {_euro(woz * 100)}",
+                        )
+                    )
+                regels.append(
+                    _publiek(
+                        round(woz * 0.1402),
+                        Vorderingtype.AANSLAG,
+                        "OZB-GEBR-NW",
+                        f"Onroerendezaakbelasting gebruiker niet-woning {jaar}",
+                        toelichting=f"WOZ-waarde {_euro(woz * 100)}",
+                    )
+                )
+                regels.append(
+                    _publiek(
+                        rng.choice((21450, 42900, 85800)),
+                        Vorderingtype.AANSLAG,
+                        "RIOOL-NW",
+                        f"Rioolheffing niet-woning {jaar}",
+                    )
+                )
             v.regels = regels[:3]
             if deb.persoon and deb.iban and rng.random() < 0.6:
                 self.machtiging(v)
@@ -837,14 +1232,26 @@ class _Opbouw:
             if deb.persoon and rng.random() < 0.5:
                 v.omschrijving = f"Aanslag hondenbelasting {jaar}"
                 maanden = 13 - v.creatiedatum.month
-                v.regels = [_publiek(round(10236 * maanden / 12), Vorderingtype.AANSLAG, "HOND",
-                                     f"Hondenbelasting {jaar}, {maanden} maanden")]
+                v.regels = [
+                    _publiek(
+                        round(10236 * maanden / 12),
+                        Vorderingtype.AANSLAG,
+                        "HOND",
+                        f"Hondenbelasting {jaar}, {maanden} maanden",
+                    )
+                ]
             else:
                 v.omschrijving = f"Aanslag afvalstoffenheffing {jaar} (tussentijds)"
                 maanden = 13 - v.creatiedatum.month
-                v.regels = [_publiek(round(39870 * maanden / 12), Vorderingtype.AANSLAG, "AFVAL",
-                                     f"Afvalstoffenheffing {jaar}, {maanden} maanden",
-                                     toelichting="Tussentijdse aanslag na verhuizing")]
+                v.regels = [
+                    _publiek(
+                        round(39870 * maanden / 12),
+                        Vorderingtype.AANSLAG,
+                        "AFVAL",
+                        f"Afvalstoffenheffing {jaar}, {maanden} maanden",
+                        toelichting="Tussentijdse aanslag na verhuizing",
+                    )
+                ]
                 v.kwijtschelding_mogelijk = deb.persoon
 
     def straatnaam(self, v: _Vrd) -> str:
@@ -867,20 +1274,40 @@ class _Opbouw:
                 aantal, prijs = rng.randint(1, 4), 39500
                 oms = f"Parkeervergunning bedrijven {jaar}"
             v.omschrijving = oms
-            v.regels = [_publiek(aantal * prijs, Vorderingtype.AANSLAG, "PRK-VERGUNNING", oms,
-                                 aantal=aantal, eenheid="vergunning", stuksprijs=prijs)]
+            v.regels = [
+                _publiek(
+                    aantal * prijs,
+                    Vorderingtype.AANSLAG,
+                    "PRK-VERGUNNING",
+                    oms,
+                    aantal=aantal,
+                    eenheid="vergunning",
+                    stuksprijs=prijs,
+                )
+            ]
             return
         v.soort, v.tsa_code, v.betaaltermijn = "naheffing", "PRK-NAHEFFING", 14
         v.indicator_j = rng.random() < 0.95
         kenteken = self.fake.license_plate()
         v.omschrijving = "Naheffingsaanslag parkeerbelasting"
-        v.zaak = (f"NH{v.org}{jaar}{v.nr:06d}",
-                  f"Naheffing kenteken {kenteken}, {self.straatnaam(v)}"[:80])
+        v.zaak = (
+            f"NH{v.org}{jaar}{v.nr:06d}",
+            f"Naheffing kenteken {kenteken}, {self.straatnaam(v)}"[:80],
+        )
         v.regels = [
-            _publiek(rng.choice((320, 360, 400, 480)), Vorderingtype.AANSLAG, "PRK-BELASTING",
-                     "Parkeerbelasting", toelichting=f"Kenteken {kenteken}"),
-            _publiek(7470 if jaar >= 2026 else 7290, Vorderingtype.AANSLAG, "PRK-KOSTEN",
-                     "Kosten naheffingsaanslag"),
+            _publiek(
+                rng.choice((320, 360, 400, 480)),
+                Vorderingtype.AANSLAG,
+                "PRK-BELASTING",
+                "Parkeerbelasting",
+                toelichting=f"Kenteken {kenteken}",
+            ),
+            _publiek(
+                7470 if jaar >= 2026 else 7290,
+                Vorderingtype.AANSLAG,
+                "PRK-KOSTEN",
+                "Kosten naheffingsaanslag",
+            ),
         ]
 
     def inhoud_vergunningen(self, v: _Vrd) -> None:
@@ -891,29 +1318,69 @@ class _Opbouw:
         soort = rng.choices(["bouw", "evenement", "kap"], weights=[60, 20, 20])[0]
         if soort == "bouw":
             kosten = rng.randrange(12_000, 450_000, 500)
-            activiteit = rng.choice(["Plaatsen dakkapel", "Bouwen uitbouw", "Vergroten woning",
-                                     "Plaatsen erfafscheiding", "Verbouwen bedrijfspand",
-                                     "Bouwen bijgebouw"])
-            v.regels = [_publiek(round(kosten * 2.95), Vorderingtype.AANSLAG, "LEG-BOUW",
-                                 "Leges omgevingsvergunning bouwactiviteit",
-                                 toelichting=f"Bouwkosten {_euro(kosten * 100)}, tarief 2,95%")]
+            activiteit = rng.choice(
+                [
+                    "Plaatsen dakkapel",
+                    "Bouwen uitbouw",
+                    "Vergroten woning",
+                    "Plaatsen erfafscheiding",
+                    "Verbouwen bedrijfspand",
+                    "Bouwen bijgebouw",
+                ]
+            )
+            v.regels = [
+                _publiek(
+                    round(kosten * 2.95),
+                    Vorderingtype.AANSLAG,
+                    "LEG-BOUW",
+                    "Leges omgevingsvergunning bouwactiviteit",
+                    toelichting=f"Bouwkosten {_euro(kosten * 100)}, tarief 2,95%",
+                )
+            ]
             if rng.random() < 0.4:
-                v.regels.append(_publiek(rng.choice((7900, 12500, 18400)), Vorderingtype.AANSLAG,
-                                         "LEG-WELSTAND", "Leges welstandsadvies"))
+                v.regels.append(
+                    _publiek(
+                        rng.choice((7900, 12500, 18400)),
+                        Vorderingtype.AANSLAG,
+                        "LEG-WELSTAND",
+                        "Leges welstandsadvies",
+                    )
+                )
             if rng.random() < 0.2:
-                v.regels.append(_publiek(14300, Vorderingtype.AANSLAG, "LEG-UITWEG",
-                                         "Leges aanleg uitweg"))
+                v.regels.append(
+                    _publiek(14300, Vorderingtype.AANSLAG, "LEG-UITWEG", "Leges aanleg uitweg")
+                )
         elif soort == "evenement":
-            activiteit = rng.choice(["Evenement buurtfeest", "Evenement braderie",
-                                     "Evenement sportdag", "Evenement concert"])
-            v.regels = [_publiek(rng.choice((16500, 32500, 64500)), Vorderingtype.AANSLAG,
-                                 "LEG-EVENEMENT", "Leges evenementenvergunning")]
+            activiteit = rng.choice(
+                [
+                    "Evenement buurtfeest",
+                    "Evenement braderie",
+                    "Evenement sportdag",
+                    "Evenement concert",
+                ]
+            )
+            v.regels = [
+                _publiek(
+                    rng.choice((16500, 32500, 64500)),
+                    Vorderingtype.AANSLAG,
+                    "LEG-EVENEMENT",
+                    "Leges evenementenvergunning",
+                )
+            ]
         else:
             bomen = rng.randint(1, 4)
             activiteit = "Kappen houtopstand"
-            v.regels = [_publiek(bomen * 8950, Vorderingtype.AANSLAG, "LEG-KAP",
-                                 "Leges omgevingsvergunning kappen", aantal=bomen, eenheid="boom",
-                                 stuksprijs=8950)]
+            v.regels = [
+                _publiek(
+                    bomen * 8950,
+                    Vorderingtype.AANSLAG,
+                    "LEG-KAP",
+                    "Leges omgevingsvergunning kappen",
+                    aantal=bomen,
+                    eenheid="boom",
+                    stuksprijs=8950,
+                )
+            ]
         v.omschrijving = f"Legesnota: {activiteit.lower()}"
         v.zaak = (f"ZAAK-{v.org}-{jaar}-{v.nr:06d}", f"{activiteit}, {self.straatnaam(v)}"[:80])
 
@@ -931,12 +1398,32 @@ class _Opbouw:
             if aantallen:
                 aantal = rng.randint(*aantallen)
                 prijs = rng.randrange(prijzen[0], prijzen[1], 5)
-                v.regels.append(_regel(aantal * prijs, categorie, pct, Vorderingtype.FACTUUR, code,
-                                       oms, aantal=aantal, eenheid=eenheid, stuksprijs=prijs))
+                v.regels.append(
+                    _regel(
+                        aantal * prijs,
+                        categorie,
+                        pct,
+                        Vorderingtype.FACTUUR,
+                        code,
+                        oms,
+                        aantal=aantal,
+                        eenheid=eenheid,
+                        stuksprijs=prijs,
+                    )
+                )
             else:
-                v.regels.append(_regel(rng.randrange(*prijzen, 100), categorie, pct,
-                                       Vorderingtype.FACTUUR, code, oms,
-                                       toelichting=f"Schadedatum {v.creatiedatum - dt.timedelta(days=rng.randint(10, 60)):%d-%m-%Y}"))  # noqa: E501
+                schadedatum = v.creatiedatum - dt.timedelta(days=rng.randint(10, 60))
+                v.regels.append(
+                    _regel(
+                        rng.randrange(*prijzen, 100),
+                        categorie,
+                        pct,
+                        Vorderingtype.FACTUUR,
+                        code,
+                        oms,
+                        toelichting=f"Schadedatum {schadedatum:%d-%m-%Y}",
+                    )
+                )
         v.eenheid = _POST_EENHEID[posten[0]]
         v.omschrijving = f"Factuur {v.regels[0].vorderingomschrijving.lower()}"
         if deb and not deb.persoon and deb.iban and "AFVAL" in posten and rng.random() < 0.5:
@@ -956,12 +1443,23 @@ class _Opbouw:
         v.indicator_j = rng.random() < 0.3
         v.omschrijving = f"Eigen bijdrage leerlingenvervoer schooljaar {schooljaar}"
         v.zaak = (f"LLV-{schooljaar}-{v.nr:05d}", f"Leerlingenvervoer schooljaar {schooljaar}")
-        v.regels = [_publiek(rng.randrange(48000, 96000, 100), Vorderingtype.OVERIG, "LLV-EIGEN",
-                             f"Eigen bijdrage leerlingenvervoer {schooljaar}")]
+        v.regels = [
+            _publiek(
+                rng.randrange(48000, 96000, 100),
+                Vorderingtype.OVERIG,
+                "LLV-EIGEN",
+                f"Eigen bijdrage leerlingenvervoer {schooljaar}",
+            )
+        ]
         if rng.random() < 0.2:
-            v.regels.append(_publiek(rng.randrange(48000, 96000, 100), Vorderingtype.OVERIG,
-                                     "LLV-EIGEN", f"Eigen bijdrage leerlingenvervoer {schooljaar}, "
-                                     "tweede kind"))
+            v.regels.append(
+                _publiek(
+                    rng.randrange(48000, 96000, 100),
+                    Vorderingtype.OVERIG,
+                    "LLV-EIGEN",
+                    f"Eigen bijdrage leerlingenvervoer {schooljaar}, tweede kind",
+                )
+            )
         if rng.random() < 0.55:
             v.termijn_maanden = 10
             if deb.iban and rng.random() < 0.5:
@@ -971,33 +1469,65 @@ class _Opbouw:
         """Credit notes (CRE, negative) for earlier invoices of the same debtor."""
         rng = self.rng
         laatste = self.vandaag - dt.timedelta(days=10)
-        kandidaten = [v for v in self.vrds if v.tsa.sleutel == "facturatie" and v.deb
-                      and not v.incasso and v.creatiedatum <= laatste]
+        kandidaten = [
+            v
+            for v in self.vrds
+            if v.tsa.sleutel == "facturatie"
+            and v.deb
+            and not v.incasso
+            and v.creatiedatum <= laatste
+        ]
         rng.shuffle(kandidaten)
         for origineel in kandidaten[:aantal]:
             r0 = origineel.regels[0]
             limiet = sum(r.bedrag_incl_btw for r in origineel.regels) // 2
             if r0.aantal and r0.aantal > 1:
                 k = rng.randint(1, r0.aantal // 2)
-                regel = _regel(-k * r0.stuksprijs_excl_btw, r0.btw_categorie, r0.btw_percentage,
-                               Vorderingtype.CREDITFACTUUR, r0.vorderingcode,
-                               f"Creditering: {r0.vorderingomschrijving}", aantal=-k,
-                               eenheid=r0.eenheid, stuksprijs=r0.stuksprijs_excl_btw,
-                               toelichting="Minder afgenomen dan gefactureerd")
+                regel = _regel(
+                    -k * r0.stuksprijs_excl_btw,
+                    r0.btw_categorie,
+                    r0.btw_percentage,
+                    Vorderingtype.CREDITFACTUUR,
+                    r0.vorderingcode,
+                    f"Creditering: {r0.vorderingomschrijving}",
+                    aantal=-k,
+                    eenheid=r0.eenheid,
+                    stuksprijs=r0.stuksprijs_excl_btw,
+                    toelichting="Minder afgenomen dan gefactureerd",
+                )
             else:
-                regel = _regel(-round(r0.bedrag_excl_btw * rng.uniform(0.1, 0.4)), r0.btw_categorie,
-                               r0.btw_percentage, Vorderingtype.CREDITFACTUUR, r0.vorderingcode,
-                               f"Creditering: {r0.vorderingomschrijving}",
-                               toelichting="Correctie na bezwaar")
+                regel = _regel(
+                    -round(r0.bedrag_excl_btw * rng.uniform(0.1, 0.4)),
+                    r0.btw_categorie,
+                    r0.btw_percentage,
+                    Vorderingtype.CREDITFACTUUR,
+                    r0.vorderingcode,
+                    f"Creditering: {r0.vorderingomschrijving}",
+                    toelichting="Correctie na bezwaar",
+                )
             if -regel.bedrag_incl_btw > limiet:
                 continue
-            creatie = self.datum(origineel.creatiedatum + dt.timedelta(days=3),
-                                 min(origineel.creatiedatum + dt.timedelta(days=45),
-                                     self.vandaag - dt.timedelta(days=1)))
-            v = _Vrd(nr=len(self.vrds), tsa=origineel.tsa, tsa_code=origineel.tsa_code,
-                     org=origineel.org, deb=origineel.deb, soort="credit", creatiedatum=creatie,
-                     publiek=False, regels=[regel], indicator_j=True, eenheid=origineel.eenheid,
-                     origineel=origineel)
+            creatie = self.datum(
+                origineel.creatiedatum + dt.timedelta(days=3),
+                min(
+                    origineel.creatiedatum + dt.timedelta(days=45),
+                    self.vandaag - dt.timedelta(days=1),
+                ),
+            )
+            v = _Vrd(
+                nr=len(self.vrds),
+                tsa=origineel.tsa,
+                tsa_code=origineel.tsa_code,
+                org=origineel.org,
+                deb=origineel.deb,
+                soort="credit",
+                creatiedatum=creatie,
+                publiek=False,
+                regels=[regel],
+                indicator_j=True,
+                eenheid=origineel.eenheid,
+                origineel=origineel,
+            )
             self.vrds.append(v)
         # Fill up with ordinary claims when some credit notes were skipped.
         while len(self.vrds) < self.n_vorderingen:
@@ -1016,15 +1546,19 @@ class _Opbouw:
             tellers[(v.org, v.tsa_code, jaar)] += 1
             tellers[(v.org, "factuur", jaar)] += 1
             seq, fseq = tellers[(v.org, v.tsa_code, jaar)], tellers[(v.org, "factuur", jaar)]
-            prefix = {"jaaraanslag": "AS", "aanslag": "AS", "naheffing": "NH",
-                      "parkeervergunning": "PV", "credit": "C", "leerlingenvervoer": "LLV"}
-            v.vorderingnummer = f"{prefix.get(v.soort, v.tsa.applicatie[:1])}{jaar}-{seq:06d}"
+            prefix = _NUMMERPREFIX.get(v.soort, v.tsa.applicatie[:1])
+            v.vorderingnummer = f"{prefix}{jaar}-{seq:06d}"
             v.factuurnummer = f"{v.org}{jaar}{fseq:07d}"
-        # The TSAs deliver weekly: one batch per koppeling and week, registered after its last day.
+        # One batch per koppeling and delivery period, registered on the last creatiedatum in
+        # it: parkeren delivers every two weeks (its 14-day betaaltermijn still ends on or after
+        # that day), the other TSAs monthly (30 days or more).
         groepen: dict[tuple, list[_Vrd]] = defaultdict(list)
         for v in self.vrds:
-            jaar, week, _ = v.creatiedatum.isocalendar()
-            groepen[(jaar, week, v.tsa.sleutel)].append(v)
+            if v.tsa.sleutel == "parkeren":
+                periode = (v.creatiedatum - _MAANDAG).days // 14
+            else:
+                periode = v.creatiedatum.year * 12 + v.creatiedatum.month
+            groepen[(periode, v.tsa.sleutel)].append(v)
         batches = []
         for groep in groepen.values():
             registratie = max(v.creatiedatum for v in groep)
@@ -1032,7 +1566,7 @@ class _Opbouw:
                 v.registratie = registratie
                 self.data(v)
             for start in range(0, len(groep), self.batch_size):
-                batches.append((registratie, groep[start:start + self.batch_size]))
+                batches.append((registratie, groep[start : start + self.batch_size]))
         batches.sort(key=lambda b: (b[0], b[1][0].creatiedatum, b[1][0].nr))
         for registratie, batch in batches:
             invoer = [self.invoer(v) for v in batch]
@@ -1041,8 +1575,9 @@ class _Opbouw:
                 if fouten or item.waarschuwingen:
                     raise AssertionError(f"Demodata ongeldig: {fouten or item.waarschuwingen}")
             tijdstip = self.tijdstip(registratie, 20, rng.randint(0, 45))
-            vorderingen = vorderingen_register(invoer=invoer, door=self.koppeling_door[
-                batch[0].tsa.sleutel], tijdstip=tijdstip)
+            vorderingen = vorderingen_register(
+                invoer=invoer, door=self.koppeling_door[batch[0].tsa.sleutel], tijdstip=tijdstip
+            )
             for v, vordering in zip(batch, vorderingen, strict=True):
                 v.vordering = vordering
 
@@ -1057,15 +1592,20 @@ class _Opbouw:
             basis, rest = divmod(totaal, v.termijn_maanden)
             for i in range(1, v.termijn_maanden + 1):
                 verval = _einde_maand(v.factuurdatum, i)
-                v.termijnen.append(TermijnInvoer(datum=verval, bedrag=basis + (rest if i == 1 else 0),
-                                                 vervaldatum=verval))
+                v.termijnen.append(
+                    TermijnInvoer(
+                        datum=verval, bedrag=basis + (rest if i == 1 else 0), vervaldatum=verval
+                    )
+                )
             v.vervaldatum = v.termijnen[-1].vervaldatum
         else:
             v.vervaldatum = v.factuurdatum + dt.timedelta(days=v.betaaltermijn)
 
     def invoer(self, v: _Vrd) -> VorderingInvoer:
-        totaal = [sum(getattr(r, a) for r in v.regels)
-                  for a in ("bedrag_excl_btw", "bedrag_btw", "bedrag_incl_btw")]
+        totaal = [
+            sum(getattr(r, a) for r in v.regels)
+            for a in ("bedrag_excl_btw", "bedrag_btw", "bedrag_incl_btw")
+        ]
         btw_regels: dict[str, int] = {}
         if not v.publiek:
             for r in v.regels:
@@ -1078,23 +1618,39 @@ class _Opbouw:
             betrekking, omschrijving = None, v.omschrijving
         regime = ""
         if v.publiek:
-            regime = Invorderingsregime.TERMIJNVERVOLGING if v.termijnen else \
-                Invorderingsregime.EINDVERVOLGING
+            regime = (
+                Invorderingsregime.TERMIJNVERVOLGING
+                if v.termijnen
+                else Invorderingsregime.EINDVERVOLGING
+            )
         v.invoer = VorderingInvoer(
-            organisatie=self.orgs[v.org], tsa=v.tsa_code, vorderingnummer=v.vorderingnummer,
-            creatiedatum=v.creatiedatum, indicator_factuur_uitgestuurd=v.indicator_j,
-            algemene_factuuromschrijving=omschrijving, totaalbedrag_excl_btw=totaal[0],
-            totaalbedrag_btw=totaal[1], totaalbedrag_incl_btw=totaal[2], publiekrechtelijk=v.publiek,
-            regels=v.regels, factuurnummer=v.factuurnummer, factuurdatum=v.factuurdatum,
-            vervaldatum=v.vervaldatum, invorderingsregime=regime, termijnen=v.termijnen,
+            organisatie=self.orgs[v.org],
+            tsa=v.tsa_code,
+            vorderingnummer=v.vorderingnummer,
+            creatiedatum=v.creatiedatum,
+            indicator_factuur_uitgestuurd=v.indicator_j,
+            algemene_factuuromschrijving=omschrijving,
+            totaalbedrag_excl_btw=totaal[0],
+            totaalbedrag_btw=totaal[1],
+            totaalbedrag_incl_btw=totaal[2],
+            publiekrechtelijk=v.publiek,
+            regels=v.regels,
+            factuurnummer=v.factuurnummer,
+            factuurdatum=v.factuurdatum,
+            vervaldatum=v.vervaldatum,
+            invorderingsregime=regime,
+            termijnen=v.termijnen,
             btw_totaalregels=list(btw_regels.items()),
             machtiging=self._machtigingen[(v.deb.idx, v.org)] if v.incasso else None,
             debiteur=v.deb.debiteur if v.deb else None,
             organisatorische_eenheid=(v.eenheid, _EENHEDEN[v.eenheid]) if v.eenheid else None,
-            zaak_identificatie=v.zaak[0], zaak_omschrijving=v.zaak[1], heeft_betrekking_op=betrekking,
+            zaak_identificatie=v.zaak[0],
+            zaak_omschrijving=v.zaak[1],
+            heeft_betrekking_op=betrekking,
         )
-        v.rest = [[r.bedrag_incl_btw, r.bedrag_excl_btw, r.bedrag_btw, r.vorderingcode]
-                  for r in v.regels]
+        v.rest = [
+            [r.bedrag_incl_btw, r.bedrag_excl_btw, r.bedrag_btw, r.vorderingcode] for r in v.regels
+        ]
         return v.invoer
 
     # --- what happened after registration ---
@@ -1104,13 +1660,14 @@ class _Opbouw:
             self.scenario(v)
         termijnen = defaultdict(list)
         orgs = list(self.orgs.values())
-        for pk, vordering_id in (Termijn.objects.filter(vordering__organisatie__in=orgs)
-                                 .order_by("vordering_id", "volgnummer")
-                                 .values_list("pk", "vordering_id")):
+        for pk, vordering_id in (
+            Termijn.objects.filter(vordering__organisatie__in=orgs)
+            .order_by("vordering_id", "volgnummer")
+            .values_list("pk", "vordering_id")
+        ):
             termijnen[vordering_id].append(pk)
         for v in self.vrds:
             v.termijn_pks = termijnen.get(v.vordering.pk, [])
-        self.toepassen()
 
     def scenario(self, v: _Vrd) -> None:
         rng = self.rng
@@ -1119,8 +1676,9 @@ class _Opbouw:
         t = _Tijdlijn(self, v)
         if v.soort == "credit":
             if rng.random() < 0.8:
-                self.gebeurtenis_verrekening(t, _werkdag(v.registratie + dt.timedelta(
-                    days=rng.randint(1, 6))))
+                self.gebeurtenis_verrekening(
+                    t, _werkdag(v.registratie + dt.timedelta(days=rng.randint(1, 6)))
+                )
             return
         F, V = v.factuurdatum, v.vervaldatum
         if not v.indicator_j:
@@ -1131,42 +1689,56 @@ class _Opbouw:
             self.scenario_termijnen(v, t)
             return
         if v.incasso:
-            t.betaald(V, "Automatische incasso", DOOR_INCASSO)
+            t.betaald(_werkdag(V), "Automatische incasso", DOOR_INCASSO)
             return
         looptijd = (V - F).days
         u = rng.random()
         if v.kwijtschelding_mogelijk and u < 0.1:
-            t.afboeken(_werkdag(F + dt.timedelta(days=rng.randint(20, 80))),
-                       Boekingsoort.KWIJTSCHELDING, VorderingStatus.KWIJTGESCHOLDEN,
-                       "Kwijtschelding verleend: verzoek om kwijtschelding toegewezen")
+            t.afboeken(
+                _donderdag(F + dt.timedelta(days=rng.randint(20, 80))),
+                Boekingsoort.KWIJTSCHELDING,
+                VorderingStatus.KWIJTGESCHOLDEN,
+                "Kwijtschelding verleend: verzoek om kwijtschelding toegewezen",
+            )
             return
         if u < v.betaalkans:
             d = F + dt.timedelta(days=round(rng.triangular(2, looptijd + 12, looptijd - 3)))
             if rng.random() < 0.18:
-                d1 = t.betaal(_werkdag(F + dt.timedelta(days=rng.randint(2, max(3, looptijd - 2)))),
-                              ("deel", rng.uniform(0.2, 0.6)), omschrijving="Deelbetaling")
+                d1 = t.betaal(
+                    _werkdag(F + dt.timedelta(days=rng.randint(2, max(3, looptijd - 2)))),
+                    ("deel", rng.uniform(0.2, 0.6)),
+                    omschrijving="Deelbetaling",
+                )
                 if not d1:
                     return
                 d = max(d, d1 + dt.timedelta(days=rng.randint(7, 30)))
             t.betaald(_werkdag(d))
             return
         if u < v.betaalkans + 0.1:
-            d1 = t.betaal(_werkdag(F + dt.timedelta(days=rng.randint(3, looptijd + 5))),
-                          ("deel", rng.uniform(0.15, 0.6)), omschrijving="Deelbetaling")
+            d1 = t.betaal(
+                _werkdag(F + dt.timedelta(days=rng.randint(3, looptijd + 5))),
+                ("deel", rng.uniform(0.15, 0.6)),
+                omschrijving="Deelbetaling",
+            )
             if not d1:
                 return
             if rng.random() < 0.4 and not t.betaal(
-                    _werkdag(d1 + dt.timedelta(days=rng.randint(20, 40))),
-                    ("deel", rng.uniform(0.2, 0.5)), omschrijving="Deelbetaling"):
+                _werkdag(d1 + dt.timedelta(days=rng.randint(20, 40))),
+                ("deel", rng.uniform(0.2, 0.5)),
+                omschrijving="Deelbetaling",
+            ):
                 return
         if v.publiek:
             stappen = (("Aanmaning verstuurd", 12), ("Dwangbevel betekend", 45))
         else:
-            stappen = (("Betalingsherinnering verstuurd", 14),
-                       ("Aanmaning (veertiendagenbrief) verstuurd", 35))
+            stappen = (
+                ("Betalingsherinnering verstuurd", 14),
+                ("Aanmaning (veertiendagenbrief) verstuurd", 35),
+            )
         for opmerking, dagen in stappen:
-            d = t.status(_dinsdag(V + dt.timedelta(days=dagen)), VorderingStatus.INVORDERING,
-                         opmerking)
+            d = t.status(
+                _dinsdag(V + dt.timedelta(days=dagen)), VorderingStatus.INVORDERING, opmerking
+            )
             if not d:
                 return
             if rng.random() < 0.35 + (v.betaalkans - 0.6) / 2:
@@ -1174,25 +1746,48 @@ class _Opbouw:
                 return
         if rng.random() < 0.45:
             return  # stays at the internal step: the invorderaar's work list
-        extern = ("Overgedragen aan de belastingdeurwaarder" if v.publiek
-                  else "Uit handen gegeven aan incassobureau")
-        d = t.status(_werkdag(V + dt.timedelta(days=rng.randint(70, 110))), VorderingStatus.EXTERN,
-                     extern, door=DOOR_INVORDERAAR)
+        extern = (
+            "Overgedragen aan de belastingdeurwaarder"
+            if v.publiek
+            else "Uit handen gegeven aan incassobureau"
+        )
+        d = t.status(
+            _donderdag(V + dt.timedelta(days=rng.randint(70, 110))),
+            VorderingStatus.EXTERN,
+            extern,
+            door=DOOR_INVORDERAAR,
+        )
         if not d:
             return
         r = rng.random()
         if r < 0.3:
-            t.betaald(_werkdag(d + dt.timedelta(days=rng.randint(20, 90))),
-                      "Betaling via deurwaarder/incassobureau")
+            t.betaald(
+                _werkdag(d + dt.timedelta(days=rng.randint(20, 90))),
+                "Betaling via deurwaarder/incassobureau",
+            )
         elif r < 0.6:
             if v.deb.persoon:
-                reden = rng.choice(["geen verhaalsmogelijkheden", "vertrokken naar onbekend adres",
-                                    "schuldsanering (Wsnp) uitgesproken"])
+                reden = rng.choice(
+                    [
+                        "geen verhaalsmogelijkheden",
+                        "vertrokken naar onbekend adres",
+                        "schuldsanering (Wsnp) uitgesproken",
+                    ]
+                )
             else:
-                reden = rng.choice(["faillissement uitgesproken", "onderneming ontbonden",
-                                    "geen verhaalsmogelijkheden"])
-            t.afboeken(_werkdag(d + dt.timedelta(days=rng.randint(60, 200))),
-                       Boekingsoort.ONINBAAR, VorderingStatus.ONINBAAR, f"Oninbaar: {reden}")
+                reden = rng.choice(
+                    [
+                        "faillissement uitgesproken",
+                        "onderneming ontbonden",
+                        "geen verhaalsmogelijkheden",
+                    ]
+                )
+            t.afboeken(
+                _donderdag(d + dt.timedelta(days=rng.randint(60, 200))),
+                Boekingsoort.ONINBAAR,
+                VorderingStatus.ONINBAAR,
+                f"Oninbaar: {reden}",
+            )
 
     def scenario_termijnen(self, v: _Vrd, t: _Tijdlijn) -> None:
         rng = self.rng
@@ -1201,19 +1796,26 @@ class _Opbouw:
         laatste = None
         for i, termijn in enumerate(v.termijnen, start=1):
             if i == stop:
-                d = t.status(_dinsdag(termijn.vervaldatum + dt.timedelta(days=12)),
-                             VorderingStatus.INVORDERING,
-                             f"Aanmaning: termijn {i} niet betaald, het restant is ineens invorderbaar")
+                d = t.status(
+                    _dinsdag(termijn.vervaldatum + dt.timedelta(days=12)),
+                    VorderingStatus.INVORDERING,
+                    f"Aanmaning: termijn {i} niet betaald, het restant is ineens invorderbaar",
+                )
                 if d and rng.random() < 0.4:
                     t.betaald(_werkdag(d + dt.timedelta(days=rng.randint(5, 30))))
                 return
             if v.incasso:
-                d, tekst, door = termijn.vervaldatum, "Automatische incasso", DOOR_INCASSO
+                d, tekst, door = _werkdag(termijn.vervaldatum), "Automatische incasso", DOOR_INCASSO
             else:
                 d = _werkdag(termijn.vervaldatum - dt.timedelta(days=rng.randint(0, 6)))
                 tekst, door = "Betaling", DOOR_BANK
-            laatste = t.betaal(d, ("vast", termijn.bedrag), termijn=i - 1, door=door,
-                               omschrijving=f"{tekst} termijn {i} van {n}")
+            laatste = t.betaal(
+                d,
+                ("vast", termijn.bedrag),
+                termijn=i - 1,
+                door=door,
+                omschrijving=f"{tekst} termijn {i} van {n}",
+            )
             if not laatste:
                 return
         t.status(laatste, VorderingStatus.BETAALD, "Alle termijnen betaald", betaald=True)
@@ -1232,11 +1834,21 @@ class _Opbouw:
         def boek(v: _Vrd, d, soort, bedrag, omschrijving, door, termijn=None):
             """Lower (or for a credit note raise) the balance of v by bedrag."""
             for code, incl, excl, btw in _verdeel(v.rest, bedrag):
-                boekingen.append(Boeking(
-                    organisatie=v.vordering.organisatie, vordering=v.vordering,
-                    termijn_id=v.termijn_pks[termijn] if termijn is not None else None, soort=soort,
-                    boekdatum=d, bedrag_incl_btw=-incl, bedrag_excl_btw=-excl, bedrag_btw=-btw,
-                    boekingssleutel=code, omschrijving=omschrijving[:500], door=door))
+                boekingen.append(
+                    Boeking(
+                        organisatie=v.vordering.organisatie,
+                        vordering=v.vordering,
+                        termijn_id=v.termijn_pks[termijn] if termijn is not None else None,
+                        soort=soort,
+                        boekdatum=d,
+                        bedrag_incl_btw=-incl,
+                        bedrag_excl_btw=-excl,
+                        bedrag_btw=-btw,
+                        boekingssleutel=code,
+                        omschrijving=omschrijving[:500],
+                        door=door,
+                    )
+                )
 
         self._events.sort(key=lambda e: (e[0], e[1]))
         for d, _, v, args in self._events:
@@ -1260,42 +1872,68 @@ class _Opbouw:
                     incasso[v.vordering.machtiging_id].append(d)
             elif soort == "status":
                 _, status, opmerking, door, betaald = args
-                wijzigingen[(d, door)].append(StatusWijziging(
-                    v.vordering, status, opmerking,
-                    totaal_betaald=v.betaald if betaald else None,
-                    deel_bedrag_betaald=v.laatste_betaling if betaald else None))
+                wijzigingen[(d, door)].append(
+                    StatusWijziging(
+                        v.vordering,
+                        status,
+                        opmerking,
+                        totaal_betaald=v.betaald if betaald else None,
+                        deel_bedrag_betaald=v.laatste_betaling if betaald else None,
+                    )
+                )
             elif soort == "afboeken":
                 _, boekingsoort, status, opmerking = args
                 if v.saldo > 0:
                     boek(v, d, boekingsoort, v.saldo, opmerking, DOOR_INVORDERAAR)
-                wijzigingen[(d, DOOR_INVORDERAAR)].append(StatusWijziging(
-                    v.vordering, status, opmerking, totaal_betaald=v.betaald))
+                wijzigingen[(d, DOOR_INVORDERAAR)].append(
+                    StatusWijziging(v.vordering, status, opmerking, totaal_betaald=v.betaald)
+                )
             elif soort == "verreken":
                 origineel = v.origineel
                 bedrag = min(-v.saldo, origineel.saldo)
                 if bedrag <= 0:
                     continue
-                boek(v, d, Boekingsoort.OVERBOEKING, -bedrag,
-                     f"Verrekend met vordering {origineel.vorderingnummer}", DOOR_SYSTEEM)
-                boek(origineel, d, Boekingsoort.OVERBOEKING, bedrag,
-                     f"Verrekend met creditnota {v.vorderingnummer}", DOOR_SYSTEEM)
+                boek(
+                    v,
+                    d,
+                    Boekingsoort.OVERBOEKING,
+                    -bedrag,
+                    f"Verrekend met vordering {origineel.vorderingnummer}",
+                    DOOR_SYSTEEM,
+                )
+                boek(
+                    origineel,
+                    d,
+                    Boekingsoort.OVERBOEKING,
+                    bedrag,
+                    f"Verrekend met creditnota {v.vorderingnummer}",
+                    DOOR_SYSTEEM,
+                )
                 if v.saldo == 0:
-                    wijzigingen[(d, DOOR_SYSTEEM)].append(StatusWijziging(
-                        v.vordering, VorderingStatus.BETAALD,
-                        f"Verrekend met vordering {origineel.vorderingnummer}"))
+                    wijzigingen[(d, DOOR_SYSTEEM)].append(
+                        StatusWijziging(
+                            v.vordering,
+                            VorderingStatus.BETAALD,
+                            f"Verrekend met vordering {origineel.vorderingnummer}",
+                        )
+                    )
 
         boekingen_create(boekingen=boekingen)
         tijden = {DOOR_SYSTEEM: (7, 15), DOOR_INVORDERAAR: (10, 30)}
-        for (d, door) in sorted(wijzigingen, key=lambda k: (k[0], tijden[k[1]])):
-            vorderingen_status_set(wijzigingen=wijzigingen[(d, door)], door=door,
-                                   tijdstip=self.tijdstip(d, *tijden[door]))
+        for d, door in sorted(wijzigingen, key=lambda k: (k[0], tijden[k[1]])):
+            vorderingen_status_set(
+                wijzigingen=wijzigingen[(d, door)],
+                door=door,
+                tijdstip=self.tijdstip(d, *tijden[door]),
+            )
         machtigingen = []
         for machtiging in Machtiging.objects.filter(pk__in=list(incasso)):
             machtiging.eerste_incasso = min(incasso[machtiging.pk])
             machtiging.laatste_incasso = max(incasso[machtiging.pk])
             machtigingen.append(machtiging)
-        Machtiging.objects.bulk_update(machtigingen, ["eerste_incasso", "laatste_incasso"],
-                                       batch_size=500)
+        Machtiging.objects.bulk_update(
+            machtigingen, ["eerste_incasso", "laatste_incasso"], batch_size=500
+        )
 
 
 def _verdeel(rest: list[list], bedrag: int) -> list[tuple[str, int, int, int]]:

@@ -31,15 +31,21 @@ class Command(BaseCommand):
         if tellingen["bestond_al"]:
             self.stdout.write("Er is niets toegevoegd; demogebruikers zijn gecontroleerd.")
         else:
-            self.stdout.write(self.style.SUCCESS(
-                f"Demodata aangemaakt in {duur} s: {tellingen_tekst(tellingen)}."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demodata aangemaakt in {duur} s: {tellingen_tekst(tellingen)}."
+                )
+            )
             verdeling = ", ".join(f"{code} {n}" for code, n in demo_statusverdeling().items())
             self.stdout.write(f"Statussen: {verdeling}.")
 
         self.stdout.write("")
-        self.stdout.write(self.style.WARNING(
-            "ALLEEN VOOR DEMO: onderstaande wachtwoorden zijn openbaar; gebruik ze nooit in "
-            "productie."))
+        self.stdout.write(
+            self.style.WARNING(
+                "ALLEEN VOOR DEMO: onderstaande wachtwoorden zijn openbaar; gebruik ze nooit in "
+                "productie."
+            )
+        )
         self.stdout.write("Gebruikers (admin), wachtwoord alleen gezet bij het aanmaken:")
         for gebruikersnaam, wachtwoord, rol in gebruikers:
             self.stdout.write(f"  {gebruikersnaam:<12} {wachtwoord:<24} {rol}")
