@@ -39,13 +39,17 @@ def setup_django(*, allow_sqlite: bool = False) -> None:
     django.setup()
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine and not allow_sqlite:
-        sys.exit(f"Database engine is {engine}: set DATABASE_URL=postgres://... (or pass --allow-sqlite).")
+        sys.exit(
+            f"Database engine is {engine}: set DATABASE_URL=postgres://... (or pass --allow-sqlite)."
+        )
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        sys.exit("The database is not migrated: run `.venv/bin/python manage.py migrate` with the same DATABASE_URL.")
+        sys.exit(
+            "The database is not migrated: run `.venv/bin/python manage.py migrate` with the same DATABASE_URL."
+        )
     # The official messages are addressed to application TTA, organisation and administration any.
     settings.STUF_APPLICATIE = "TTA"
     settings.STUF_ORGANISATIE = ""
@@ -69,14 +73,24 @@ def bench_koppeling():
     from stuffin.services.koppelingen import koppeling_upsert
 
     bestaand = Koppeling.objects.filter(organisatie="", applicatie="STP", administratie="").first()
-    if bestaand is not None and bestaand.tsa_codes.filter(code=TSA_CODE).exists() \
-            and bestaand.vorderende_organisaties.filter(rsin=RSIN).exists():
+    if (
+        bestaand is not None
+        and bestaand.tsa_codes.filter(code=TSA_CODE).exists()
+        and bestaand.vorderende_organisaties.filter(rsin=RSIN).exists()
+    ):
         return bestaand
-    return koppeling_upsert(applicatie="STP", rol="tsa", gebruikersnaam="stp-benchmark", wachtwoord=WACHTWOORD,
-                            tsa_codes=[TSA_CODE], vorderende_organisaties=[RSIN])[0]
+    return koppeling_upsert(
+        applicatie="STP",
+        rol="tsa",
+        gebruikersnaam="stp-benchmark",
+        wachtwoord=WACHTWOORD,
+        tsa_codes=[TSA_CODE],
+        vorderende_organisaties=[RSIN],
+    )[0]
 
 
 # --- messages ----------------------------------------------------------------------------------
+
 
 def _actueel(naam: str, *, vervaldatum: datetime.date | None = None) -> str:
     from django.utils import timezone
@@ -112,7 +126,12 @@ def volgende_bsn_basis() -> int:
     """First BSN base above every benchmark debtor already stored, so re-runs create new debtors."""
     from inningen.models import Debiteur
 
-    hoogste = (Debiteur.objects.filter(bsn__startswith="7").order_by("-bsn").values_list("bsn", flat=True).first())
+    hoogste = (
+        Debiteur.objects.filter(bsn__startswith="7")
+        .order_by("-bsn")
+        .values_list("bsn", flat=True)
+        .first()
+    )
     return int(hoogste[:8]) + 1 if hoogste else BSN_BASIS
 
 
@@ -191,6 +210,7 @@ def vrd_lv01(naam: str, vorderingnummer: str) -> bytes:
 
 # --- timing ------------------------------------------------------------------------------------
 
+
 def best_of(functie, herhalingen: int) -> float:
     tijden = []
     for _ in range(herhalingen):
@@ -209,5 +229,7 @@ def percentiel(waarden: list[float], p: float) -> float:
 
 def samenvatting_ms(tijden: list[float]) -> str:
     ms = [t * 1000 for t in tijden]
-    return (f"p50 {percentiel(ms, 50):6.2f}  p95 {percentiel(ms, 95):6.2f}  p99 {percentiel(ms, 99):6.2f}  "
-            f"max {max(ms):6.2f}  mean {statistics.fmean(ms):6.2f} ms")
+    return (
+        f"p50 {percentiel(ms, 50):6.2f}  p95 {percentiel(ms, 95):6.2f}  p99 {percentiel(ms, 99):6.2f}  "
+        f"max {max(ms):6.2f}  mean {statistics.fmean(ms):6.2f} ms"
+    )

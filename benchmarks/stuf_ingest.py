@@ -25,17 +25,38 @@ import _setup
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--vorderingen", type=int, default=1000, help="claims in the message of (a) and (b)")
-    parser.add_argument("--herhalingen", type=int, default=5, help="repetitions of (b), each with fresh numbers")
-    parser.add_argument("--parse-herhalingen", type=int, default=10, help="repetitions of (a); best counts")
-    parser.add_argument("--batches", type=int, default=20, help="messages in the sustained run (0: skip)")
-    parser.add_argument("--batch-grootte", type=int, default=1000, help="claims per message in the sustained run")
-    parser.add_argument("--vorderingen-per-debiteur", type=int, default=1,
-                        help="consecutive claims sharing one debtor (1: every claim its own BSN)")
-    parser.add_argument("--bekende-debiteuren", action="store_true",
-                        help="sustained run: every message names the same (known) debtors again")
-    parser.add_argument("--profiel", action="store_true", help="cProfile one extra (b) run and print the top")
-    parser.add_argument("--allow-sqlite", action="store_true", help="run on SQLite anyway (figures not comparable)")
+    parser.add_argument(
+        "--vorderingen", type=int, default=1000, help="claims in the message of (a) and (b)"
+    )
+    parser.add_argument(
+        "--herhalingen", type=int, default=5, help="repetitions of (b), each with fresh numbers"
+    )
+    parser.add_argument(
+        "--parse-herhalingen", type=int, default=10, help="repetitions of (a); best counts"
+    )
+    parser.add_argument(
+        "--batches", type=int, default=20, help="messages in the sustained run (0: skip)"
+    )
+    parser.add_argument(
+        "--batch-grootte", type=int, default=1000, help="claims per message in the sustained run"
+    )
+    parser.add_argument(
+        "--vorderingen-per-debiteur",
+        type=int,
+        default=1,
+        help="consecutive claims sharing one debtor (1: every claim its own BSN)",
+    )
+    parser.add_argument(
+        "--bekende-debiteuren",
+        action="store_true",
+        help="sustained run: every message names the same (known) debtors again",
+    )
+    parser.add_argument(
+        "--profiel", action="store_true", help="cProfile one extra (b) run and print the top"
+    )
+    parser.add_argument(
+        "--allow-sqlite", action="store_true", help="run on SQLite anyway (figures not comparable)"
+    )
     args = parser.parse_args()
 
     _setup.setup_django(allow_sqlite=args.allow_sqlite)
@@ -56,15 +77,20 @@ def main() -> None:
         """Seconds for the full receive path; checks the answer and that the claims are there."""
         start = time.perf_counter()
         antwoord = receive_di01_verstrek_vordering(
-            body=body, soapaction=soap.SOAPACTION_DI01_VERSTREK_VORDERING, koppeling=koppeling)
+            body=body, soapaction=soap.SOAPACTION_DI01_VERSTREK_VORDERING, koppeling=koppeling
+        )
         duur = time.perf_counter() - start
         if antwoord.status != 200:
             raise SystemExit(f"Unexpected answer {antwoord.status}: {antwoord.inhoud[:2000]!r}")
-        if Vordering.objects.filter(vorderingnummer__in=[nummers[0], nummers[-1]]).count() != min(2, len(nummers)):
+        if Vordering.objects.filter(vorderingnummer__in=[nummers[0], nummers[-1]]).count() != min(
+            2, len(nummers)
+        ):
             raise SystemExit("The claims of the message were not stored.")
         return duur
 
-    print(f"Database: {_setup.database_beschrijving()}; claims already stored: {Vordering.objects.count():,}")
+    print(
+        f"Database: {_setup.database_beschrijving()}; claims already stored: {Vordering.objects.count():,}"
+    )
 
     # Warm-up: imports, lazily compiled validators, the connection.
     ontvang(*maker.bericht(10))
@@ -80,8 +106,10 @@ def main() -> None:
 
     a = _setup.best_of(parse_en_valideer, args.parse_herhalingen)
     print(f"\nMessage: {args.vorderingen:,} vorderingen, {len(body) / 1e6:.1f} MB")
-    print(f"(a) parse + schema validation: best of {args.parse_herhalingen}: {a * 1000:8.1f} ms "
-          f"({args.vorderingen / a:,.0f} vorderingen/s)")
+    print(
+        f"(a) parse + schema validation: best of {args.parse_herhalingen}: {a * 1000:8.1f} ms "
+        f"({args.vorderingen / a:,.0f} vorderingen/s)"
+    )
 
     # (b) full receive path, fresh numbers each repetition (the first message is the one of (a)).
     tijden = []
@@ -89,12 +117,18 @@ def main() -> None:
         if i:
             body, nummers = maker.bericht(args.vorderingen)
         tijden.append(ontvang(body, nummers))
-        print(f"    run {i + 1}: {tijden[-1] * 1000:8.1f} ms = {args.vorderingen / tijden[-1]:7,.0f} vorderingen/s")
+        print(
+            f"    run {i + 1}: {tijden[-1] * 1000:8.1f} ms = {args.vorderingen / tijden[-1]:7,.0f} vorderingen/s"
+        )
     best, median = min(tijden), statistics.median(tijden)
-    print(f"(b) receive_di01_verstrek_vordering: best {best * 1000:.1f} ms = {args.vorderingen / best:,.0f} "
-          f"vorderingen/s; median {median * 1000:.1f} ms = {args.vorderingen / median:,.0f} vorderingen/s")
-    print(f"    ratio (b)/(a): best {best / a:.2f}x, median {median / a:.2f}x  "
-          f"[targets: >= 1,000 vorderingen/s, <= 4x]")
+    print(
+        f"(b) receive_di01_verstrek_vordering: best {best * 1000:.1f} ms = {args.vorderingen / best:,.0f} "
+        f"vorderingen/s; median {median * 1000:.1f} ms = {args.vorderingen / median:,.0f} vorderingen/s"
+    )
+    print(
+        f"    ratio (b)/(a): best {best / a:.2f}x, median {median / a:.2f}x  "
+        f"[targets: >= 1,000 vorderingen/s, <= 4x]"
+    )
 
     if args.profiel:
         import cProfile
@@ -108,9 +142,11 @@ def main() -> None:
 
     # (c) sustained: consecutive messages into a growing database.
     if args.batches:
-        print(f"\n(c) sustained: {args.batches} messages of {args.batch_grootte:,} vorderingen, "
-              f"{'the same known' if args.bekende_debiteuren else 'new'} debtors in every message "
-              f"(start: {Vordering.objects.count():,} stored)")
+        print(
+            f"\n(c) sustained: {args.batches} messages of {args.batch_grootte:,} vorderingen, "
+            f"{'the same known' if args.bekende_debiteuren else 'new'} debtors in every message "
+            f"(start: {Vordering.objects.count():,} stored)"
+        )
         totaal = 0.0
         per_batch = []
         if args.bekende_debiteuren:
@@ -122,13 +158,17 @@ def main() -> None:
             duur = ontvang(body, nummers)
             totaal += duur
             per_batch.append(args.batch_grootte / duur)
-            print(f"    batch {i + 1:3d}: {duur * 1000:8.1f} ms = {per_batch[-1]:7,.0f} vorderingen/s")
+            print(
+                f"    batch {i + 1:3d}: {duur * 1000:8.1f} ms = {per_batch[-1]:7,.0f} vorderingen/s"
+            )
         n = args.batches * args.batch_grootte
         helft = len(per_batch) // 2 or 1
-        print(f"(c) overall: {n:,} vorderingen in {totaal:.2f} s receive time = {n / totaal:,.0f} vorderingen/s; "
-              f"per batch min {min(per_batch):,.0f} / median {statistics.median(per_batch):,.0f} / "
-              f"max {max(per_batch):,.0f}; first half median {statistics.median(per_batch[:helft]):,.0f}, "
-              f"second half median {statistics.median(per_batch[helft:] or per_batch):,.0f}")
+        print(
+            f"(c) overall: {n:,} vorderingen in {totaal:.2f} s receive time = {n / totaal:,.0f} vorderingen/s; "
+            f"per batch min {min(per_batch):,.0f} / median {statistics.median(per_batch):,.0f} / "
+            f"max {max(per_batch):,.0f}; first half median {statistics.median(per_batch[:helft]):,.0f}, "
+            f"second half median {statistics.median(per_batch[helft:] or per_batch):,.0f}"
+        )
         print(f"    stored now: {Vordering.objects.count():,}")
 
 

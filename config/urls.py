@@ -1,6 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "Centraal debiteurenbeheer"
 admin.site.site_title = "Inningen"
@@ -10,5 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("stuf/", include("stuffin.urls")),
     path("verantwoording/", include("verantwoording.urls")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("betalingen/", include("inningen.urls")),
+    path("inloggen/", auth_views.LoginView.as_view(next_page="balie:zoeken"), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("", include("inningen.urls_balie")),
 ]

@@ -1,12 +1,16 @@
 from django.contrib import admin
 
 from .models import (
+    Afschrift,
     Bankrekening,
+    Betaling,
     Boeking,
     BtwTotaalregel,
     Debiteur,
     DebiteurRekening,
+    Incassobestand,
     Machtiging,
+    Matchinstelling,
     Medewerker,
     Organisatie,
     OrganisatorischeEenheid,
@@ -212,3 +216,68 @@ class MedewerkerAdmin(admin.ModelAdmin):
     list_display = ["user"]
     filter_horizontal = ["organisaties"]
     search_fields = ["user__username"]
+
+
+# --- betalingen (bank statements, incasso): read-only; changes go through the services -------
+
+
+class AlleenLezenAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Afschrift)
+class AfschriftAdmin(AlleenLezenAdmin):
+    list_display = [
+        "identificatie",
+        "bankrekening",
+        "formaat",
+        "datum",
+        "aantal_posten",
+        "created_at",
+    ]
+    list_filter = ["formaat", "organisatie"]
+    search_fields = ["identificatie", "bestandsnaam", "=sha256"]
+
+
+@admin.register(Betaling)
+class BetalingAdmin(AlleenLezenAdmin):
+    list_display = [
+        "boekdatum",
+        "organisatie",
+        "bedrag",
+        "naam",
+        "status",
+        "matchregel",
+        "restbedrag",
+    ]
+    list_filter = ["status", "matchregel", "organisatie"]
+    search_fields = [
+        "=tegenrekening",
+        "naam",
+        "omschrijving",
+        "=betalingskenmerk",
+        "=eind_tot_eind_id",
+    ]
+    raw_id_fields = ["afschrift", "debiteur", "teruggeboekt_door"]
+
+
+@admin.register(Matchinstelling)
+class MatchinstellingAdmin(admin.ModelAdmin):
+    list_display = ["organisatie", "volgorde"]
+
+
+@admin.register(Incassobestand)
+class IncassobestandAdmin(AlleenLezenAdmin):
+    list_display = ["berichtid", "organisatie", "incassodatum", "aantal", "totaal", "created_at"]
+    list_filter = ["organisatie"]
+
+
+# The verwerkingenlogging (issue 7) has its own read-only admin module.
+from . import admin_verwerking  # noqa: E402, F401

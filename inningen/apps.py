@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_roles(sender, **kwargs):
+    """The product's roles exist in every installation, not only in the demo."""
+    from .services.rollen import roles_ensure
+
+    roles_ensure()
 
 
 class InningenConfig(AppConfig):
@@ -7,3 +15,5 @@ class InningenConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers system checks)
+
+        post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="inningen_roles_ensure")

@@ -91,3 +91,60 @@ class MachtigingStatus(models.TextChoices):
     OPGESCHORT = "opgeschort", "Opgeschort"
     INGETROKKEN = "ingetrokken", "Ingetrokken"
     VERLOPEN = "verlopen", "Verlopen"
+
+
+class Boekingdeel(models.TextChoices):
+    """Which part of a claim a Boeking concerns, for the allocation order of Invorderingswet
+    art. 7 (costs, then interest, then the claim itself). Imposing Boekingen derive it from their
+    soort; payments and reversals carry it explicitly."""
+
+    HOOFDSOM = "hoofdsom", "Hoofdsom"
+    KOSTEN = "kosten", "Kosten"
+    RENTE = "rente", "Rente"
+    # Not on a claim: money of a bank entry that is not (yet) allocated, or a debtor's credit.
+    ONVERDEELD = "onverdeeld", "Nog te verdelen ontvangst"
+    TEGOED = "tegoed", "Tegoed van de debiteur"
+
+
+class Afschriftformaat(models.TextChoices):
+    CAMT053 = "camt053", "CAMT.053"
+    MT940 = "mt940", "MT940"
+
+
+class BetalingStatus(models.TextChoices):
+    """What happened to a bank entry (Betaling); the remainder's status for partial cases."""
+
+    TOEGEREKEND = "toegerekend", "Volledig toegerekend"
+    ONGEMATCHT = "ongematcht", "Werklijst: handmatig matchen"
+    GEPARKEERD = "geparkeerd", "Geparkeerd"
+    TERUGBETALEN = "terugbetalen", "Terug te betalen"
+    TEGOED = "tegoed", "Tegoed (overbetaling)"
+    TERUGGEBOEKT = "teruggeboekt", "Teruggeboekt (storno)"
+    STORNO = "storno", "Storno / terugboeking"
+    GENEGEERD = "genegeerd", "Geen ontvangst (afschrijving)"
+
+
+class Matchregel(models.TextChoices):
+    BETALINGSKENMERK = "kenmerk", "Betalingskenmerk"
+    NUMMER = "nummer", "Vorderingnummer of factuurnummer in de omschrijving"
+    IBAN_BEDRAG = "iban", "IBAN van de debiteur en bedrag"
+    HANDMATIG = "handmatig", "Handmatig"
+    TERUGBOEKING = "terugboeking", "Terugboeking van een eerdere betaling"
+
+
+STANDAARD_MATCHVOLGORDE = [Matchregel.BETALINGSKENMERK, Matchregel.NUMMER, Matchregel.IBAN_BEDRAG]
+
+# SEPA return reasons (EPC guidance) seen on Dutch statements, for the reason text.
+RETOURREDENEN = {
+    "AC01": "Rekeningnummer onjuist",
+    "AC04": "Rekening opgeheven",
+    "AC06": "Rekening geblokkeerd",
+    "AG01": "Incasso niet toegestaan op deze rekening",
+    "AM04": "Onvoldoende saldo",
+    "MD01": "Geen machtiging",
+    "MD06": "Terugboeking op verzoek van de debiteur",
+    "MD07": "Debiteur overleden",
+    "MS02": "Geweigerd door de debiteur",
+    "MS03": "Reden niet opgegeven",
+    "SL01": "Specifieke dienst van de bank van de debiteur",
+}

@@ -47,7 +47,9 @@ _verified_lock = threading.Lock()
 
 
 def _cache_key(koppeling: Koppeling, password: str) -> str:
-    return hashlib.sha256(f"{koppeling.pk}\0{koppeling.wachtwoord}\0{password}".encode()).hexdigest()
+    return hashlib.sha256(
+        f"{koppeling.pk}\0{koppeling.wachtwoord}\0{password}".encode()
+    ).hexdigest()
 
 
 def _check_password_cached(koppeling: Koppeling, password: str) -> bool:

@@ -2,7 +2,9 @@ from django.db import models
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
-from ..choices import Boekingsoort
+from ..choices import Boekingdeel, Boekingsoort
+from .betaling import Betaling
+from .debiteur import Debiteur
 from .organisatie import Organisatie
 from .vordering import Termijn, Vordering
 
@@ -52,6 +54,17 @@ class Boeking(models.Model):
     omschrijving = models.CharField(max_length=500, blank=True)
     tegenboeking_van = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="tegenboekingen"
+    )
+    # Which part of the claim (costs, interest, principal) or, without a claim, of the money
+    # received this concerns; blank for imposing Boekingen, whose soort says it.
+    deel = models.CharField(max_length=12, choices=Boekingdeel.choices, blank=True)
+    # The bank entry this money came from (payments, reversals, credit, unallocated rest).
+    betaling = models.ForeignKey(
+        Betaling, on_delete=models.PROTECT, null=True, blank=True, related_name="boekingen"
+    )
+    # Only on Boekingen without a claim: whose credit balance (tegoed) this is.
+    debiteur = models.ForeignKey(
+        Debiteur, on_delete=models.PROTECT, null=True, blank=True, related_name="tegoedboekingen"
     )
     door = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

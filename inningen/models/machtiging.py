@@ -24,6 +24,10 @@ class Machtiging(models.Model):
     )
     eerste_incasso = models.DateField(null=True, blank=True)
     laatste_incasso = models.DateField(null=True, blank=True)
+    # Storno's in a row under this mandate; two suspend it. Reset once a collection has stood
+    # for the 8-week reversal period (services/incasso.py).
+    opeenvolgende_stornos = models.PositiveSmallIntegerField("opeenvolgende storno's", default=0)
+    opmerking = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -33,3 +37,13 @@ class Machtiging(models.Model):
 
     def __str__(self):
         return f"{self.kenmerk} ({self.iban})"
+
+    @property
+    def verloopdatum(self):
+        """SEPA rulebook: a mandate unused for 36 months after its last collection expires."""
+        basis = self.laatste_incasso or self.afgiftedatum
+        if basis is None:
+            return None
+        jaar, maand = basis.year + 3, basis.month
+        dag = min(basis.day, 28 if maand == 2 else 30 if maand in (4, 6, 9, 11) else 31)
+        return basis.replace(year=jaar, day=dag)

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import betalingskenmerk as bk
 from ..choices import (
     AFGESLOTEN_STATUSSEN,
     BtwCategorie,
@@ -127,6 +128,11 @@ class Vordering(models.Model):
         return self.factuurnummer or self.vorderingnummer
 
     @property
+    def betalingskenmerk(self) -> str:
+        """The 16-digit betalingskenmerk printed on every invoice and letter of this claim."""
+        return bk.betalingskenmerk(self.pk)
+
+    @property
     def is_afgesloten(self) -> bool:
         return self.status in AFGESLOTEN_STATUSSEN
 
@@ -193,3 +199,7 @@ class Termijn(models.Model):
 
     def __str__(self):
         return f"Termijn {self.volgnummer}"
+
+    @property
+    def betalingskenmerk(self) -> str:
+        return bk.betalingskenmerk(self.vordering_id, self.volgnummer)

@@ -42,11 +42,20 @@ def _apply_deltas(deltas: dict[int, int]) -> None:
 # preparation of such a value on PostgreSQL is the identity (for datetimes: aware ones). Anything
 # else (None aside) goes through the field's own get_db_prep_save(), exactly as in bulk_create.
 _AS_IS = {
-    "CharField": str, "TextField": str, "BooleanField": bool, "DateField": datetime.date,
+    "CharField": str,
+    "TextField": str,
+    "BooleanField": bool,
+    "DateField": datetime.date,
     "DateTimeField": datetime.datetime,
-    "AutoField": int, "BigAutoField": int, "SmallAutoField": int, "IntegerField": int,
-    "BigIntegerField": int, "SmallIntegerField": int, "PositiveIntegerField": int,
-    "PositiveBigIntegerField": int, "PositiveSmallIntegerField": int,
+    "AutoField": int,
+    "BigAutoField": int,
+    "SmallAutoField": int,
+    "IntegerField": int,
+    "BigIntegerField": int,
+    "SmallIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "PositiveSmallIntegerField": int,
 }
 
 
@@ -67,8 +76,12 @@ def bulk_insert(objs: Iterable[models.Model]) -> list:
     model = type(objs[0])
     opts = model._meta
     fields = opts.concrete_fields
-    if (connection.vendor != "postgresql" or opts.parents or not isinstance(opts.pk, models.AutoField)
-            or any(f.generated or f.has_db_default() for f in fields)):
+    if (
+        connection.vendor != "postgresql"
+        or opts.parents
+        or not isinstance(opts.pk, models.AutoField)
+        or any(f.generated or f.has_db_default() for f in fields)
+    ):
         # Only plain tables with a sequence-backed key: COPY cannot ask for DB-side values.
         return _bulk_create(model, objs)
     if any(obj.pk is not None for obj in objs):
@@ -81,7 +94,11 @@ def bulk_insert(objs: Iterable[models.Model]) -> list:
         kolommen.append((f, f.attname, _AS_IS.get(intern), eigen_pre_save))
     qn = connection.ops.quote_name
     copy_sql = f"COPY {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
-    with transaction.atomic(savepoint=False), connection.wrap_database_errors, connection.cursor() as cursor:
+    with (
+        transaction.atomic(savepoint=False),
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+    ):
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
             [opts.db_table, opts.pk.column, len(objs)],
@@ -96,8 +113,10 @@ def bulk_insert(objs: Iterable[models.Model]) -> list:
                     waarde = f.pre_save(obj, True) if eigen_pre_save else getattr(obj, attname)
                     if waarde is None and f.is_relation:
                         waarde = _related_pk(obj, f)
-                    if waarde is not None and (type(waarde) is not as_is
-                                               or (as_is is datetime.datetime and waarde.tzinfo is None)):
+                    if waarde is not None and (
+                        type(waarde) is not as_is
+                        or (as_is is datetime.datetime and waarde.tzinfo is None)
+                    ):
                         waarde = f.get_db_prep_save(waarde, connection)
                     rij.append(waarde)
                 copy.write_row(rij)
@@ -134,13 +153,17 @@ def _related_pk(obj, field):
         return None
     waarde = getattr(gerelateerd, field.target_field.attname)
     if waarde is None:
-        raise ValueError(f"bulk_insert() prohibited to prevent data loss due to unsaved related object "
-                         f"'{field.name}'.")
+        raise ValueError(
+            f"bulk_insert() prohibited to prevent data loss due to unsaved related object "
+            f"'{field.name}'."
+        )
     setattr(obj, field.name, gerelateerd)  # sets the key and keeps the cached instance
     return waarde
 
 
-def update_per_pk(model, veld: str, waarden: list[tuple[int, object]], *, optellen: bool = False) -> None:
+def update_per_pk(
+    model, veld: str, waarden: list[tuple[int, object]], *, optellen: bool = False
+) -> None:
     """Set (or with ``optellen`` increase) one column to a value per primary key, in one statement
     per chunk: ``UPDATE ... FROM (VALUES (pk, value), ...)``. Django's bulk_update and
     Case/When build one expression branch per row, which costs more than the rows themselves

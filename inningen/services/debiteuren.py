@@ -15,8 +15,18 @@ from .boekingen import bulk_insert
 UPDATABLE_FIELDS = tuple(
     f.name
     for f in Debiteur._meta.concrete_fields
-    if f.name not in {"id", "soort", "bsn", "rsin", "kvk_nummer", "debiteurnummer", "zoeknaam",
-                      "created_at", "updated_at"}
+    if f.name
+    not in {
+        "id",
+        "soort",
+        "bsn",
+        "rsin",
+        "kvk_nummer",
+        "debiteurnummer",
+        "zoeknaam",
+        "created_at",
+        "updated_at",
+    }
 )
 _UPDATABLE = frozenset(UPDATABLE_FIELDS)  # for the membership test per value
 # What an update of a known debtor may write.
@@ -38,9 +48,16 @@ class DebiteurInvoer:
 
     def sleutels(self):
         """Identifying keys, strongest first."""
-        return [(k, v) for k, v in (("bsn", self.bsn), ("rsin", self.rsin),
-                                    ("kvk_nummer", self.kvk_nummer),
-                                    ("debiteurnummer", self.debiteurnummer)) if v]
+        return [
+            (k, v)
+            for k, v in (
+                ("bsn", self.bsn),
+                ("rsin", self.rsin),
+                ("kvk_nummer", self.kvk_nummer),
+                ("debiteurnummer", self.debiteurnummer),
+            )
+            if v
+        ]
 
 
 @transaction.atomic
@@ -87,12 +104,18 @@ def debiteuren_upsert(*, invoer: list[DebiteurInvoer]) -> list[Debiteur]:
     # TSA sending the same people again (the common case) costs no UPDATE at all.
     te_schrijven, velden = [], set()
     for deb in gewijzigd.values():
-        anders = {naam for naam, oud in zip(_WRITABLE, opgeslagen[deb.pk], strict=True) if getattr(deb, naam) != oud}
+        anders = {
+            naam
+            for naam, oud in zip(_WRITABLE, opgeslagen[deb.pk], strict=True)
+            if getattr(deb, naam) != oud
+        }
         if anders:
             te_schrijven.append(deb)
             velden |= anders
     if te_schrijven:
-        Debiteur.objects.bulk_update(te_schrijven, [f for f in _WRITABLE if f in velden], batch_size=_UPDATE_BATCH)
+        Debiteur.objects.bulk_update(
+            te_schrijven, [f for f in _WRITABLE if f in velden], batch_size=_UPDATE_BATCH
+        )
     _add_rekeningen(result, invoer)
     return result
 
@@ -111,15 +134,17 @@ def _apply(deb: Debiteur, item: DebiteurInvoer, index) -> None:
 
 
 def _add_rekeningen(debiteuren: list[Debiteur], invoer: list[DebiteurInvoer]) -> None:
-    wens = {(deb.pk, iban) for deb, item in zip(debiteuren, invoer, strict=True) for iban in item.ibans}
+    wens = {
+        (deb.pk, iban) for deb, item in zip(debiteuren, invoer, strict=True) for iban in item.ibans
+    }
     if not wens:
         return
     bestaand = set(
-        DebiteurRekening.objects.filter(debiteur__in={pk for pk, _ in wens}).values_list("debiteur_id", "iban")
+        DebiteurRekening.objects.filter(debiteur__in={pk for pk, _ in wens}).values_list(
+            "debiteur_id", "iban"
+        )
     )
-    bulk_insert(
-        DebiteurRekening(debiteur_id=pk, iban=iban) for pk, iban in sorted(wens - bestaand)
-    )
+    bulk_insert(DebiteurRekening(debiteur_id=pk, iban=iban) for pk, iban in sorted(wens - bestaand))
 
 
 def debiteur_natuurlijk_persoon(**kwargs) -> DebiteurInvoer:

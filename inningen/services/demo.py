@@ -24,7 +24,6 @@ from typing import TextIO
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -57,6 +56,7 @@ from ..models import (
 from .boekingen import boekingen_create
 from .debiteuren import DebiteurInvoer, debiteuren_upsert
 from .organisaties import organisatie_upsert
+from .rollen import roles_ensure
 from .statussen import StatusWijziging, vorderingen_status_set
 from .vorderingen import (
     MachtigingInvoer,
@@ -219,9 +219,6 @@ GEBRUIKERS = (
     DemoGebruiker("beheer", "demo-beheer-2026", "beheerder", ("RVS", "PLD", "BSR"), superuser=True),
 )
 
-# Models of the inningen app an invorderaar may change (money and status stay service-only).
-_INVORDERAAR_WIJZIGT = ("vordering", "debiteur", "debiteurrekening", "machtiging")
-
 
 # --- users -------------------------------------------------------------------------------------
 
@@ -233,21 +230,8 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
     Returns (gebruikersnaam, wachtwoord, rol); the password is the demo password a new user got.
     """
     _weiger_productie()
-    permissies = Permission.objects.filter(
-        content_type__app_label__in=["inningen", "stuffin"]
-    ).select_related("content_type")
-    inningen = [p for p in permissies if p.content_type.app_label == "inningen"]
-    bekijken = [p for p in inningen if p.codename.startswith("view_")]
-    wijzigen = [p for p in inningen if p.codename in {f"change_{m}" for m in _INVORDERAAR_WIJZIGT}]
-    groepen = {}
-    for naam, perms in (
-        ("baliemedewerker", bekijken),
-        ("invorderaar", [*bekijken, *wijzigen]),
-        ("beheerder", list(permissies)),
-    ):
-        groep, _ = Group.objects.get_or_create(name=naam)
-        groep.permissions.add(*perms)
-        groepen[naam] = groep
+    # The product's roles (also created after every migrate); demo users are members of them.
+    groepen = roles_ensure()
 
     organisaties = {o.rsin: o for o in Organisatie.objects.filter(rsin__in=DEMO_RSINS)}
     per_sleutel = {o.sleutel: organisaties.get(o.rsin) for o in ORGANISATIES}

@@ -7,7 +7,7 @@ from ..validators import normalize_elfproef, normalize_iban, validate_rsin
 
 
 def validate_incassant_id(value: str) -> str:
-    """SEPA creditor identifier (AT-02), e.g. NL98ZZZ999999999999."""
+    """SEPA creditor identifier (AT-02), e.g. NL57ZZZ999999999999."""
     compact = at_02.compact(value)
     if not at_02.is_valid(compact):
         raise ValidationError(f"{value} is geen geldig SEPA incassant-ID.")
@@ -15,8 +15,14 @@ def validate_incassant_id(value: str) -> str:
 
 
 @transaction.atomic
-def organisatie_upsert(*, rsin: str, naam: str | None = None, gemeentecode: str | None = None,
-                       ibans: list[str] | None = None, incassant_id: str | None = None) -> tuple[Organisatie, bool]:
+def organisatie_upsert(
+    *,
+    rsin: str,
+    naam: str | None = None,
+    gemeentecode: str | None = None,
+    ibans: list[str] | None = None,
+    incassant_id: str | None = None,
+) -> tuple[Organisatie, bool]:
     """Create or update a vorderende organisatie by RSIN; ibans are added, never removed."""
     rsin = normalize_elfproef(rsin)
     validate_rsin(rsin)
@@ -28,10 +34,18 @@ def organisatie_upsert(*, rsin: str, naam: str | None = None, gemeentecode: str 
     # Refuse an IBAN that already belongs to another organisation: statements must map uniquely.
     bezet = Bankrekening.objects.filter(iban__in=ibans).exclude(organisatie__rsin=rsin)
     if bezet.exists():
-        raise ValidationError(f"IBAN {bezet.first().iban} hoort al bij {bezet.first().organisatie}.")
+        raise ValidationError(
+            f"IBAN {bezet.first().iban} hoort al bij {bezet.first().organisatie}."
+        )
 
-    organisatie, created = Organisatie.objects.get_or_create(rsin=rsin, defaults={"naam": naam or rsin})
-    for attr, value in (("naam", naam), ("gemeentecode", gemeentecode), ("incassant_id", incassant_id)):
+    organisatie, created = Organisatie.objects.get_or_create(
+        rsin=rsin, defaults={"naam": naam or rsin}
+    )
+    for attr, value in (
+        ("naam", naam),
+        ("gemeentecode", gemeentecode),
+        ("incassant_id", incassant_id),
+    ):
         if value is not None:
             setattr(organisatie, attr, value)
     organisatie.full_clean()

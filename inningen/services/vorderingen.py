@@ -101,30 +101,60 @@ def vordering_check(invoer: VorderingInvoer, *, vandaag: datetime.date) -> list[
     fouten: list[Regelovertreding] = []
     nr = invoer.vorderingnummer
     if invoer.valutacode != "EUR":
-        fouten.append(Regelovertreding("valuta", f"{nr}: valutacode {invoer.valutacode}; alleen EUR."))
+        fouten.append(
+            Regelovertreding("valuta", f"{nr}: valutacode {invoer.valutacode}; alleen EUR.")
+        )
     if invoer.indicator_factuur_uitgestuurd and not (invoer.factuurdatum and invoer.vervaldatum):
-        fouten.append(Regelovertreding(
-            "factuurgegevens", f"{nr}: factuurdatum en vervaldatum zijn verplicht bij factuur uitgestuurd = J."))
+        fouten.append(
+            Regelovertreding(
+                "factuurgegevens",
+                f"{nr}: factuurdatum en vervaldatum zijn verplicht bij factuur uitgestuurd = J.",
+            )
+        )
     if invoer.vervaldatum and invoer.vervaldatum < vandaag:
-        fouten.append(Regelovertreding(
-            "vervaldatum_verleden", f"{nr}: vervaldatum {invoer.vervaldatum:%Y-%m-%d} ligt in het verleden."))
+        fouten.append(
+            Regelovertreding(
+                "vervaldatum_verleden",
+                f"{nr}: vervaldatum {invoer.vervaldatum:%Y-%m-%d} ligt in het verleden.",
+            )
+        )
     for i, regel in enumerate(invoer.regels, start=1):
         if regel.bedrag_incl_btw != regel.bedrag_excl_btw + regel.bedrag_btw:
-            fouten.append(Regelovertreding(
-                "regel_bedragen",
-                f"{nr} regel {i}: bedragInclBTW {regel.bedrag_incl_btw} ≠ bedragExclBTW "
-                f"{regel.bedrag_excl_btw} + bedragBTW {regel.bedrag_btw}."))
+            fouten.append(
+                Regelovertreding(
+                    "regel_bedragen",
+                    f"{nr} regel {i}: bedragInclBTW {regel.bedrag_incl_btw} ≠ bedragExclBTW "
+                    f"{regel.bedrag_excl_btw} + bedragBTW {regel.bedrag_btw}.",
+                )
+            )
     for naam, totaal, som in (
-        ("totaalbedragExclBTW", invoer.totaalbedrag_excl_btw, sum(r.bedrag_excl_btw for r in invoer.regels)),
+        (
+            "totaalbedragExclBTW",
+            invoer.totaalbedrag_excl_btw,
+            sum(r.bedrag_excl_btw for r in invoer.regels),
+        ),
         ("totaalbedragBTW", invoer.totaalbedrag_btw, sum(r.bedrag_btw for r in invoer.regels)),
-        ("totaalbedragInclBTW", invoer.totaalbedrag_incl_btw, sum(r.bedrag_incl_btw for r in invoer.regels)),
+        (
+            "totaalbedragInclBTW",
+            invoer.totaalbedrag_incl_btw,
+            sum(r.bedrag_incl_btw for r in invoer.regels),
+        ),
     ):
         if totaal != som:
-            fouten.append(Regelovertreding("totalen", f"{nr}: {naam} {totaal} ≠ som van de regels {som}."))
+            fouten.append(
+                Regelovertreding("totalen", f"{nr}: {naam} {totaal} ≠ som van de regels {som}.")
+            )
     for i, termijn in enumerate(invoer.termijnen, start=1):
-        if termijn.vervaldatum and invoer.invorderingsregime != Invorderingsregime.TERMIJNVERVOLGING:
-            fouten.append(Regelovertreding(
-                "termijn", f"{nr} termijn {i}: een vervaldatum kan alleen bij termijnvervolging (TV)."))
+        if (
+            termijn.vervaldatum
+            and invoer.invorderingsregime != Invorderingsregime.TERMIJNVERVOLGING
+        ):
+            fouten.append(
+                Regelovertreding(
+                    "termijn",
+                    f"{nr} termijn {i}: een vervaldatum kan alleen bij termijnvervolging (TV).",
+                )
+            )
     _collect_warnings(invoer)
     return fouten
 
@@ -134,27 +164,47 @@ def _collect_warnings(invoer: VorderingInvoer) -> None:
     nr = invoer.vorderingnummer
     per_categorie: dict[str, int] = {}
     for i, regel in enumerate(invoer.regels, start=1):
-        per_categorie[regel.btw_categorie] = per_categorie.get(regel.btw_categorie, 0) + regel.bedrag_btw
-        if regel.aantal is not None and regel.stuksprijs_excl_btw is not None \
-                and regel.aantal * regel.stuksprijs_excl_btw != regel.bedrag_excl_btw:
-            w.append(f"Regel {i}: stuksprijs × aantal ({regel.stuksprijs_excl_btw} × {regel.aantal}) "
-                     f"≠ bedragExclBTW {regel.bedrag_excl_btw}.")
-        if regel.bedrag_excl_btw and regel.btw_percentage and regel.btw_percentage < 100 and regel.bedrag_btw:
+        per_categorie[regel.btw_categorie] = (
+            per_categorie.get(regel.btw_categorie, 0) + regel.bedrag_btw
+        )
+        if (
+            regel.aantal is not None
+            and regel.stuksprijs_excl_btw is not None
+            and regel.aantal * regel.stuksprijs_excl_btw != regel.bedrag_excl_btw
+        ):
+            w.append(
+                f"Regel {i}: stuksprijs × aantal ({regel.stuksprijs_excl_btw} × {regel.aantal}) "
+                f"≠ bedragExclBTW {regel.bedrag_excl_btw}."
+            )
+        if (
+            regel.bedrag_excl_btw
+            and regel.btw_percentage
+            and regel.btw_percentage < 100
+            and regel.bedrag_btw
+        ):
             # Percentages are hundredths of a percent (21% = 2100); 21 usually means 21%.
-            w.append(f"Regel {i}: btwPercentage {regel.btw_percentage} is {regel.btw_percentage / 100:.2f}%; "
-                     f"bedoeld is waarschijnlijk {regel.btw_percentage * 100}.")
+            w.append(
+                f"Regel {i}: btwPercentage {regel.btw_percentage} is {regel.btw_percentage / 100:.2f}%; "
+                f"bedoeld is waarschijnlijk {regel.btw_percentage * 100}."
+            )
     for categorie, totaal in invoer.btw_totaalregels:
         if categorie and per_categorie.get(categorie, 0) != (totaal or 0):
-            w.append(f"BTW-totaalregel {categorie} ({totaal}) past niet bij de regels "
-                     f"({per_categorie.get(categorie, 0)} in {categorie}).")
+            w.append(
+                f"BTW-totaalregel {categorie} ({totaal}) past niet bij de regels "
+                f"({per_categorie.get(categorie, 0)} in {categorie})."
+            )
     if invoer.termijnen and all(t.bedrag is not None for t in invoer.termijnen):
         som = sum(t.bedrag for t in invoer.termijnen)
         if som != invoer.totaalbedrag_incl_btw:
-            w.append(f"{nr}: som van de termijnen {som} ≠ totaalbedragInclBTW {invoer.totaalbedrag_incl_btw}.")
+            w.append(
+                f"{nr}: som van de termijnen {som} ≠ totaalbedragInclBTW {invoer.totaalbedrag_incl_btw}."
+            )
 
 
 @transaction.atomic
-def vorderingen_register(*, invoer: list[VorderingInvoer], door: str, tijdstip=None) -> list[Vordering]:
+def vorderingen_register(
+    *, invoer: list[VorderingInvoer], door: str, tijdstip=None
+) -> list[Vordering]:
     """Store a batch of validated claims with regels, termijnen, mandate, status VRW with
     history and the Boekingen that impose them, in a fixed number of queries."""
     tijdstip = tijdstip or timezone.now()
@@ -165,37 +215,39 @@ def vorderingen_register(*, invoer: list[VorderingInvoer], door: str, tijdstip=N
     vorderingen = []
     for item in invoer:
         gerelateerd = item.heeft_betrekking_op
-        vorderingen.append(Vordering(
-            organisatie=item.organisatie,
-            tsa=item.tsa,
-            vorderingnummer=item.vorderingnummer,
-            factuurnummer=item.factuurnummer,
-            creatiedatum=item.creatiedatum,
-            factuurdatum=item.factuurdatum,
-            vervaldatum=item.vervaldatum,
-            indicator_factuur_uitgestuurd=item.indicator_factuur_uitgestuurd,
-            algemene_factuuromschrijving=item.algemene_factuuromschrijving,
-            valutacode=item.valutacode,
-            totaalbedrag_excl_btw=item.totaalbedrag_excl_btw,
-            totaalbedrag_btw=item.totaalbedrag_btw,
-            totaalbedrag_incl_btw=item.totaalbedrag_incl_btw,
-            taaknummer=item.taaknummer,
-            publiekrechtelijk=item.publiekrechtelijk,
-            invorderingsregime=item.invorderingsregime,
-            zaak_identificatie=item.zaak_identificatie,
-            zaak_omschrijving=item.zaak_omschrijving,
-            organisatorische_eenheid=eenheden.get(_eenheid_key(item)),
-            heeft_betrekking_op=gerelateerd if isinstance(gerelateerd, Vordering) else None,
-            heeft_betrekking_op_nummer=item.heeft_betrekking_op_nummer
-            or getattr(gerelateerd, "vorderingnummer", ""),
-            debiteur=item.debiteur,
-            machtiging=machtigingen.get(_machtiging_key(item)),
-            status=VorderingStatus.VERWERKT,
-            status_datum=tijdstip,
-            # Boekingen below raise this to the imposed amount.
-            openstaand_bedrag=0,
-            waarschuwingen=list(item.waarschuwingen),
-        ))
+        vorderingen.append(
+            Vordering(
+                organisatie=item.organisatie,
+                tsa=item.tsa,
+                vorderingnummer=item.vorderingnummer,
+                factuurnummer=item.factuurnummer,
+                creatiedatum=item.creatiedatum,
+                factuurdatum=item.factuurdatum,
+                vervaldatum=item.vervaldatum,
+                indicator_factuur_uitgestuurd=item.indicator_factuur_uitgestuurd,
+                algemene_factuuromschrijving=item.algemene_factuuromschrijving,
+                valutacode=item.valutacode,
+                totaalbedrag_excl_btw=item.totaalbedrag_excl_btw,
+                totaalbedrag_btw=item.totaalbedrag_btw,
+                totaalbedrag_incl_btw=item.totaalbedrag_incl_btw,
+                taaknummer=item.taaknummer,
+                publiekrechtelijk=item.publiekrechtelijk,
+                invorderingsregime=item.invorderingsregime,
+                zaak_identificatie=item.zaak_identificatie,
+                zaak_omschrijving=item.zaak_omschrijving,
+                organisatorische_eenheid=eenheden.get(_eenheid_key(item)),
+                heeft_betrekking_op=gerelateerd if isinstance(gerelateerd, Vordering) else None,
+                heeft_betrekking_op_nummer=item.heeft_betrekking_op_nummer
+                or getattr(gerelateerd, "vorderingnummer", ""),
+                debiteur=item.debiteur,
+                machtiging=machtigingen.get(_machtiging_key(item)),
+                status=VorderingStatus.VERWERKT,
+                status_datum=tijdstip,
+                # Boekingen below raise this to the imposed amount.
+                openstaand_bedrag=0,
+                waarschuwingen=list(item.waarschuwingen),
+            )
+        )
     # Relations to another claim of this batch: bulk_insert stores them with the batch.
     by_invoer = {id(item): v for item, v in zip(invoer, vorderingen, strict=True)}
     for item, vordering in zip(invoer, vorderingen, strict=True):
@@ -206,26 +258,63 @@ def vorderingen_register(*, invoer: list[VorderingInvoer], door: str, tijdstip=N
     regels, btw, termijnen, historie, boekingen = [], [], [], [], []
     for item, vordering in zip(invoer, vorderingen, strict=True):
         for nr, r in enumerate(item.regels, start=1):
-            regels.append(Vorderingsregel(
-                vordering=vordering, volgnummer=nr, bedrag_excl_btw=r.bedrag_excl_btw,
-                bedrag_incl_btw=r.bedrag_incl_btw, bedrag_btw=r.bedrag_btw, btw_categorie=r.btw_categorie,
-                btw_percentage=r.btw_percentage, vorderingtype=r.vorderingtype, vorderingcode=r.vorderingcode,
-                vorderingomschrijving=r.vorderingomschrijving, vorderingtoelichting=r.vorderingtoelichting,
-                aantal=r.aantal, eenheid=r.eenheid, stuksprijs_excl_btw=r.stuksprijs_excl_btw,
-            ))
-            boekingen.append(Boeking(
-                organisatie=item.organisatie, vordering=vordering, soort=Boekingsoort.OPGELEGD,
-                boekdatum=boekdatum, bedrag_incl_btw=r.bedrag_incl_btw, bedrag_excl_btw=r.bedrag_excl_btw,
-                bedrag_btw=r.bedrag_btw, boekingssleutel=r.vorderingcode,
-                omschrijving=r.vorderingomschrijving[:500], door=door,
-            ))
+            regels.append(
+                Vorderingsregel(
+                    vordering=vordering,
+                    volgnummer=nr,
+                    bedrag_excl_btw=r.bedrag_excl_btw,
+                    bedrag_incl_btw=r.bedrag_incl_btw,
+                    bedrag_btw=r.bedrag_btw,
+                    btw_categorie=r.btw_categorie,
+                    btw_percentage=r.btw_percentage,
+                    vorderingtype=r.vorderingtype,
+                    vorderingcode=r.vorderingcode,
+                    vorderingomschrijving=r.vorderingomschrijving,
+                    vorderingtoelichting=r.vorderingtoelichting,
+                    aantal=r.aantal,
+                    eenheid=r.eenheid,
+                    stuksprijs_excl_btw=r.stuksprijs_excl_btw,
+                )
+            )
+            boekingen.append(
+                Boeking(
+                    organisatie=item.organisatie,
+                    vordering=vordering,
+                    soort=Boekingsoort.OPGELEGD,
+                    boekdatum=boekdatum,
+                    bedrag_incl_btw=r.bedrag_incl_btw,
+                    bedrag_excl_btw=r.bedrag_excl_btw,
+                    bedrag_btw=r.bedrag_btw,
+                    boekingssleutel=r.vorderingcode,
+                    omschrijving=r.vorderingomschrijving[:500],
+                    door=door,
+                )
+            )
         for categorie, totaal in item.btw_totaalregels:
-            btw.append(BtwTotaalregel(vordering=vordering, btw_categorie=categorie or "", totaalbedrag_btw=totaal))
+            btw.append(
+                BtwTotaalregel(
+                    vordering=vordering, btw_categorie=categorie or "", totaalbedrag_btw=totaal
+                )
+            )
         for nr, t in enumerate(item.termijnen, start=1):
-            termijnen.append(Termijn(vordering=vordering, volgnummer=nr, datum=t.datum, bedrag=t.bedrag,
-                                     vervaldatum=t.vervaldatum))
-        historie.append(Vorderingstatus(vordering=vordering, status=VorderingStatus.VERWERKT,
-                                        datum_en_tijd=tijdstip, door=door, totaal_betaald=0))
+            termijnen.append(
+                Termijn(
+                    vordering=vordering,
+                    volgnummer=nr,
+                    datum=t.datum,
+                    bedrag=t.bedrag,
+                    vervaldatum=t.vervaldatum,
+                )
+            )
+        historie.append(
+            Vorderingstatus(
+                vordering=vordering,
+                status=VorderingStatus.VERWERKT,
+                datum_en_tijd=tijdstip,
+                door=door,
+                totaal_betaald=0,
+            )
+        )
     bulk_insert(regels)
     bulk_insert(btw)
     bulk_insert(termijnen)
@@ -255,10 +344,14 @@ def _eenheden(invoer: list[VorderingInvoer]) -> dict:
     bestaand = {
         (e.organisatie_id, e.identificatie): e
         for e in OrganisatorischeEenheid.objects.filter(
-            organisatie_id__in={k[0] for k in wens}, identificatie__in={k[1] for k in wens})
+            organisatie_id__in={k[0] for k in wens}, identificatie__in={k[1] for k in wens}
+        )
     }
-    nieuw = [OrganisatorischeEenheid(organisatie_id=o, identificatie=i, naam=wens[(o, i)])
-             for (o, i) in wens if (o, i) not in bestaand]
+    nieuw = [
+        OrganisatorischeEenheid(organisatie_id=o, identificatie=i, naam=wens[(o, i)])
+        for (o, i) in wens
+        if (o, i) not in bestaand
+    ]
     bulk_insert(nieuw)
     bestaand.update({(e.organisatie_id, e.identificatie): e for e in nieuw})
     return bestaand
@@ -289,13 +382,22 @@ def _machtigingen(invoer: list[VorderingInvoer]) -> dict:
         van_debiteur = Q(debiteur_id__in=debiteuren - {None})
         if None in debiteuren:
             van_debiteur |= Q(debiteur__isnull=True)
-        for m in Machtiging.objects.filter(van_debiteur, organisatie_id__in={k[0] for k in deelbaar},
-                                           kenmerk__in={k[2] for k in deelbaar}):
+        for m in Machtiging.objects.filter(
+            van_debiteur,
+            organisatie_id__in={k[0] for k in deelbaar},
+            kenmerk__in={k[2] for k in deelbaar},
+        ):
             bestaand[(m.organisatie_id, m.debiteur_id, m.kenmerk, m.iban)] = m
     nieuw = {}
     for key, m in wens.items():
         if key not in bestaand:
-            nieuw[key] = Machtiging(organisatie_id=key[0], debiteur_id=key[1], kenmerk=m.kenmerk,
-                                    afgiftedatum=m.afgiftedatum, iban=m.iban, bic=m.bic)
+            nieuw[key] = Machtiging(
+                organisatie_id=key[0],
+                debiteur_id=key[1],
+                kenmerk=m.kenmerk,
+                afgiftedatum=m.afgiftedatum,
+                iban=m.iban,
+                bic=m.bic,
+            )
     bulk_insert(nieuw.values())
     return {**bestaand, **nieuw}

@@ -61,9 +61,7 @@ class Koppeling(models.Model):
     uitgaand_wachtwoord = models.CharField(max_length=256, blank=True)
     actief = models.BooleanField(default=True)
     # Status changes pushed to this TSA: off, or only the chosen codes (empty = all).
-    statuswijzigingen_versturen = models.BooleanField(
-        "statuswijzigingen versturen", default=True
-    )
+    statuswijzigingen_versturen = models.BooleanField("statuswijzigingen versturen", default=True)
     statussen = models.JSONField(
         "te versturen statussen",
         default=list,

@@ -13,13 +13,13 @@ from lxml import etree
 
 from ..identiteit import eigen_systeem, is_eigen_systeem
 from ..models import Bericht, Koppeling, Koppelingsrol, Richting
+from ..selectors import vorderingen_for_vraag
 from ..stuf import build, soap
 from ..stuf.berichten import Stuurgegevens, Systeem
 from ..stuf.fouten import Foutcode, StufFout
 from ..stuf.parse import parse_di01_verstrek_vordering, parse_stuurgegevens, parse_vrd_lv01
 from ..stuf.xml import parse_xml, proces_schema, schema_fouten, vraag_antwoord_schema
 from .verstrek_vordering import verstrek_vordering_process
-from ..selectors import vorderingen_for_vraag
 
 logger = logging.getLogger(__name__)
 
@@ -60,23 +60,42 @@ class _Ontvangst:
     stuurgegevens: Stuurgegevens | None = None
     aantal: int = 0
 
-    def log(self, *, antwoord: bytes, antwoordsoort: str, status: int, fout: StufFout | None = None,
-            inhoud_hash: str = "") -> Bericht:
+    def log(
+        self,
+        *,
+        antwoord: bytes,
+        antwoordsoort: str,
+        status: int,
+        fout: StufFout | None = None,
+        inhoud_hash: str = "",
+    ) -> Bericht:
         sg = self.stuurgegevens
         zender = sg.zender if sg else Systeem()
         ontvanger = sg.ontvanger if sg else Systeem()
         return Bericht(
-            richting=Richting.IN, koppeling=self.koppeling, soapaction=self.soapaction[:200],
-            berichtsoort=self.berichtsoort, zender_organisatie=zender.organisatie[:200],
-            zender_applicatie=zender.applicatie[:50], zender_administratie=zender.administratie[:50],
+            richting=Richting.IN,
+            koppeling=self.koppeling,
+            soapaction=self.soapaction[:200],
+            berichtsoort=self.berichtsoort,
+            zender_organisatie=zender.organisatie[:200],
+            zender_applicatie=zender.applicatie[:50],
+            zender_administratie=zender.administratie[:50],
             zender_gebruiker=zender.gebruiker[:100],
-            ontvanger="/".join(p for p in (ontvanger.organisatie, ontvanger.applicatie, ontvanger.administratie) if p)[:400],
+            ontvanger="/".join(
+                p
+                for p in (ontvanger.organisatie, ontvanger.applicatie, ontvanger.administratie)
+                if p
+            )[:400],
             referentienummer=(sg.referentienummer if sg else "")[:80],
             crossrefnummer=(sg.crossrefnummer if sg else "")[:80],
-            inhoud=self.body.decode("utf-8", errors="replace"), inhoud_hash=inhoud_hash,
-            antwoord=antwoord.decode("utf-8"), antwoordsoort=antwoordsoort,
-            foutcode=fout.code.code if fout else "", foutmelding=fout.details if fout else "",
-            http_status=status, aantal_objecten=self.aantal,
+            inhoud=self.body.decode("utf-8", errors="replace"),
+            inhoud_hash=inhoud_hash,
+            antwoord=antwoord.decode("utf-8"),
+            antwoordsoort=antwoordsoort,
+            foutcode=fout.code.code if fout else "",
+            foutmelding=fout.details if fout else "",
+            http_status=status,
+            aantal_objecten=self.aantal,
             duur_ms=int((time.perf_counter() - self.start) * 1000),
         )
 
@@ -87,41 +106,67 @@ def _check_soapaction(soapaction: str, verwacht: str) -> None:
     if not soapaction:
         raise StufFout(Foutcode.STUF022, f"SOAPAction ontbreekt; verwacht {verwacht}.")
     if soapaction in KNOWN_SOAPACTIONS:
-        raise StufFout(Foutcode.STUF025, f"SOAPAction {soapaction} wordt op dit endpoint niet ondersteund; "
-                                         f"verwacht {verwacht}.")
+        raise StufFout(
+            Foutcode.STUF025,
+            f"SOAPAction {soapaction} wordt op dit endpoint niet ondersteund; verwacht {verwacht}.",
+        )
     raise StufFout(Foutcode.STUF022, f"Onbekende SOAPAction {soapaction}; verwacht {verwacht}.")
 
 
 def _check_root(element, verwacht: str) -> None:
     if element.tag != verwacht:
         naam = etree.QName(element)
-        raise StufFout(Foutcode.STUF025, f"Bericht {naam.localname} ({naam.namespace}) wordt op dit endpoint "
-                                         f"niet ondersteund; verwacht {etree.QName(verwacht).localname}.")
+        raise StufFout(
+            Foutcode.STUF025,
+            f"Bericht {naam.localname} ({naam.namespace}) wordt op dit endpoint "
+            f"niet ondersteund; verwacht {etree.QName(verwacht).localname}.",
+        )
 
 
-def _check_stuurgegevens(sg: Stuurgegevens, koppeling: Koppeling, *, berichtcode: str,
-                         functie: str = "", entiteittype: str = "") -> None:
+def _check_stuurgegevens(
+    sg: Stuurgegevens,
+    koppeling: Koppeling,
+    *,
+    berichtcode: str,
+    functie: str = "",
+    entiteittype: str = "",
+) -> None:
     """The StUF 03.01 Tabel 4.1 checks, in the table's order (only the first is reported)."""
     if not is_eigen_systeem(sg.ontvanger):
         eigen = eigen_systeem()
-        raise StufFout(Foutcode.STUF010, f"Ontvanger {sg.ontvanger.organisatie}/{sg.ontvanger.applicatie}/"
-                                         f"{sg.ontvanger.administratie} is niet dit systeem "
-                                         f"({eigen.organisatie}/{eigen.applicatie}/{eigen.administratie}).")
+        raise StufFout(
+            Foutcode.STUF010,
+            f"Ontvanger {sg.ontvanger.organisatie}/{sg.ontvanger.applicatie}/"
+            f"{sg.ontvanger.administratie} is niet dit systeem "
+            f"({eigen.organisatie}/{eigen.applicatie}/{eigen.administratie}).",
+        )
     zender = sg.zender
     # The rule of Koppeling.objects.for_zender, applied to the authenticated koppeling in memory:
     # a query per message only when it does not match (to tell STUF052 from STUF013).
-    if not (koppeling.applicatie == zender.applicatie
-            and koppeling.organisatie in ("", zender.organisatie)
-            and koppeling.administratie in ("", zender.administratie)):
-        past = Koppeling.objects.for_zender(organisatie=zender.organisatie, applicatie=zender.applicatie,
-                                            administratie=zender.administratie)
+    if not (
+        koppeling.applicatie == zender.applicatie
+        and koppeling.organisatie in ("", zender.organisatie)
+        and koppeling.administratie in ("", zender.administratie)
+    ):
+        past = Koppeling.objects.for_zender(
+            organisatie=zender.organisatie,
+            applicatie=zender.applicatie,
+            administratie=zender.administratie,
+        )
         code = Foutcode.STUF052 if past.exists() else Foutcode.STUF013
-        raise StufFout(code, f"Zender {zender.organisatie}/{zender.applicatie}/{zender.administratie} hoort "
-                             f"niet bij de geauthenticeerde koppeling {koppeling}.")
+        raise StufFout(
+            code,
+            f"Zender {zender.organisatie}/{zender.applicatie}/{zender.administratie} hoort "
+            f"niet bij de geauthenticeerde koppeling {koppeling}.",
+        )
     if sg.berichtcode != berichtcode:
-        raise StufFout(Foutcode.STUF025, f"Berichtcode {sg.berichtcode}; dit endpoint verwerkt {berichtcode}.")
+        raise StufFout(
+            Foutcode.STUF025, f"Berichtcode {sg.berichtcode}; dit endpoint verwerkt {berichtcode}."
+        )
     if entiteittype and sg.entiteittype != entiteittype:
-        raise StufFout(Foutcode.STUF031, f"Entiteittype {sg.entiteittype}; verwacht {entiteittype}.")
+        raise StufFout(
+            Foutcode.STUF031, f"Entiteittype {sg.entiteittype}; verwacht {entiteittype}."
+        )
     if functie and sg.functie != functie:
         raise StufFout(Foutcode.STUF037, f"Functie {sg.functie}; verwacht {functie}.")
     if koppeling.rol != Koppelingsrol.TSA:
@@ -151,15 +196,26 @@ def _fallback_stuurgegevens(ontvangst: _Ontvangst, berichtcode: str) -> Stuurgeg
     if ontvangst.stuurgegevens is not None:
         return ontvangst.stuurgegevens
     k = ontvangst.koppeling
-    return Stuurgegevens(berichtcode=berichtcode, ontvanger=eigen_systeem(),
-                         zender=Systeem(organisatie=k.organisatie, applicatie=k.applicatie,
-                                        administratie=k.administratie))
+    return Stuurgegevens(
+        berichtcode=berichtcode,
+        ontvanger=eigen_systeem(),
+        zender=Systeem(
+            organisatie=k.organisatie, applicatie=k.applicatie, administratie=k.administratie
+        ),
+    )
 
 
-def receive_di01_verstrek_vordering(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
+def receive_di01_verstrek_vordering(
+    *, body: bytes, soapaction: str, koppeling: Koppeling
+) -> Antwoord:
     """Verstrek Vordering: Bv03 when every claim is stored, else a SOAP fault with Fo03."""
-    ontvangst = _Ontvangst(koppeling=koppeling, body=body, soapaction=soapaction,
-                           berichtsoort="Di01-verstrekVordering", start=time.perf_counter())
+    ontvangst = _Ontvangst(
+        koppeling=koppeling,
+        body=body,
+        soapaction=soapaction,
+        berichtsoort="Di01-verstrekVordering",
+        start=time.perf_counter(),
+    )
     inhoud_hash = ""
     try:
         _check_soapaction(soapaction, soap.SOAPACTION_DI01_VERSTREK_VORDERING)
@@ -177,11 +233,18 @@ def receive_di01_verstrek_vordering(*, body: bytes, soapaction: str, koppeling: 
         ontvangst.aantal = len(bericht.vorderingen)
         with transaction.atomic():
             verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
-            antwoord = soap.envelope(build.build_bv03(
-                ontvangen=sg, eigen=eigen_systeem(), referentienummer=new_referentienummer(),
-                tijdstip=timezone.now()))
+            antwoord = soap.envelope(
+                build.build_bv03(
+                    ontvangen=sg,
+                    eigen=eigen_systeem(),
+                    referentienummer=new_referentienummer(),
+                    tijdstip=timezone.now(),
+                )
+            )
             # The log row reserves zender + referentienummer in the same transaction as the claims.
-            ontvangst.log(antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash).save()
+            ontvangst.log(
+                antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash
+            ).save()
         return Antwoord(200, antwoord)
     except IntegrityError:
         # A concurrent identical delivery won the race: answer as for a resend.
@@ -196,8 +259,12 @@ def receive_di01_verstrek_vordering(*, body: bytes, soapaction: str, koppeling: 
 def _accepted(sg: Stuurgegevens) -> Bericht | None:
     z = sg.zender
     return Bericht.objects.filter(
-        richting=Richting.IN, antwoordsoort="Bv03", zender_organisatie=z.organisatie,
-        zender_applicatie=z.applicatie, zender_administratie=z.administratie, zender_gebruiker=z.gebruiker,
+        richting=Richting.IN,
+        antwoordsoort="Bv03",
+        zender_organisatie=z.organisatie,
+        zender_applicatie=z.applicatie,
+        zender_administratie=z.administratie,
+        zender_gebruiker=z.gebruiker,
         referentienummer=sg.referentienummer,
     ).first()
 
@@ -218,11 +285,16 @@ def _replay(ontvangst: _Ontvangst, eerder: Bericht, inhoud_hash: str, element) -
     """StUF 03.01 §4.4: an identical resend gets the same answer again and changes nothing; a
     different message under a used referentienummer gets StUF016."""
     if not _same_message(eerder, inhoud_hash, element):
-        fout = StufFout(Foutcode.STUF016, f"Referentienummer {eerder.referentienummer} is al gebruikt voor een "
-                                          f"ander bericht (ontvangen {eerder.tijdstip:%Y-%m-%d %H:%M:%S}).")
+        fout = StufFout(
+            Foutcode.STUF016,
+            f"Referentienummer {eerder.referentienummer} is al gebruikt voor een "
+            f"ander bericht (ontvangen {eerder.tijdstip:%Y-%m-%d %H:%M:%S}).",
+        )
         return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
     antwoord = eerder.antwoord.encode("utf-8")
-    ontvangst.log(antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash).save()
+    ontvangst.log(
+        antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash
+    ).save()
     return Antwoord(200, antwoord)
 
 
@@ -232,31 +304,50 @@ def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: st
         fout_el = build.build_fo02(fout=fout)
     else:
         fout_el = build.build_fo03(
-            fout=fout, ontvangen=_fallback_stuurgegevens(ontvangst, "Di01"), eigen=eigen_systeem(),
-            referentienummer=new_referentienummer(), tijdstip=timezone.now())
+            fout=fout,
+            ontvangen=_fallback_stuurgegevens(ontvangst, "Di01"),
+            eigen=eigen_systeem(),
+            referentienummer=new_referentienummer(),
+            tijdstip=timezone.now(),
+        )
     inhoud = soap.fault_envelope(fout_el, plek=fout.plek, omschrijving=fout.omschrijving)
-    ontvangst.log(antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash).save()
+    ontvangst.log(
+        antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
+    ).save()
     logger.info("StUF %s %s van %s: %s", soort, fout.code.code, ontvangst.koppeling, fout.details)
     return Antwoord(500, inhoud)
 
 
 def receive_vrd_lv01(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
     """Verstrek Vorderingstatus: vrdLa01 in the question's scope, or a SOAP fault with Fo02."""
-    ontvangst = _Ontvangst(koppeling=koppeling, body=body, soapaction=soapaction, berichtsoort="vrdLv01",
-                           start=time.perf_counter())
+    ontvangst = _Ontvangst(
+        koppeling=koppeling,
+        body=body,
+        soapaction=soapaction,
+        berichtsoort="vrdLv01",
+        start=time.perf_counter(),
+    )
     try:
         _check_soapaction(soapaction, soap.SOAPACTION_VRD_LV01)
         element = _parse_body(ontvangst, VRD_LV01)
-        _check_stuurgegevens(ontvangst.stuurgegevens, koppeling, berichtcode="Lv01", entiteittype="VRD")
+        _check_stuurgegevens(
+            ontvangst.stuurgegevens, koppeling, berichtcode="Lv01", entiteittype="VRD"
+        )
         _validate(element, vraag_antwoord_schema())
         vraag = parse_vrd_lv01(element)
         vorderingen, vervolg = vorderingen_for_vraag(vraag=vraag, koppeling=koppeling)
         ontvangst.aantal = len(vorderingen)
-        antwoord = soap.envelope(build.build_vrd_la01(
-            vraag=vraag, eigen=eigen_systeem(), vorderingen=vorderingen,
-            referentienummer=new_referentienummer(), tijdstip=timezone.now(),
-            melding="StUF0002: Meer objecten gevraagd dan teruggegeven" if vervolg else None,
-            indicator_vervolgvraag=vervolg))
+        antwoord = soap.envelope(
+            build.build_vrd_la01(
+                vraag=vraag,
+                eigen=eigen_systeem(),
+                vorderingen=vorderingen,
+                referentienummer=new_referentienummer(),
+                tijdstip=timezone.now(),
+                melding="StUF0002: Meer objecten gevraagd dan teruggegeven" if vervolg else None,
+                indicator_vervolgvraag=vervolg,
+            )
+        )
         ontvangst.log(antwoord=antwoord, antwoordsoort="La01", status=200).save()
         return Antwoord(200, antwoord)
     except StufFout as fout:
@@ -269,6 +360,11 @@ def fault_without_message(*, code: Foutcode, details: str, soort: str = "Fo03") 
     if soort == "Fo02":
         fout_el = build.build_fo02(fout=fout)
     else:
-        fout_el = build.build_fo03(fout=fout, ontvangen=None, eigen=eigen_systeem(),
-                                   referentienummer=new_referentienummer(), tijdstip=timezone.now())
+        fout_el = build.build_fo03(
+            fout=fout,
+            ontvangen=None,
+            eigen=eigen_systeem(),
+            referentienummer=new_referentienummer(),
+            tijdstip=timezone.now(),
+        )
     return soap.fault_envelope(fout_el, plek=code.plek, omschrijving=code.omschrijving)

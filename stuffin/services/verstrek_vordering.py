@@ -61,8 +61,12 @@ class Autorisatie:
         )
 
 
-def verstrek_vordering_process(*, bericht: stuf.VerstrekVorderingBericht, koppeling: Koppeling,
-                               vandaag: datetime.date | None = None) -> list[Vordering]:
+def verstrek_vordering_process(
+    *,
+    bericht: stuf.VerstrekVorderingBericht,
+    koppeling: Koppeling,
+    vandaag: datetime.date | None = None,
+) -> list[Vordering]:
     vandaag = vandaag or timezone.localdate()
     autorisatie = Autorisatie.of(koppeling)
     door = f"StUF {koppeling}"
@@ -77,8 +81,11 @@ def _build_invoer(bericht, autorisatie: Autorisatie, vandaag) -> list[VorderingI
     organisaties = [_organisatie(v, autorisatie) for v in vorderingen]
     for v in vorderingen:
         if v.tsa not in autorisatie.tsa_codes:
-            raise StufFout(Foutcode.FIN010, f"Vordering {v.volgnummer} ({v.vorderingnummer}): TSA-code "
-                                            f"{v.tsa!r} hoort niet bij deze koppeling.")
+            raise StufFout(
+                Foutcode.FIN010,
+                f"Vordering {v.volgnummer} ({v.vorderingnummer}): TSA-code "
+                f"{v.tsa!r} hoort niet bij deze koppeling.",
+            )
     _check_not_known(vorderingen, organisaties)
 
     debiteuren = _debiteuren(vorderingen)
@@ -106,8 +113,11 @@ def _check_unique_in_message(vorderingen) -> None:
     for v in vorderingen:
         key = (v.vorderende_organisatie.nnp_id, v.tsa, v.vorderingnummer)
         if key in gezien:
-            raise StufFout(Foutcode.FIN002, f"Vorderingnummer {v.vorderingnummer} staat in vordering "
-                                            f"{gezien[key]} en {v.volgnummer}.")
+            raise StufFout(
+                Foutcode.FIN002,
+                f"Vorderingnummer {v.vorderingnummer} staat in vordering "
+                f"{gezien[key]} en {v.volgnummer}.",
+            )
         gezien[key] = v.volgnummer
 
 
@@ -115,13 +125,18 @@ def _organisatie(v: stuf.Vordering, autorisatie: Autorisatie) -> Organisatie:
     rsin = v.vorderende_organisatie.nnp_id
     if not rsin:
         if autorisatie.standaard is None:
-            raise StufFout(Foutcode.FIN008, f"Vordering {v.volgnummer}: geen vorderende organisatie in het "
-                                            "bericht en de koppeling heeft geen standaardorganisatie.")
+            raise StufFout(
+                Foutcode.FIN008,
+                f"Vordering {v.volgnummer}: geen vorderende organisatie in het "
+                "bericht en de koppeling heeft geen standaardorganisatie.",
+            )
         return autorisatie.standaard
     rsin = normalize_elfproef(rsin)
     organisatie = autorisatie.organisaties.get(rsin)
     if organisatie is None:
-        code = Foutcode.FIN009 if Organisatie.objects.filter(rsin=rsin).exists() else Foutcode.FIN008
+        code = (
+            Foutcode.FIN009 if Organisatie.objects.filter(rsin=rsin).exists() else Foutcode.FIN008
+        )
         raise StufFout(code, f"Vordering {v.volgnummer}: vorderende organisatie {rsin}.")
     return organisatie
 
@@ -137,12 +152,16 @@ def _check_not_known(vorderingen, organisaties) -> None:
         q |= Q(organisatie=org, tsa=tsa, vorderingnummer__in=nummers)
     bekend = list(Vordering.objects.filter(q).values_list("vorderingnummer", flat=True)[:10])
     if bekend:
-        raise StufFout(Foutcode.FIN001, "Al verwerkt voor deze organisatie en TSA: " + ", ".join(bekend))
+        raise StufFout(
+            Foutcode.FIN001, "Al verwerkt voor deze organisatie en TSA: " + ", ".join(bekend)
+        )
 
 
 def _link_existing(invoer: list[VorderingInvoer]) -> None:
     """Relate to an earlier claim already stored (same organisation; the same TSA wins)."""
-    open_refs = [i for i in invoer if i.heeft_betrekking_op_nummer and i.heeft_betrekking_op is None]
+    open_refs = [
+        i for i in invoer if i.heeft_betrekking_op_nummer and i.heeft_betrekking_op is None
+    ]
     if not open_refs:
         return
     per_organisatie: dict[Organisatie, set[str]] = {}
@@ -153,7 +172,9 @@ def _link_existing(invoer: list[VorderingInvoer]) -> None:
         q |= Q(organisatie=organisatie, vorderingnummer__in=nummers)
     kandidaten: dict[tuple[int, str], list[Vordering]] = {}
     for vordering in Vordering.objects.filter(q).order_by("pk"):
-        kandidaten.setdefault((vordering.organisatie_id, vordering.vorderingnummer), []).append(vordering)
+        kandidaten.setdefault((vordering.organisatie_id, vordering.vorderingnummer), []).append(
+            vordering
+        )
     for i in open_refs:
         gevonden = kandidaten.get((i.organisatie.pk, i.heeft_betrekking_op_nummer), [])
         zelfde_tsa = [v for v in gevonden if v.tsa == i.tsa]
@@ -162,25 +183,41 @@ def _link_existing(invoer: list[VorderingInvoer]) -> None:
         else:
             # The spec allows a reference to a claim we do not hold; keep the number, say so.
             i.waarschuwingen.append(
-                f"Gerelateerde vordering {i.heeft_betrekking_op_nummer} is hier (nog) niet bekend.")
+                f"Gerelateerde vordering {i.heeft_betrekking_op_nummer} is hier (nog) niet bekend."
+            )
 
 
-def _vordering_invoer(v: stuf.Vordering, organisatie: Organisatie, debiteur: Debiteur | None) -> VorderingInvoer:
+def _vordering_invoer(
+    v: stuf.Vordering, organisatie: Organisatie, debiteur: Debiteur | None
+) -> VorderingInvoer:
     waarschuwingen: list[str] = []
     regels = []
     for nr, r in enumerate(v.regels, start=1):
         if None in (r.bedrag_excl_btw, r.bedrag_incl_btw, r.bedrag_btw):
-            raise StufFout(Foutcode.FIN006, f"Vordering {v.volgnummer} regel {nr}: bedrag ontbreekt.")
-        regels.append(RegelInvoer(
-            bedrag_excl_btw=r.bedrag_excl_btw, bedrag_incl_btw=r.bedrag_incl_btw, bedrag_btw=r.bedrag_btw,
-            btw_categorie=r.btw_categorie, btw_percentage=r.btw_percentage or 0,
-            vorderingtype=r.vorderingtype, vorderingcode=r.vorderingcode,
-            vorderingomschrijving=r.vorderingomschrijving, vorderingtoelichting=r.vorderingtoelichting,
-            aantal=r.aantal, eenheid=r.eenheid, stuksprijs_excl_btw=r.stuksprijs_excl_btw,
-        ))
+            raise StufFout(
+                Foutcode.FIN006, f"Vordering {v.volgnummer} regel {nr}: bedrag ontbreekt."
+            )
+        regels.append(
+            RegelInvoer(
+                bedrag_excl_btw=r.bedrag_excl_btw,
+                bedrag_incl_btw=r.bedrag_incl_btw,
+                bedrag_btw=r.bedrag_btw,
+                btw_categorie=r.btw_categorie,
+                btw_percentage=r.btw_percentage or 0,
+                vorderingtype=r.vorderingtype,
+                vorderingcode=r.vorderingcode,
+                vorderingomschrijving=r.vorderingomschrijving,
+                vorderingtoelichting=r.vorderingtoelichting,
+                aantal=r.aantal,
+                eenheid=r.eenheid,
+                stuksprijs_excl_btw=r.stuksprijs_excl_btw,
+            )
+        )
     schema = v.invorderingsschema
-    termijnen = [TermijnInvoer(datum=t.datum, bedrag=t.termijnbedrag, vervaldatum=t.vervaldatum)
-                 for t in (schema.termijnen if schema else [])]
+    termijnen = [
+        TermijnInvoer(datum=t.datum, bedrag=t.termijnbedrag, vervaldatum=t.vervaldatum)
+        for t in (schema.termijnen if schema else [])
+    ]
     machtiging = None
     if v.automatische_incasso and v.automatische_incasso.afgiftedatum:
         ai = v.automatische_incasso
@@ -188,30 +225,47 @@ def _vordering_invoer(v: stuf.Vordering, organisatie: Organisatie, debiteur: Deb
         try:
             iban = normalize_iban(iban)
         except ValidationError:
-            waarschuwingen.append(f"Machtiging {ai.machtigingskenmerk}: {iban!r} is geen geldig IBAN; "
-                                  "niet bruikbaar voor incasso tot het is gecorrigeerd.")
-        machtiging = MachtigingInvoer(kenmerk=ai.machtigingskenmerk, afgiftedatum=ai.afgiftedatum,
-                                      iban=iban, bic=ai.bic)
+            waarschuwingen.append(
+                f"Machtiging {ai.machtigingskenmerk}: {iban!r} is geen geldig IBAN; "
+                "niet bruikbaar voor incasso tot het is gecorrigeerd."
+            )
+        machtiging = MachtigingInvoer(
+            kenmerk=ai.machtigingskenmerk, afgiftedatum=ai.afgiftedatum, iban=iban, bic=ai.bic
+        )
     status = v.vorderingstatus
     if status and status.totaal_betaald:
-        waarschuwingen.append(f"TSA meldt status {status.status} met totaalBetaald {status.totaal_betaald}; "
-                              "betalingen worden alleen via boekingen verwerkt.")
+        waarschuwingen.append(
+            f"TSA meldt status {status.status} met totaalBetaald {status.totaal_betaald}; "
+            "betalingen worden alleen via boekingen verwerkt."
+        )
     if v.debiteur is None:
         waarschuwingen.append("Geen debiteur in het bericht: werklijst 'debiteur onbekend'.")
     eenheid = v.organisatorische_eenheid
     return VorderingInvoer(
-        organisatie=organisatie, tsa=v.tsa, vorderingnummer=v.vorderingnummer,
-        creatiedatum=v.creatiedatum, indicator_factuur_uitgestuurd=v.indicator_factuur_uitgestuurd,
+        organisatie=organisatie,
+        tsa=v.tsa,
+        vorderingnummer=v.vorderingnummer,
+        creatiedatum=v.creatiedatum,
+        indicator_factuur_uitgestuurd=v.indicator_factuur_uitgestuurd,
         algemene_factuuromschrijving=v.algemene_factuuromschrijving,
-        totaalbedrag_excl_btw=v.totaalbedrag_excl_btw, totaalbedrag_btw=v.totaalbedrag_btw,
-        totaalbedrag_incl_btw=v.totaalbedrag_incl_btw, publiekrechtelijk=v.indicator_publiekrechtelijk,
-        regels=regels, valutacode=v.valutacode, factuurnummer=v.factuurnummer, factuurdatum=v.factuurdatum,
-        vervaldatum=v.vervaldatum, taaknummer=v.taaknummer,
+        totaalbedrag_excl_btw=v.totaalbedrag_excl_btw,
+        totaalbedrag_btw=v.totaalbedrag_btw,
+        totaalbedrag_incl_btw=v.totaalbedrag_incl_btw,
+        publiekrechtelijk=v.indicator_publiekrechtelijk,
+        regels=regels,
+        valutacode=v.valutacode,
+        factuurnummer=v.factuurnummer,
+        factuurdatum=v.factuurdatum,
+        vervaldatum=v.vervaldatum,
+        taaknummer=v.taaknummer,
         invorderingsregime=schema.invorderingsregime if schema else "",
         termijnen=termijnen,
         btw_totaalregels=[(b.btw_categorie, b.totaalbedrag_btw) for b in v.btw_totaalregels],
-        machtiging=machtiging, debiteur=debiteur,
-        organisatorische_eenheid=(eenheid.identificatie, eenheid.naam) if eenheid and eenheid.identificatie else None,
+        machtiging=machtiging,
+        debiteur=debiteur,
+        organisatorische_eenheid=(eenheid.identificatie, eenheid.naam)
+        if eenheid and eenheid.identificatie
+        else None,
         zaak_identificatie=v.zaak.identificatie if v.zaak else "",
         zaak_omschrijving=v.zaak.omschrijving if v.zaak else "",
         heeft_betrekking_op_nummer=v.heeft_betrekking_op or "",
@@ -221,11 +275,15 @@ def _vordering_invoer(v: stuf.Vordering, organisatie: Organisatie, debiteur: Deb
 
 # --- debtors -----------------------------------------------------------------------------------
 
+
 def _debiteuren(vorderingen) -> list[Debiteur | None]:
     invoer, posities = [], []
     for i, v in enumerate(vorderingen):
-        if v.debiteur is not None and (v.debiteur.natuurlijk_persoon or v.debiteur.niet_natuurlijk_persoon
-                                       or v.debiteur.debiteurnummer):
+        if v.debiteur is not None and (
+            v.debiteur.natuurlijk_persoon
+            or v.debiteur.niet_natuurlijk_persoon
+            or v.debiteur.debiteurnummer
+        ):
             invoer.append(_debiteur_invoer(v))
             posities.append(i)
     result: list[Debiteur | None] = [None] * len(vorderingen)
@@ -242,10 +300,12 @@ def _adres_gegevens(adres: stuf.Adres | None) -> dict:
     if adres is None:
         return {}
     if adres.is_buitenland:
-        return {"land": _clip("land", adres.landnaam or adres.landcode),
-                "adresregel_buitenland_1": _clip("adresregel_buitenland_1", adres.adres_buitenland_1),
-                "adresregel_buitenland_2": _clip("adresregel_buitenland_2", adres.adres_buitenland_2),
-                "adresregel_buitenland_3": _clip("adresregel_buitenland_3", adres.adres_buitenland_3)}
+        return {
+            "land": _clip("land", adres.landnaam or adres.landcode),
+            "adresregel_buitenland_1": _clip("adresregel_buitenland_1", adres.adres_buitenland_1),
+            "adresregel_buitenland_2": _clip("adresregel_buitenland_2", adres.adres_buitenland_2),
+            "adresregel_buitenland_3": _clip("adresregel_buitenland_3", adres.adres_buitenland_3),
+        }
     postcode = adres.postcode.replace(" ", "").upper()
     return {
         "adresseerbaar_object_id": _clip("adresseerbaar_object_id", adres.aoa_identificatie),
@@ -279,34 +339,52 @@ def _debiteur_invoer(v: stuf.Vordering) -> DebiteurInvoer:
         p = deb.natuurlijk_persoon
         bsn = normalize_elfproef(p.bsn) if p.bsn else ""
         if bsn and not is_valid_elfproef(bsn):
-            raise StufFout(Foutcode.FIN011, f"Vordering {v.volgnummer}: BSN {p.bsn} voldoet niet aan de elfproef.")
+            raise StufFout(
+                Foutcode.FIN011,
+                f"Vordering {v.volgnummer}: BSN {p.bsn} voldoet niet aan de elfproef.",
+            )
         contact, ibans = _contact(p.telefoonnummer, p.emailadres, p.rekeningnummer)
         gegevens = {
             "a_nummer": _clip("a_nummer", p.a_nummer),
             "geslachtsnaam": _clip("geslachtsnaam", p.geslachtsnaam),
-            "voorvoegsel_geslachtsnaam": _clip("voorvoegsel_geslachtsnaam", p.voorvoegsel_geslachtsnaam),
+            "voorvoegsel_geslachtsnaam": _clip(
+                "voorvoegsel_geslachtsnaam", p.voorvoegsel_geslachtsnaam
+            ),
             "voorletters": _clip("voorletters", p.voorletters),
             "voornamen": _clip("voornamen", p.voornamen),
             "aanduiding_naamgebruik": _clip("aanduiding_naamgebruik", p.aanduiding_naamgebruik),
             "geslachtsnaam_partner": _clip("geslachtsnaam_partner", p.geslachtsnaam_partner),
-            "voorvoegsel_geslachtsnaam_partner": _clip("voorvoegsel_geslachtsnaam_partner",
-                                                       p.voorvoegsel_geslachtsnaam_partner),
+            "voorvoegsel_geslachtsnaam_partner": _clip(
+                "voorvoegsel_geslachtsnaam_partner", p.voorvoegsel_geslachtsnaam_partner
+            ),
             "aanhef_aanschrijving": _clip("aanhef_aanschrijving", p.aanhef_aanschrijving),
             "voornamen_aanschrijving": _clip("voornamen_aanschrijving", p.voornamen_aanschrijving),
-            "geslachtsnaam_aanschrijving": _clip("geslachtsnaam_aanschrijving", p.geslachtsnaam_aanschrijving),
-            "adellijke_titel_predikaat": _clip("adellijke_titel_predikaat", p.adellijke_titel_predikaat),
+            "geslachtsnaam_aanschrijving": _clip(
+                "geslachtsnaam_aanschrijving", p.geslachtsnaam_aanschrijving
+            ),
+            "adellijke_titel_predikaat": _clip(
+                "adellijke_titel_predikaat", p.adellijke_titel_predikaat
+            ),
             "geslachtsaanduiding": _clip("geslachtsaanduiding", p.geslachtsaanduiding),
             "geboortedatum": p.geboortedatum,
             **_adres_gegevens(p.verblijfsadres or p.correspondentieadres),
             **contact,
         }
-        return DebiteurInvoer(soort=Debiteursoort.NATUURLIJK_PERSOON, bsn=bsn, debiteurnummer=deb.debiteurnummer,
-                              gegevens=gegevens, ibans=ibans)
+        return DebiteurInvoer(
+            soort=Debiteursoort.NATUURLIJK_PERSOON,
+            bsn=bsn,
+            debiteurnummer=deb.debiteurnummer,
+            gegevens=gegevens,
+            ibans=ibans,
+        )
     if deb.niet_natuurlijk_persoon:
         n = deb.niet_natuurlijk_persoon
         rsin = normalize_elfproef(n.nnp_id) if n.nnp_id else ""
         if rsin and not is_valid_elfproef(rsin):
-            raise StufFout(Foutcode.FIN011, f"Vordering {v.volgnummer}: RSIN {n.nnp_id} voldoet niet aan de elfproef.")
+            raise StufFout(
+                Foutcode.FIN011,
+                f"Vordering {v.volgnummer}: RSIN {n.nnp_id} voldoet niet aan de elfproef.",
+            )
         contact, ibans = _contact(n.telefoonnummer, n.emailadres, n.rekeningnummer)
         gegevens = {
             "statutaire_naam": _clip("statutaire_naam", n.statutaire_naam),
@@ -314,7 +392,12 @@ def _debiteur_invoer(v: stuf.Vordering) -> DebiteurInvoer:
             **_adres_gegevens(n.adres or n.correspondentieadres),
             **contact,
         }
-        return DebiteurInvoer(soort=Debiteursoort.NIET_NATUURLIJK_PERSOON, rsin=rsin,
-                              debiteurnummer=deb.debiteurnummer, gegevens=gegevens, ibans=ibans)
+        return DebiteurInvoer(
+            soort=Debiteursoort.NIET_NATUURLIJK_PERSOON,
+            rsin=rsin,
+            debiteurnummer=deb.debiteurnummer,
+            gegevens=gegevens,
+            ibans=ibans,
+        )
     # Only a debiteurnummer: match an existing debtor by it (or create a bare one).
     return DebiteurInvoer(soort=Debiteursoort.NATUURLIJK_PERSOON, debiteurnummer=deb.debiteurnummer)

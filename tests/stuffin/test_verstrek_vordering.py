@@ -363,8 +363,11 @@ def test_resend_in_another_envelope_is_still_identical(stuf_client):
     bericht = officieel_bericht("Di01-verstrekVordering-min.xml", referentienummer="envelop-1")
     eerste = stuf_client.di01(bericht)
     # Same StUF body, other SOAP envelope: a header and different whitespace.
-    anders = bericht.replace(b"<soapenv:Body>", b'<soapenv:Header><x:Id xmlns:x="urn:x">2</x:Id></soapenv:Header>\n'
-                                               b"<soapenv:Body>", 1)
+    anders = bericht.replace(
+        b"<soapenv:Body>",
+        b'<soapenv:Header><x:Id xmlns:x="urn:x">2</x:Id></soapenv:Header>\n<soapenv:Body>',
+        1,
+    )
     assert anders != bericht
     tweede = stuf_client.di01(anders)
     assert tweede.status_code == 200 and tweede.content == eerste.content

@@ -7,15 +7,11 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from inningen.bedragen import komma
+
 from ..models import FinancieleVerantwoording
 
 KOLOMMEN = ["boekingssleutel", "aantal boekingen", "bedrag excl. btw", "btw", "bedrag incl. btw"]
-
-
-def euro(cent: int) -> str:
-    """1234567 → "12345,67" (Dutch decimal comma, exact integer arithmetic)."""
-    teken = "-" if cent < 0 else ""
-    return f"{teken}{abs(cent) // 100},{abs(cent) % 100:02d}"
 
 
 def _kop(fvw: FinancieleVerantwoording) -> list[list[str]]:
@@ -38,16 +34,16 @@ def as_csv(fvw: FinancieleVerantwoording) -> bytes:
             [
                 r.boekingssleutel,
                 r.aantal_boekingen,
-                euro(r.bedrag_excl_btw),
-                euro(r.bedrag_btw),
-                euro(r.bedrag_incl_btw),
+                komma(r.bedrag_excl_btw),
+                komma(r.bedrag_btw),
+                komma(r.bedrag_incl_btw),
             ]
         )
         for i, v in enumerate(
             (r.aantal_boekingen, r.bedrag_excl_btw, r.bedrag_btw, r.bedrag_incl_btw)
         ):
             totaal[i] += v
-    writer.writerow(["totaal", totaal[0], euro(totaal[1]), euro(totaal[2]), euro(totaal[3])])
+    writer.writerow(["totaal", totaal[0], komma(totaal[1]), komma(totaal[2]), komma(totaal[3])])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

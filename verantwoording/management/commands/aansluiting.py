@@ -3,9 +3,9 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from inningen.bedragen import euro
 from inningen.models import Organisatie
 from verantwoording.services.aansluiting import aansluiting_bereken
-from verantwoording.services.export import euro
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         ]
         self.stdout.write(f"{organisatie}, {van:%d-%m-%Y} t/m {tot:%d-%m-%Y}")
         for label, cent in regels:
-            self.stdout.write(f"  {label:<32} € {euro(cent):>16}")
+            self.stdout.write(f"  {label:<32} {euro(cent):>18}")
         if not a.sluit:
             raise CommandError("De aansluiting sluit niet.")
         if tot >= timezone.localdate() and not a.sluit_met_vorderingen:

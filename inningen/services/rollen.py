@@ -1,0 +1,67 @@
+"""The roles of the product as Django groups, with their permissions.
+
+Idempotent: groups are created when missing and get the permissions they lack; nothing is ever
+removed, so what a beheerder added in the admin stays.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import Q
+
+BALIEMEDEWERKER = "baliemedewerker"
+INVORDERAAR = "invorderaar"
+BEHEERDER = "beheerder"
+PRIVACYFUNCTIONARIS = "privacyfunctionaris"
+ROLLEN = (BALIEMEDEWERKER, INVORDERAAR, BEHEERDER, PRIVACYFUNCTIONARIS)
+
+# Only the privacy officer reads the verwerkingenlogging.
+_PRIVACY = ("inningen", "raadplegen_verwerking")
+_BALIE_EXTRA = [("inningen", "add_notitie")]
+_INVORDERAAR_EXTRA = [
+    ("inningen", "change_vordering"),
+    ("inningen", "add_debiteur"),
+    ("inningen", "change_debiteur"),
+    ("inningen", "change_debiteurrekening"),
+    ("inningen", "change_machtiging"),
+    # Bank statements and the manual matching work list (issue 5).
+    ("inningen", "import_afschrift"),
+    ("inningen", "change_betaling"),
+    # Failed/dead outgoing StUF messages: see and resend.
+    ("stuffin", "view_uitgaandbericht"),
+    ("stuffin", "change_uitgaandbericht"),
+    ("stuffin", "view_bericht"),
+]
+_BEHEERDER_AUTH = ["view_user", "add_user", "change_user", "view_group"]
+
+
+def _perms(paren) -> list[Permission]:
+    q = Q(pk__in=[])
+    for app, codename in paren:
+        q |= Q(content_type__app_label=app, codename=codename)
+    return list(Permission.objects.filter(q))
+
+
+@transaction.atomic
+def roles_ensure() -> dict[str, Group]:
+    """Create the groups baliemedewerker, invorderaar, beheerder and privacyfunctionaris."""
+    alle = Permission.objects.filter(
+        content_type__app_label__in=["inningen", "stuffin", "verantwoording"]
+    ).exclude(content_type__app_label=_PRIVACY[0], codename=_PRIVACY[1])
+    bekijken = list(alle.filter(content_type__app_label="inningen", codename__startswith="view_"))
+    balie = [*bekijken, *_perms(_BALIE_EXTRA)]
+    invorderaar = [*balie, *_perms(_INVORDERAAR_EXTRA)]
+    beheerder = [
+        *alle,
+        *Permission.objects.filter(content_type__app_label="auth", codename__in=_BEHEERDER_AUTH),
+    ]
+    groepen = {}
+    for naam, perms in (
+        (BALIEMEDEWERKER, balie),
+        (INVORDERAAR, invorderaar),
+        (BEHEERDER, beheerder),
+        (PRIVACYFUNCTIONARIS, _perms([_PRIVACY])),
+    ):
+        groep, _ = Group.objects.get_or_create(name=naam)
+        groep.permissions.add(*perms)
+        groepen[naam] = groep
+    return groepen

@@ -1,0 +1,22 @@
+"""Screens of the balie and the invorderaar's work lists; included in config/urls.py at ""."""
+
+from django.urls import path
+
+from .views import balie, werklijsten
+
+app_name = "balie"
+
+urlpatterns = [
+    path("", balie.zoeken, name="zoeken"),
+    path("debiteuren/<int:pk>/", balie.debiteur, name="debiteur"),
+    path("debiteuren/<int:pk>/notities/", balie.notitie_toevoegen, name="notitie_toevoegen"),
+    path("vorderingen/<int:pk>/", balie.vordering, name="vordering"),
+    path("werklijsten/zonder-debiteur/", werklijsten.zonder_debiteur, name="zonder_debiteur"),
+    path(
+        "werklijsten/zonder-debiteur/<int:pk>/",
+        werklijsten.zonder_debiteur_behandelen,
+        name="zonder_debiteur_behandelen",
+    ),
+    path("werklijsten/berichten/", werklijsten.uitgaand, name="uitgaand"),
+    path("werklijsten/berichten/opnieuw/", werklijsten.uitgaand_opnieuw, name="uitgaand_opnieuw"),
+]
