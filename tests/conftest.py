@@ -114,6 +114,14 @@ class WorkerProcess:
                 self.kill()
 
 
+def _drop_broker_pools(app) -> None:
+    """Forget the connection and producer pools built for another broker (Celery caches both;
+    without this a task published earlier in the run keeps going to the default broker). kombu
+    keeps the pools per broker URL, so nothing needs closing."""
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def celery_worker_factory(redis_url, postgresql):
     """Start real workers; the test process sends its tasks to the same Redis database."""
@@ -126,7 +134,7 @@ def celery_worker_factory(redis_url, postgresql):
     previous = (app.conf.broker_url, app.conf.task_always_eager)
     app.conf.broker_url = broker
     app.conf.task_always_eager = False
-    app._pool = None  # drop any pool built for another broker
+    _drop_broker_pools(app)
     workers = []
 
     def start(concurrency: int = 1, **env_extra) -> WorkerProcess:
@@ -138,7 +146,7 @@ def celery_worker_factory(redis_url, postgresql):
     for worker in workers:
         worker.stop()
     app.conf.broker_url, app.conf.task_always_eager = previous
-    app._pool = None
+    _drop_broker_pools(app)
 
 
 def wait_for(predicate, timeout: float = 60, interval: float = 0.2) -> bool:

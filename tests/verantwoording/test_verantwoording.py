@@ -261,3 +261,32 @@ def test_sent_to_finance_fo03_is_kept_and_resendable():
         assert server.received[0]["body"] == server.received[1]["body"]  # the very same message
     finally:
         server.stop()
+
+
+@pytest.mark.django_db
+def test_reconciliation_balances_on_the_demo_data():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from inningen.models import Organisatie
+    from inningen.services.demo import demo_load
+
+    demo_load(n_debiteuren=60, n_vorderingen=300)
+    vandaag = timezone.localdate()
+    for organisatie in Organisatie.objects.all():
+        eerste = Boeking.objects.filter(organisatie=organisatie).order_by("boekdatum").first()
+        if eerste is None:
+            continue
+        a = aansluiting_bereken(
+            organisatie=organisatie, begindatum=eerste.boekdatum, einddatum=vandaag
+        )
+        assert a.sluit, a
+        assert a.sluit_met_vorderingen, a
+        # And a month in the middle: its begin balance is everything before it.
+        midden = aansluiting_bereken(
+            organisatie=organisatie,
+            begindatum=vandaag - dt.timedelta(days=60),
+            einddatum=vandaag - dt.timedelta(days=30),
+        )
+        assert midden.sluit
