@@ -76,6 +76,8 @@ def vordering(request, pk):
         .select_related("koppeling", "vorderingstatus")
         .order_by("-created_at", "-pk")[:100]
     )
+    # Inbound: the Verstrek Vordering message(s) that delivered this claim.
+    inkomend = list(v.berichten.select_related("koppeling").order_by("-tijdstip")[:20])
     if v.debiteur is not None:
         verwerking_log(
             user=request.user,
@@ -84,7 +86,9 @@ def vordering(request, pk):
             doel=DOEL_BALIE,
             activiteit="inzage vordering",
         )
-    return render(request, "balie/vordering.html", {"v": v, "uitgaand": uitgaand})
+    return render(
+        request, "balie/vordering.html", {"v": v, "uitgaand": uitgaand, "inkomend": inkomend}
+    )
 
 
 @require_POST

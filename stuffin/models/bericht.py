@@ -44,6 +44,8 @@ class Bericht(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     aantal_objecten = models.PositiveIntegerField(default=0)
     duur_ms = models.PositiveIntegerField(default=0)
+    # The claims an accepted Verstrek Vordering created (shown on the claim's page).
+    vorderingen = models.ManyToManyField("inningen.Vordering", blank=True, related_name="berichten")
     tijdstip = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -232,7 +232,7 @@ def receive_di01_verstrek_vordering(
         bericht = parse_di01_verstrek_vordering(element)
         ontvangst.aantal = len(bericht.vorderingen)
         with transaction.atomic():
-            verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
+            vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
             antwoord = soap.envelope(
                 build.build_bv03(
                     ontvangen=sg,
@@ -242,9 +242,14 @@ def receive_di01_verstrek_vordering(
                 )
             )
             # The log row reserves zender + referentienummer in the same transaction as the claims.
-            ontvangst.log(
+            log = ontvangst.log(
                 antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash
-            ).save()
+            )
+            log.save()
+            Bericht.vorderingen.through.objects.bulk_create(
+                Bericht.vorderingen.through(bericht_id=log.pk, vordering_id=v.pk)
+                for v in vorderingen
+            )
         return Antwoord(200, antwoord)
     except IntegrityError:
         # A concurrent identical delivery won the race: answer as for a resend.

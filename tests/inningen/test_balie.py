@@ -515,3 +515,23 @@ def test_debtor_page_escapes_tsa_data(client, balie, org, oztuerk):
     html = client.get(f"/debiteuren/{oztuerk.pk}/").content.decode()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_claim_page_shows_inbound_and_outbound_messages(client, balie, org, oztuerk):
+    from django.urls import reverse
+
+    from stuffin.models import Bericht, Richting
+
+    (vordering,) = _vorderingen(org, oztuerk, 1)
+    bericht = Bericht.objects.create(
+        richting=Richting.IN,
+        berichtsoort="Di01-verstrekVordering",
+        referentienummer="REF-IN-42",
+        antwoordsoort="Bv03",
+        aantal_objecten=1,
+    )
+    bericht.vorderingen.add(vordering)
+    client.force_login(balie)
+    html = client.get(reverse("balie:vordering", args=[vordering.pk])).content.decode()
+    assert "Berichten van de TSA" in html and "REF-IN-42" in html
+    assert "Berichten aan de TSA" in html

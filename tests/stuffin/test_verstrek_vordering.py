@@ -372,3 +372,13 @@ def test_resend_in_another_envelope_is_still_identical(stuf_client):
     tweede = stuf_client.di01(anders)
     assert tweede.status_code == 200 and tweede.content == eerste.content
     assert Vordering.objects.count() == 1
+
+
+def test_accepted_message_is_linked_to_its_claims(stuf_client):
+    assert stuf_client.di01(officieel_bericht("Di01-verstrekVordering-max.xml")).status_code == 200
+    bericht = Bericht.objects.get(antwoordsoort="Bv03")
+    assert set(bericht.vorderingen.values_list("vorderingnummer", flat=True)) == {
+        "KING00009999",
+        "1234567890",
+    }
+    assert Vordering.objects.get(vorderingnummer="KING00009999").berichten.get() == bericht
