@@ -77,6 +77,9 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in env:
+    # The embedded default: a local SQLite file in var/ (not in git, so create it here).
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'inningen.sqlite3'}"),
 }
