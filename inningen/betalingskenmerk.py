@@ -11,8 +11,6 @@ every claim and termijn has one from the moment it exists.
 
 import re
 
-from django.core.exceptions import ValidationError
-
 _GEWICHTEN = (2, 4, 8, 5, 10, 9, 7, 3, 6, 1)
 # Printed in groups of four ("1234 5678 9012 3456"), sometimes with dots or dashes.
 KENMERK_IN_TEKST = re.compile(r"(?<![\d])(\d{4}[ .-]?\d{4}[ .-]?\d{4}[ .-]?\d{4})(?![\d])")
@@ -38,14 +36,6 @@ def compact(value: str) -> str:
 def is_valid_betalingskenmerk(value: str) -> bool:
     value = compact(value)
     return len(value) == 16 and value.isdigit() and controlecijfer(value[1:]) == value[0]
-
-
-def validate_betalingskenmerk(value: str) -> None:
-    if not is_valid_betalingskenmerk(value):
-        raise ValidationError(
-            "%(value)s is geen geldig betalingskenmerk (16 cijfers met controlecijfer).",
-            params={"value": value},
-        )
 
 
 def decode(value: str) -> tuple[int, int] | None:

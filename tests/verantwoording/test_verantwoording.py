@@ -290,3 +290,26 @@ def test_reconciliation_balances_on_the_demo_data():
             einddatum=vandaag - dt.timedelta(days=30),
         )
         assert midden.sluit
+
+
+@pytest.mark.django_db
+def test_planned_run_accounts_last_complete_period_once():
+    from verantwoording.services.verantwoordingen import verantwoording_scheduled
+    from verantwoording.tasks import verantwoording_maken
+
+    org = OrganisatieFactory()
+    v = vordering_maken(org)
+    instelling = org.verantwoording_instelling
+    instelling.frequentie = "dag"
+    instelling.save()
+    morgen = v.creatiedatum + datetime.timedelta(days=1)
+    assert verantwoording_scheduled(organisatie=org, vandaag=morgen) == "verantwoording 1"
+    assert verantwoording_scheduled(organisatie=org, vandaag=morgen).startswith(
+        "al verantwoord t/m"
+    )
+    # The task only looks the organisation up and runs the same service (eager here).
+    assert (
+        verantwoording_maken.delay(org.pk)
+        .get()
+        .startswith(("al verantwoord", "niets", "verantwoording"))
+    )

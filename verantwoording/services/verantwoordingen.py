@@ -184,25 +184,19 @@ def periode_einde(frequentie: str, vandaag: datetime.date) -> datetime.date:
     return vandaag.replace(day=1) - datetime.timedelta(days=1)  # last day of previous month
 
 
-def verantwoordingen_due(*, vandaag: datetime.date | None = None, door: str = "planning"):
-    """For every active organisation whose period ended: make (and send) its verantwoording.
-    Returns (organisatie, verantwoording | None | error text) per organisation."""
-    vandaag = vandaag or timezone.localdate()
-    resultaten = []
-    for instelling in VerantwoordingInstelling.objects.filter(actief=True).select_related(
-        "organisatie"
-    ):
-        tot = periode_einde(instelling.frequentie, vandaag)
-        vorige = instelling.organisatie.verantwoordingen.order_by("-verantwoordingsnummer").first()
-        if vorige and vorige.einddatum >= tot:
-            continue
-        try:
-            resultaten.append(
-                (
-                    instelling.organisatie,
-                    verantwoording_create(organisatie=instelling.organisatie, tot=tot, door=door),
-                )
-            )
-        except VerantwoordingFout as exc:
-            resultaten.append((instelling.organisatie, str(exc)))
-    return resultaten
+def verantwoording_scheduled(
+    *, organisatie: Organisatie, vandaag: datetime.date | None = None
+) -> str:
+    """The planned run for one organisation: account for its last complete period (per its
+    frequentie). Idempotent: a period already accounted for is skipped. Returns what happened."""
+    instelling, _ = VerantwoordingInstelling.objects.get_or_create(organisatie=organisatie)
+    tot = periode_einde(instelling.frequentie, vandaag or timezone.localdate())
+    vorige = organisatie.verantwoordingen.order_by("-verantwoordingsnummer").first()
+    if vorige and vorige.einddatum >= tot:
+        return f"al verantwoord t/m {vorige.einddatum:%d-%m-%Y}"
+    try:
+        fvw = verantwoording_create(organisatie=organisatie, tot=tot, door="planning")
+    except VerantwoordingFout as exc:
+        # Visible in the worker log; no verantwoording appears in the admin.
+        return f"niet gemaakt: {exc}"
+    return f"verantwoording {fvw.verantwoordingsnummer}" if fvw else "niets te verantwoorden"
