@@ -148,3 +148,85 @@ RETOURREDENEN = {
     "MS03": "Reden niet opgegeven",
     "SL01": "Specifieke dienst van de bank van de debiteur",
 }
+
+
+# --- Invordering (issue 8) -----------------------------------------------------------------------
+
+
+class Invorderingsstap(models.TextChoices):
+    """The collection steps a claim goes through, in order per track (see services/invordering)."""
+
+    FACTUUR = "factuur", "Factuur verstuurd"
+    HERINNERING = "herinnering", "Herinnering"
+    AANMANING = "aanmaning", "Aanmaning"
+    VEERTIENDAGENBRIEF = "14dagenbrief", "Veertiendagenbrief (WIK)"
+    DWANGBEVEL = "dwangbevel", "Dwangbevel / overdracht deurwaarder"
+    EXTERN = "extern", "Overdracht incassobureau / deurwaarder"
+
+
+class Kostensoort(models.TextChoices):
+    AANMANING_KOSTENWET = "aanmaning", "Aanmaning (Kostenwet invordering rijksbelastingen)"
+    AANMANING_AWB = "aanmaning_awb", "Aanmaning (Awb art. 4:113)"
+    DWANGBEVEL = "dwangbevel", "Dwangbevel (Kostenwet invordering rijksbelastingen)"
+
+
+class Rentesoort(models.TextChoices):
+    INVORDERINGSRENTE = "invorderingsrente", "Invorderingsrente (Invorderingswet art. 28)"
+    WETTELIJKE_RENTE = "wettelijk", "Wettelijke rente (BW 6:119)"
+    HANDELSRENTE = "handel", "Wettelijke handelsrente (BW 6:119a)"
+
+
+class Opschortingsoort(models.TextChoices):
+    UITSTEL = "uitstel", "Uitstel van betaling"
+    BEZWAAR = "bezwaar", "Bezwaar / beroep"
+    KWIJTSCHELDINGSVERZOEK = "kwijtschelding", "Verzoek om kwijtschelding in behandeling"
+
+
+class Afboekingsoort(models.TextChoices):
+    ONINBAAR = "oninbaar", "Oninbaar verklaren"
+    KWIJTSCHELDING = "kwijtschelding", "Kwijtschelden"
+    VERMINDERING = "vermindering", "Verminderen"
+
+
+class VoorstelStatus(models.TextChoices):
+    VOORGESTELD = "voorgesteld", "Wacht op beoordeling"
+    GOEDGEKEURD = "goedgekeurd", "Goedgekeurd en geboekt"
+    AFGEWEZEN = "afgewezen", "Afgewezen"
+
+
+class Regelingsoort(models.TextChoices):
+    VAST_BEDRAG = "bedrag", "Vast maandbedrag"
+    AANTAL_TERMIJNEN = "termijnen", "Vast aantal termijnen"
+
+
+class Betaalwijze(models.TextChoices):
+    INCASSO = "incasso", "Automatische incasso"
+    OVERMAKING = "overmaking", "Overmaking"
+
+
+class RegelingStatus(models.TextChoices):
+    ACTIEF = "actief", "Actief"
+    VOLDAAN = "voldaan", "Voldaan"
+    VERVALLEN = "vervallen", "Vervallen (termijnen gemist)"
+    BEEINDIGD = "beeindigd", "Beëindigd"
+
+
+class Briefsoort(models.TextChoices):
+    FACTUUR = "factuur", "Factuur"
+    HERINNERING = "herinnering", "Herinnering"
+    AANMANING = "aanmaning", "Aanmaning"
+    VEERTIENDAGENBRIEF = "14dagenbrief", "Veertiendagenbrief"
+    DWANGBEVEL = "dwangbevel", "Dwangbevel"
+    OVERDRACHT = "overdracht", "Mededeling overdracht"
+    REGELING_BEVESTIGING = "regeling", "Bevestiging betalingsregeling"
+    REGELING_HERINNERING = "regeling_herinnering", "Herinnering termijn betalingsregeling"
+    REGELING_VERVALLEN = "regeling_vervallen", "Betalingsregeling vervallen"
+
+
+class RunStatus(models.TextChoices):
+    VOORSTEL = "voorstel", "Voorstel: wacht op goedkeuring"
+    BEZIG = "bezig", "Wordt uitgevoerd"
+    UITGEVOERD = "uitgevoerd", "Uitgevoerd"
+    GEWEIGERD = "geweigerd", "Geweigerd (afschrift te oud)"
+    VERVANGEN = "vervangen", "Vervangen door nieuwer voorstel"
+    MISLUKT = "mislukt", "Mislukt"

@@ -89,6 +89,11 @@ class Vordering(models.Model):
     status = models.CharField(max_length=3, choices=VorderingStatus.choices)
     status_datum = models.DateTimeField()
     openstaand_bedrag = models.BigIntegerField("openstaand (cent)", default=0)
+    # Collection state (services/invordering.py): the last step taken and when; interest is
+    # booked up to and including ``rente_tot``.
+    invorderingsstap = models.CharField(max_length=16, blank=True)
+    stap_datum = models.DateField(null=True, blank=True)
+    rente_tot = models.DateField(null=True, blank=True)
     # Inconsistencies in optional detail fields that were accepted (spec allows; we record them).
     waarschuwingen = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
