@@ -1,0 +1,323 @@
+"""The invorderingsrun: steps, timing, skip rules, costs, interest, idempotency, dry run = run."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from inningen.choices import (
+    BetalingStatus,
+    Boekingsoort,
+    Debiteursoort,
+    Invorderingsregime,
+    MachtigingStatus,
+    Opschortingsoort,
+    RegelingStatus,
+    RunStatus,
+    VorderingStatus,
+    Vorderingtype,
+)
+from inningen.choices import (
+    Invorderingsstap as Stap,
+)
+from inningen.models import (
+    Afschrift,
+    Bankrekening,
+    Betaling,
+    Betalingsregeling,
+    Boeking,
+    Brief,
+    Invorderingsinstelling,
+    Invorderingsrun,
+    Invorderingsstap,
+    Machtiging,
+    Opschorting,
+    Termijn,
+    Vordering,
+    Vorderingstatus,
+)
+from inningen.services.boekingen import boekingen_create
+from inningen.services.invordering import (
+    Overslaan,
+    RunGeweigerd,
+    invordering_plan,
+    invorderingsrun_execute,
+)
+from inningen.services.vorderingen import RegelInvoer
+from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
+
+pytestmark = pytest.mark.django_db
+
+DAG = dt.date(2026, 11, 23)  # a Monday; last banking day before it: Friday 20 November
+
+
+@pytest.fixture
+def org():
+    organisatie = OrganisatieFactory(naam="Gemeente Proefstad")
+    rekening = Bankrekening.objects.create(organisatie=organisatie, iban="NL91ABNA0417164300")
+    Afschrift.objects.create(
+        organisatie=organisatie, bankrekening=rekening, formaat="camt053", identificatie="A1",
+        datum=dt.date(2026, 11, 20), sha256="x" * 64, ingelezen_door="test",
+    )  # fmt: skip
+    return organisatie
+
+
+def aanslag_regels(bedrag):
+    return [
+        RegelInvoer(
+            bedrag_excl_btw=bedrag, bedrag_btw=0, bedrag_incl_btw=bedrag, btw_categorie="NUL",
+            btw_percentage=0, vorderingtype=Vorderingtype.AANSLAG, vorderingcode="OZB",
+            vorderingomschrijving="Onroerendezaakbelasting",
+        )
+    ]  # fmt: skip
+
+
+def claim(org, *, verval, publiek=False, bedrag=None, debiteur=None, **kw):
+    debiteur = debiteur if debiteur is not None else DebiteurFactory()
+    extra = {"regels": aanslag_regels(bedrag)} if bedrag is not None else {}
+    return vordering_maken(
+        org,
+        debiteur=debiteur,
+        publiekrechtelijk=publiek,
+        factuurdatum=verval - dt.timedelta(days=30),
+        creatiedatum=verval - dt.timedelta(days=30),
+        vervaldatum=verval,
+        **extra,
+        **kw,
+    )
+
+
+def run(org, datum=DAG, **kw):
+    return invorderingsrun_execute(organisatie=org, datum=datum, door="test", **kw)
+
+
+def test_herinnering_na_wachttijd_en_niet_eerder(org):
+    te_vroeg = claim(org, verval=DAG - dt.timedelta(days=7))  # 7 days: not yet (> 7 needed)
+    op_tijd = claim(org, verval=DAG - dt.timedelta(days=8))
+    resultaat = run(org)
+    assert [v.vordering_id for v in resultaat.plan.voorstellen] == [op_tijd.pk]
+    op_tijd.refresh_from_db()
+    assert op_tijd.invorderingsstap == Stap.HERINNERING
+    assert op_tijd.status == VorderingStatus.INVORDERING
+    stap = Invorderingsstap.objects.get(vordering=op_tijd)
+    assert (stap.kosten, stap.rente) == (0, 0)  # a herinnering is free
+    assert stap.betalen_voor == DAG + dt.timedelta(days=14)
+    brief = Brief.objects.get(vordering=op_tijd)
+    assert brief.soort == "herinnering"
+    assert brief.gegevens["totaal"] == op_tijd.openstaand_bedrag
+    assert brief.gegevens["betalingskenmerk"] == op_tijd.betalingskenmerk
+    assert brief.gegevens["organisatie"]["iban"] == "NL91ABNA0417164300"
+    assert Vorderingstatus.objects.filter(vordering=op_tijd, status="INV").exists()
+    te_vroeg.refresh_from_db()
+    assert te_vroeg.invorderingsstap == ""
+
+
+def test_publiekrechtelijk_pad_met_kosten_en_rente(org):
+    v = claim(org, verval=DAG - dt.timedelta(days=60), publiek=True, bedrag=50000)
+    run(org, DAG - dt.timedelta(days=40))  # herinnering
+    run(org, DAG - dt.timedelta(days=20))  # 20 days later: aanmaning
+    v.refresh_from_db()
+    assert v.invorderingsstap == Stap.AANMANING
+    kosten = Boeking.objects.get(vordering=v, soort=Boekingsoort.KOSTEN)
+    assert kosten.bedrag_incl_btw == 1800  # Kostenwet: € 500 ≥ € 454 → high band
+    rente = Boeking.objects.get(vordering=v, soort=Boekingsoort.RENTE)
+    # Invorderingsrente 6% over € 500 for the 40 days after the due date, 2026 (365 days).
+    assert rente.bedrag_incl_btw == round(50000 * 600 * 40 / (10000 * 365))
+    run(org, DAG - dt.timedelta(days=5))  # aanmaning + 14 < 15 days: dwangbevel
+    v.refresh_from_db()
+    assert v.invorderingsstap == Stap.DWANGBEVEL
+    assert v.status == VorderingStatus.EXTERN
+    assert v.openstaand_bedrag == Boeking.objects.filter(vordering=v).saldo()
+    assert v.openstaand_bedrag == 50000 + 1800 + 4500 + sum(
+        Boeking.objects.filter(vordering=v, soort=Boekingsoort.RENTE).values_list(
+            "bedrag_incl_btw", flat=True
+        )
+    )
+    # Handed over: no further steps.
+    assert run(org, DAG).aantal == 0
+
+
+def test_aanmaning_onder_drempel_lage_band(org):
+    v = claim(org, verval=DAG - dt.timedelta(days=60), publiek=True, bedrag=45399)
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None,
+                                          rente_berekenen=False)  # fmt: skip
+    run(org)
+    assert Boeking.objects.get(vordering=v, soort=Boekingsoort.KOSTEN).bedrag_incl_btw == 800
+
+
+def test_privaat_consument_14_dagenbrief_dan_wik(org):
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None,
+                                          rente_berekenen=False)  # fmt: skip
+    v = claim(org, verval=DAG - dt.timedelta(days=40))  # € 121,00
+    run(org, DAG - dt.timedelta(days=20))
+    v.refresh_from_db()
+    assert v.invorderingsstap == Stap.VEERTIENDAGENBRIEF
+    assert not Boeking.objects.filter(vordering=v, soort=Boekingsoort.KOSTEN).exists()
+    brief = Brief.objects.get(vordering=v)
+    assert brief.gegevens["kosten"] == 4000  # announced: WIK minimum € 40
+    run(org, DAG - dt.timedelta(days=6))  # 14 days later: still within 15 → nothing
+    assert Invorderingsstap.objects.filter(vordering=v).count() == 1
+    run(org, DAG - dt.timedelta(days=4))
+    v.refresh_from_db()
+    assert v.invorderingsstap == Stap.EXTERN and v.status == VorderingStatus.EXTERN
+    assert Boeking.objects.get(vordering=v, soort=Boekingsoort.KOSTEN).bedrag_incl_btw == 4000
+
+
+def test_bedrijf_krijgt_aanmaning_in_plaats_van_14_dagenbrief(org):
+    bedrijf = DebiteurFactory(soort=Debiteursoort.NIET_NATUURLIJK_PERSOON, bsn=None,
+                              statutaire_naam="Bouwbedrijf B.V.", rsin="002220647")  # fmt: skip
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
+    v = claim(org, verval=DAG - dt.timedelta(days=40), debiteur=bedrijf)
+    run(org)
+    v.refresh_from_db()
+    assert v.invorderingsstap == Stap.AANMANING
+    assert Boeking.objects.get(vordering=v, soort=Boekingsoort.RENTE).boekingssleutel == (
+        "RENTE-HANDEL"
+    )
+
+
+@pytest.mark.parametrize("reden", ["betaald", "regeling", "uitstel", "bezwaar", "werklijst"])
+def test_overslaan(org, reden):
+    v = claim(org, verval=DAG - dt.timedelta(days=30), publiek=reden == "bezwaar")
+    if reden == "betaald":
+        boekingen_create(boekingen=[Boeking(
+            organisatie=org, vordering=v, soort=Boekingsoort.BETALING, boekdatum=DAG - dt.timedelta(days=1),
+            bedrag_incl_btw=-v.openstaand_bedrag, bedrag_excl_btw=-v.openstaand_bedrag, bedrag_btw=0,
+            boekingssleutel="OMZ-001", door="test", deel="hoofdsom",
+        )])  # fmt: skip
+    elif reden == "regeling":
+        regeling = Betalingsregeling.objects.create(
+            organisatie=org, debiteur=v.debiteur, soort="termijnen", totaalbedrag=12100,
+            termijnbedrag=1210, aantal_termijnen=10, startdatum=DAG, betaalwijze="overmaking",
+            status=RegelingStatus.ACTIEF, door="test",
+        )  # fmt: skip
+        regeling.vorderingen.add(v)
+    elif reden in ("uitstel", "bezwaar"):
+        Opschorting.objects.create(
+            vordering=v, soort=Opschortingsoort.UITSTEL if reden == "uitstel" else "bezwaar",
+            reden="test", vanaf=DAG - dt.timedelta(days=3),
+            tot=DAG + dt.timedelta(days=10) if reden == "uitstel" else None, door="test",
+        )  # fmt: skip
+    elif reden == "werklijst":
+        afschrift = Afschrift.objects.get(organisatie=org)
+        Betaling.objects.create(
+            afschrift=afschrift, organisatie=org, volgnummer=1, boekdatum=DAG - dt.timedelta(days=3),
+            bedrag=12100, restbedrag=12100, status=BetalingStatus.ONGEMATCHT, debiteur=v.debiteur,
+        )  # fmt: skip
+    plan = invordering_plan(organisatie=org, datum=DAG)
+    assert plan.voorstellen == []
+    if reden == "betaald":
+        assert plan.overgeslagen == []  # paid claims are not even candidates
+    else:
+        assert len(plan.overgeslagen) == 1
+        assert plan.overgeslagen[0].reden == {
+            "regeling": Overslaan.REGELING, "uitstel": Overslaan.OPGESCHORT,
+            "bezwaar": Overslaan.OPGESCHORT, "werklijst": Overslaan.ONVERWERKTE_BETALING,
+        }[reden]  # fmt: skip
+    assert run(org).aantal == 0
+    assert not Brief.objects.exists()
+
+
+def test_debiteur_die_gisteren_betaalde_krijgt_niets(org):
+    v = claim(org, verval=DAG - dt.timedelta(days=30))
+    boekingen_create(boekingen=[Boeking(
+        organisatie=org, vordering=v, soort=Boekingsoort.BETALING, boekdatum=DAG - dt.timedelta(days=1),
+        bedrag_incl_btw=-12100, bedrag_excl_btw=-12100, bedrag_btw=0, boekingssleutel="OMZ-001",
+        door="test", deel="hoofdsom",
+    )])  # fmt: skip
+    assert run(org).aantal == 0
+    assert not Invorderingsstap.objects.exists()
+
+
+def test_weigert_bij_oud_afschrift_tenzij_forceer(org):
+    claim(org, verval=DAG - dt.timedelta(days=30))
+    with pytest.raises(RunGeweigerd, match="20-11-2026"):
+        run(org, DAG + dt.timedelta(days=2))  # Wednesday: Tuesday's statement is missing
+    assert not Invorderingsstap.objects.exists()
+    assert Invorderingsrun.objects.get().status == RunStatus.GEWEIGERD
+    resultaat = run(org, DAG + dt.timedelta(days=2), forceer=True)
+    assert resultaat.aantal == 1 and resultaat.run.geforceerd
+
+
+def test_idempotent_per_dag_en_droog_is_echt(org):
+    for i in range(5):
+        claim(org, verval=DAG - dt.timedelta(days=10 + 20 * i), publiek=i % 2 == 0,
+              bedrag=30000 + i)  # fmt: skip
+    claim(org, verval=DAG - dt.timedelta(days=1))  # not yet due
+    plan = invordering_plan(organisatie=org, datum=DAG)
+    resultaat = run(org)
+    assert [(v.vordering_id, v.stap, v.kosten, v.rente) for v in plan.voorstellen] == [
+        (s.vordering_id, s.stap, s.kosten, s.rente)
+        for s in Invorderingsstap.objects.order_by("vordering_id")
+    ]
+    assert resultaat.aantal == len(plan.voorstellen) == 5
+    aantallen = (Boeking.objects.count(), Brief.objects.count(), Vorderingstatus.objects.count())
+    assert run(org).aantal == 0
+    assert (Boeking.objects.count(), Brief.objects.count(), Vorderingstatus.objects.count()) == (
+        aantallen
+    )
+    for v in Vordering.objects.all():
+        assert v.openstaand_bedrag == Boeking.objects.filter(vordering=v).saldo()
+
+
+def test_factuur_als_tsa_geen_factuur_stuurde(org):
+    Machtiging.objects.create(organisatie=org, kenmerk="M1", afgiftedatum=DAG, iban="NL91ABNA0417164300",
+                              status=MachtigingStatus.ACTIEF)  # fmt: skip
+    v = vordering_maken(org, debiteur=DebiteurFactory(), indicator_factuur_uitgestuurd=False,
+                        factuurdatum=None, vervaldatum=None, creatiedatum=DAG - dt.timedelta(days=1),
+                        publiekrechtelijk=True, regels=aanslag_regels(120000))  # fmt: skip
+    Vordering.objects.filter(pk=v.pk).update(machtiging=Machtiging.objects.get())
+    run(org)
+    v.refresh_from_db()
+    assert v.status == VorderingStatus.VERSTUURD and v.invorderingsstap == Stap.FACTUUR
+    termijnen = list(Termijn.objects.filter(vordering=v).order_by("volgnummer"))
+    assert len(termijnen) == 10 and sum(t.bedrag for t in termijnen) == 120000
+    assert termijnen[0].vervaldatum == dt.date(2026, 12, 22)
+    assert v.vervaldatum == termijnen[-1].vervaldatum
+    brief = Brief.objects.get(vordering=v)
+    assert brief.soort == "factuur" and brief.gegevens["vorderingen"][0]["regels"]
+
+
+def test_factuur_privaat_30_dagen(org):
+    v = vordering_maken(org, debiteur=DebiteurFactory(), indicator_factuur_uitgestuurd=False,
+                        factuurdatum=DAG - dt.timedelta(days=2), vervaldatum=None)  # fmt: skip
+    run(org)
+    v.refresh_from_db()
+    assert v.vervaldatum == DAG + dt.timedelta(days=28)
+
+
+def test_termijnvervolging_op_gemiste_termijn(org):
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=3)
+    v = claim(org, verval=DAG + dt.timedelta(days=90), publiek=True, bedrag=30000,
+              invorderingsregime=Invorderingsregime.TERMIJNVERVOLGING)  # fmt: skip
+    Termijn.objects.create(
+        vordering=v, volgnummer=1, vervaldatum=DAG - dt.timedelta(days=10), bedrag=10000
+    )
+    Termijn.objects.create(
+        vordering=v, volgnummer=2, vervaldatum=DAG + dt.timedelta(days=20), bedrag=10000
+    )
+    Termijn.objects.create(
+        vordering=v, volgnummer=3, vervaldatum=DAG + dt.timedelta(days=90), bedrag=10000
+    )
+    ev = claim(org, verval=DAG + dt.timedelta(days=90), publiek=True, bedrag=30000,
+               invorderingsregime=Invorderingsregime.EINDVERVOLGING)  # fmt: skip
+    Termijn.objects.create(
+        vordering=ev, volgnummer=1, vervaldatum=DAG - dt.timedelta(days=10), bedrag=30000
+    )
+    plan = invordering_plan(organisatie=org, datum=DAG)
+    # TV: the missed first termijn starts collection; EV waits for the claim's final due date.
+    assert [v.vordering_id for v in plan.voorstellen] == [v.pk]
+
+
+def test_commando_droog_en_echt(org, capsys):
+    claim(org, verval=DAG - dt.timedelta(days=30))
+    call_command("invorderingsrun", "--dry-run", "--datum", DAG.isoformat(),
+                 "--organisatie", org.rsin)  # fmt: skip
+    uit = capsys.readouterr().out
+    assert "herinnering" in uit and "1" in uit
+    assert not Invorderingsstap.objects.exists()
+    call_command("invorderingsrun", "--datum", DAG.isoformat())
+    assert Invorderingsstap.objects.count() == 1
+    with pytest.raises(CommandError, match="bankafschrift"):
+        call_command("invorderingsrun", "--datum", (DAG + dt.timedelta(days=3)).isoformat())
