@@ -28,8 +28,9 @@ def test_kostenwet_banden_rond_de_drempel(grondslag, kosten):
 
 
 def test_kostenwet_verhoging_per_stap_en_maximum():
-    dwangbevel = Tarief(45400, 4500, 4500, verhoging_per_stap=4500, stapgrootte=45400,
-                        maximum=1344900)  # fmt: skip
+    dwangbevel = Tarief(
+        45400, 4500, 4500, verhoging_per_stap=4500, stapgrootte=45400, maximum=1344900
+    )
     assert kostenwet_kosten(dwangbevel, 45400 + 45399) == 4500
     assert kostenwet_kosten(dwangbevel, 45400 + 45400) == 9000
     assert kostenwet_kosten(dwangbevel, 10**12) == 1344900
@@ -88,10 +89,12 @@ def test_rente_nul_zonder_periode_of_tarief():
 
 
 def test_vervaldatum_publiek_twee_maanden_privaat_dertig_dagen():
-    assert vervaldatum_afleiden(publiekrechtelijk=True, basisdatum=D(2026, 12, 31),
-                                maanden_publiek=2, dagen_privaat=30) == D(2027, 2, 28)  # fmt: skip
-    assert vervaldatum_afleiden(publiekrechtelijk=False, basisdatum=D(2026, 12, 31),
-                                maanden_publiek=2, dagen_privaat=30) == D(2027, 1, 30)  # fmt: skip
+    assert vervaldatum_afleiden(
+        publiekrechtelijk=True, basisdatum=D(2026, 12, 31), maanden_publiek=2, dagen_privaat=30
+    ) == D(2027, 2, 28)
+    assert vervaldatum_afleiden(
+        publiekrechtelijk=False, basisdatum=D(2026, 12, 31), maanden_publiek=2, dagen_privaat=30
+    ) == D(2027, 1, 30)
 
 
 def test_termijnen_tellen_exact_op_en_volgen_maandeinde():

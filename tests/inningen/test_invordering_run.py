@@ -57,20 +57,30 @@ def org():
     organisatie = OrganisatieFactory(naam="Gemeente Proefstad")
     rekening = Bankrekening.objects.create(organisatie=organisatie, iban="NL91ABNA0417164300")
     Afschrift.objects.create(
-        organisatie=organisatie, bankrekening=rekening, formaat="camt053", identificatie="A1",
-        datum=dt.date(2026, 11, 20), sha256="x" * 64, ingelezen_door="test",
-    )  # fmt: skip
+        organisatie=organisatie,
+        bankrekening=rekening,
+        formaat="camt053",
+        identificatie="A1",
+        datum=dt.date(2026, 11, 20),
+        sha256="x" * 64,
+        ingelezen_door="test",
+    )
     return organisatie
 
 
 def aanslag_regels(bedrag):
     return [
         RegelInvoer(
-            bedrag_excl_btw=bedrag, bedrag_btw=0, bedrag_incl_btw=bedrag, btw_categorie="NUL",
-            btw_percentage=0, vorderingtype=Vorderingtype.AANSLAG, vorderingcode="OZB",
+            bedrag_excl_btw=bedrag,
+            bedrag_btw=0,
+            bedrag_incl_btw=bedrag,
+            btw_categorie="NUL",
+            btw_percentage=0,
+            vorderingtype=Vorderingtype.AANSLAG,
+            vorderingcode="OZB",
             vorderingomschrijving="Onroerendezaakbelasting",
         )
-    ]  # fmt: skip
+    ]
 
 
 def claim(org, *, verval, publiek=False, bedrag=None, debiteur=None, **kw):
@@ -140,15 +150,17 @@ def test_publiekrechtelijk_pad_met_kosten_en_rente(org):
 
 def test_aanmaning_onder_drempel_lage_band(org):
     v = claim(org, verval=DAG - dt.timedelta(days=60), publiek=True, bedrag=45399)
-    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None,
-                                          rente_berekenen=False)  # fmt: skip
+    Invorderingsinstelling.objects.create(
+        organisatie=org, herinnering_na_dagen=None, rente_berekenen=False
+    )
     run(org)
     assert Boeking.objects.get(vordering=v, soort=Boekingsoort.KOSTEN).bedrag_incl_btw == 800
 
 
 def test_privaat_consument_14_dagenbrief_dan_wik(org):
-    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None,
-                                          rente_berekenen=False)  # fmt: skip
+    Invorderingsinstelling.objects.create(
+        organisatie=org, herinnering_na_dagen=None, rente_berekenen=False
+    )
     v = claim(org, verval=DAG - dt.timedelta(days=40))  # € 121,00
     run(org, DAG - dt.timedelta(days=20))
     v.refresh_from_db()
@@ -165,8 +177,12 @@ def test_privaat_consument_14_dagenbrief_dan_wik(org):
 
 
 def test_bedrijf_krijgt_aanmaning_in_plaats_van_14_dagenbrief(org):
-    bedrijf = DebiteurFactory(soort=Debiteursoort.NIET_NATUURLIJK_PERSOON, bsn=None,
-                              statutaire_naam="Bouwbedrijf B.V.", rsin="002220647")  # fmt: skip
+    bedrijf = DebiteurFactory(
+        soort=Debiteursoort.NIET_NATUURLIJK_PERSOON,
+        bsn=None,
+        statutaire_naam="Bouwbedrijf B.V.",
+        rsin="002220647",
+    )
     Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
     v = claim(org, verval=DAG - dt.timedelta(days=40), debiteur=bedrijf)
     run(org)
@@ -181,51 +197,94 @@ def test_bedrijf_krijgt_aanmaning_in_plaats_van_14_dagenbrief(org):
 def test_overslaan(org, reden):
     v = claim(org, verval=DAG - dt.timedelta(days=30), publiek=reden == "bezwaar")
     if reden == "betaald":
-        boekingen_create(boekingen=[Boeking(
-            organisatie=org, vordering=v, soort=Boekingsoort.BETALING, boekdatum=DAG - dt.timedelta(days=1),
-            bedrag_incl_btw=-v.openstaand_bedrag, bedrag_excl_btw=-v.openstaand_bedrag, bedrag_btw=0,
-            boekingssleutel="OMZ-001", door="test", deel="hoofdsom",
-        )])  # fmt: skip
+        boekingen_create(
+            boekingen=[
+                Boeking(
+                    organisatie=org,
+                    vordering=v,
+                    soort=Boekingsoort.BETALING,
+                    boekdatum=DAG - dt.timedelta(days=1),
+                    bedrag_incl_btw=-v.openstaand_bedrag,
+                    bedrag_excl_btw=-v.openstaand_bedrag,
+                    bedrag_btw=0,
+                    boekingssleutel="OMZ-001",
+                    door="test",
+                    deel="hoofdsom",
+                )
+            ]
+        )
     elif reden == "regeling":
         regeling = Betalingsregeling.objects.create(
-            organisatie=org, debiteur=v.debiteur, soort="termijnen", totaalbedrag=12100,
-            termijnbedrag=1210, aantal_termijnen=10, startdatum=DAG, betaalwijze="overmaking",
-            status=RegelingStatus.ACTIEF, door="test",
-        )  # fmt: skip
+            organisatie=org,
+            debiteur=v.debiteur,
+            soort="termijnen",
+            totaalbedrag=12100,
+            termijnbedrag=1210,
+            aantal_termijnen=10,
+            startdatum=DAG,
+            betaalwijze="overmaking",
+            status=RegelingStatus.ACTIEF,
+            door="test",
+        )
         regeling.vorderingen.add(v)
     elif reden in ("uitstel", "bezwaar"):
         Opschorting.objects.create(
-            vordering=v, soort=Opschortingsoort.UITSTEL if reden == "uitstel" else "bezwaar",
-            reden="test", vanaf=DAG - dt.timedelta(days=3),
-            tot=DAG + dt.timedelta(days=10) if reden == "uitstel" else None, door="test",
-        )  # fmt: skip
+            vordering=v,
+            soort=Opschortingsoort.UITSTEL if reden == "uitstel" else "bezwaar",
+            reden="test",
+            vanaf=DAG - dt.timedelta(days=3),
+            tot=DAG + dt.timedelta(days=10) if reden == "uitstel" else None,
+            door="test",
+        )
     elif reden == "werklijst":
         afschrift = Afschrift.objects.get(organisatie=org)
         Betaling.objects.create(
-            afschrift=afschrift, organisatie=org, volgnummer=1, boekdatum=DAG - dt.timedelta(days=3),
-            bedrag=12100, restbedrag=12100, status=BetalingStatus.ONGEMATCHT, debiteur=v.debiteur,
-        )  # fmt: skip
+            afschrift=afschrift,
+            organisatie=org,
+            volgnummer=1,
+            boekdatum=DAG - dt.timedelta(days=3),
+            bedrag=12100,
+            restbedrag=12100,
+            status=BetalingStatus.ONGEMATCHT,
+            debiteur=v.debiteur,
+        )
     plan = invordering_plan(organisatie=org, datum=DAG)
     assert plan.voorstellen == []
     if reden == "betaald":
         assert plan.overgeslagen == []  # paid claims are not even candidates
     else:
         assert len(plan.overgeslagen) == 1
-        assert plan.overgeslagen[0].reden == {
-            "regeling": Overslaan.REGELING, "uitstel": Overslaan.OPGESCHORT,
-            "bezwaar": Overslaan.OPGESCHORT, "werklijst": Overslaan.ONVERWERKTE_BETALING,
-        }[reden]  # fmt: skip
+        assert (
+            plan.overgeslagen[0].reden
+            == {
+                "regeling": Overslaan.REGELING,
+                "uitstel": Overslaan.OPGESCHORT,
+                "bezwaar": Overslaan.OPGESCHORT,
+                "werklijst": Overslaan.ONVERWERKTE_BETALING,
+            }[reden]
+        )
     assert run(org).aantal == 0
     assert not Brief.objects.exists()
 
 
 def test_debiteur_die_gisteren_betaalde_krijgt_niets(org):
     v = claim(org, verval=DAG - dt.timedelta(days=30))
-    boekingen_create(boekingen=[Boeking(
-        organisatie=org, vordering=v, soort=Boekingsoort.BETALING, boekdatum=DAG - dt.timedelta(days=1),
-        bedrag_incl_btw=-12100, bedrag_excl_btw=-12100, bedrag_btw=0, boekingssleutel="OMZ-001",
-        door="test", deel="hoofdsom",
-    )])  # fmt: skip
+    boekingen_create(
+        boekingen=[
+            Boeking(
+                organisatie=org,
+                vordering=v,
+                soort=Boekingsoort.BETALING,
+                boekdatum=DAG - dt.timedelta(days=1),
+                bedrag_incl_btw=-12100,
+                bedrag_excl_btw=-12100,
+                bedrag_btw=0,
+                boekingssleutel="OMZ-001",
+                door="test",
+                deel="hoofdsom",
+            )
+        ]
+    )
     assert run(org).aantal == 0
     assert not Invorderingsstap.objects.exists()
 
@@ -242,8 +301,9 @@ def test_weigert_bij_oud_afschrift_tenzij_forceer(org):
 
 def test_idempotent_per_dag_en_droog_is_echt(org):
     for i in range(5):
-        claim(org, verval=DAG - dt.timedelta(days=10 + 20 * i), publiek=i % 2 == 0,
-              bedrag=30000 + i)  # fmt: skip
+        claim(
+            org, verval=DAG - dt.timedelta(days=10 + 20 * i), publiek=i % 2 == 0, bedrag=30000 + i
+        )
     claim(org, verval=DAG - dt.timedelta(days=1))  # not yet due
     plan = invordering_plan(organisatie=org, datum=DAG)
     resultaat = run(org)
@@ -262,11 +322,23 @@ def test_idempotent_per_dag_en_droog_is_echt(org):
 
 
 def test_factuur_als_tsa_geen_factuur_stuurde(org):
-    Machtiging.objects.create(organisatie=org, kenmerk="M1", afgiftedatum=DAG, iban="NL91ABNA0417164300",
-                              status=MachtigingStatus.ACTIEF)  # fmt: skip
-    v = vordering_maken(org, debiteur=DebiteurFactory(), indicator_factuur_uitgestuurd=False,
-                        factuurdatum=None, vervaldatum=None, creatiedatum=DAG - dt.timedelta(days=1),
-                        publiekrechtelijk=True, regels=aanslag_regels(120000))  # fmt: skip
+    Machtiging.objects.create(
+        organisatie=org,
+        kenmerk="M1",
+        afgiftedatum=DAG,
+        iban="NL91ABNA0417164300",
+        status=MachtigingStatus.ACTIEF,
+    )
+    v = vordering_maken(
+        org,
+        debiteur=DebiteurFactory(),
+        indicator_factuur_uitgestuurd=False,
+        factuurdatum=None,
+        vervaldatum=None,
+        creatiedatum=DAG - dt.timedelta(days=1),
+        publiekrechtelijk=True,
+        regels=aanslag_regels(120000),
+    )
     Vordering.objects.filter(pk=v.pk).update(machtiging=Machtiging.objects.get())
     run(org)
     v.refresh_from_db()
@@ -280,8 +352,13 @@ def test_factuur_als_tsa_geen_factuur_stuurde(org):
 
 
 def test_factuur_privaat_30_dagen(org):
-    v = vordering_maken(org, debiteur=DebiteurFactory(), indicator_factuur_uitgestuurd=False,
-                        factuurdatum=DAG - dt.timedelta(days=2), vervaldatum=None)  # fmt: skip
+    v = vordering_maken(
+        org,
+        debiteur=DebiteurFactory(),
+        indicator_factuur_uitgestuurd=False,
+        factuurdatum=DAG - dt.timedelta(days=2),
+        vervaldatum=None,
+    )
     run(org)
     v.refresh_from_db()
     assert v.vervaldatum == DAG + dt.timedelta(days=28)
@@ -289,8 +366,13 @@ def test_factuur_privaat_30_dagen(org):
 
 def test_termijnvervolging_op_gemiste_termijn(org):
     Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=3)
-    v = claim(org, verval=DAG + dt.timedelta(days=90), publiek=True, bedrag=30000,
-              invorderingsregime=Invorderingsregime.TERMIJNVERVOLGING)  # fmt: skip
+    v = claim(
+        org,
+        verval=DAG + dt.timedelta(days=90),
+        publiek=True,
+        bedrag=30000,
+        invorderingsregime=Invorderingsregime.TERMIJNVERVOLGING,
+    )
     Termijn.objects.create(
         vordering=v, volgnummer=1, vervaldatum=DAG - dt.timedelta(days=10), bedrag=10000
     )
@@ -300,8 +382,13 @@ def test_termijnvervolging_op_gemiste_termijn(org):
     Termijn.objects.create(
         vordering=v, volgnummer=3, vervaldatum=DAG + dt.timedelta(days=90), bedrag=10000
     )
-    ev = claim(org, verval=DAG + dt.timedelta(days=90), publiek=True, bedrag=30000,
-               invorderingsregime=Invorderingsregime.EINDVERVOLGING)  # fmt: skip
+    ev = claim(
+        org,
+        verval=DAG + dt.timedelta(days=90),
+        publiek=True,
+        bedrag=30000,
+        invorderingsregime=Invorderingsregime.EINDVERVOLGING,
+    )
     Termijn.objects.create(
         vordering=ev, volgnummer=1, vervaldatum=DAG - dt.timedelta(days=10), bedrag=30000
     )
@@ -312,8 +399,9 @@ def test_termijnvervolging_op_gemiste_termijn(org):
 
 def test_commando_droog_en_echt(org, capsys):
     claim(org, verval=DAG - dt.timedelta(days=30))
-    call_command("invorderingsrun", "--dry-run", "--datum", DAG.isoformat(),
-                 "--organisatie", org.rsin)  # fmt: skip
+    call_command(
+        "invorderingsrun", "--dry-run", "--datum", DAG.isoformat(), "--organisatie", org.rsin
+    )
     uit = capsys.readouterr().out
     assert "herinnering" in uit and "1" in uit
     assert not Invorderingsstap.objects.exists()

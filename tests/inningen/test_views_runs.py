@@ -1,0 +1,151 @@
+"""The invorderaar's run screens: preview, approval (executed by the task), exports, scoping."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from inningen.choices import RunStatus
+from inningen.models import (
+    Afschrift,
+    Bankrekening,
+    Brief,
+    Invorderingsrun,
+    Invorderingsstap,
+    Medewerker,
+)
+from inningen.services.rollen import roles_ensure
+from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
+
+pytestmark = pytest.mark.django_db
+
+
+def _gebruiker(naam, rol, *organisaties):
+    user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
+    user.groups.add(Group.objects.get(name=rol))
+    Medewerker.objects.create(user=user).organisaties.add(*organisaties)
+    return user
+
+
+@pytest.fixture
+def org(vandaag):
+    organisatie = OrganisatieFactory(naam="Gemeente Proefstad")
+    rekening = Bankrekening.objects.create(organisatie=organisatie, iban="NL91ABNA0417164300")
+    Afschrift.objects.create(
+        organisatie=organisatie,
+        bankrekening=rekening,
+        formaat="camt053",
+        identificatie="A1",
+        datum=vandaag,
+        sha256="x" * 64,
+        ingelezen_door="test",
+    )
+    return organisatie
+
+
+@pytest.fixture
+def invorderaar(org):
+    roles_ensure()
+    return _gebruiker("invorderaar", "invorderaar", org)
+
+
+@pytest.fixture
+def achterstallig(org, vandaag):
+    return [
+        vordering_maken(
+            org,
+            debiteur=DebiteurFactory(),
+            vervaldatum=vandaag - dt.timedelta(days=30),
+            factuurdatum=vandaag - dt.timedelta(days=60),
+        )
+        for _ in range(3)
+    ]
+
+
+def test_voorbeeld_goedkeuren_en_uitvoeren(
+    client, invorderaar, org, achterstallig, vandaag, django_capture_on_commit_callbacks
+):
+    client.force_login(invorderaar)
+    response = client.post(
+        reverse("balie:runs"), {"organisatie": org.pk, "datum": vandaag.isoformat()}
+    )
+    run = Invorderingsrun.objects.get()
+    assert response.status_code == 302 and run.status == RunStatus.VOORSTEL
+    assert run.samenvatting["aantal"] == 3
+    pagina = client.get(reverse("balie:run", args=[run.pk])).content.decode()
+    assert "Herinnering" in pagina and "Goedkeuren en uitvoeren" in pagina
+    assert achterstallig[0].vorderingnummer in pagina
+    assert not Invorderingsstap.objects.exists()  # a preview changes nothing
+    lijst = client.get(reverse("balie:run_lijst", args=[run.pk]))
+    assert lijst.content.decode("utf-8-sig").count("herinnering") == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.UITGEVOERD and run.uitgevoerd_door == "invorderaar"
+    assert Invorderingsstap.objects.filter(run=run).count() == 3
+    assert Brief.objects.count() == 3
+    # Approving twice does nothing.
+    client.post(reverse("balie:run_goedkeuren", args=[run.pk]))
+    assert Invorderingsstap.objects.count() == 3
+
+
+def test_goedkeuren_met_oud_afschrift_vraagt_forceren(
+    client, invorderaar, org, achterstallig, vandaag, django_capture_on_commit_callbacks
+):
+    Afschrift.objects.update(datum=vandaag - dt.timedelta(days=10))
+    client.force_login(invorderaar)
+    client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": vandaag.isoformat()})
+    run = Invorderingsrun.objects.get()
+    assert "bankafschrift" in run.melding
+    response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), follow=True)
+    assert "forceren" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == RunStatus.VOORSTEL
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
+    run.refresh_from_db()
+    assert run.status == RunStatus.UITGEVOERD and run.geforceerd
+
+
+def test_andere_organisatie_ziet_run_niet(client, org, achterstallig, vandaag):
+    roles_ensure()
+    ander = _gebruiker("ander", "invorderaar", OrganisatieFactory())
+    from inningen.services.invordering import invorderingsrun_voorstel
+
+    run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
+    client.force_login(ander)
+    assert client.get(reverse("balie:run", args=[run.pk])).status_code == 404
+    assert client.post(reverse("balie:run_goedkeuren", args=[run.pk])).status_code == 404
+
+
+def test_baliemedewerker_mag_niet_goedkeuren(client, org, achterstallig, vandaag):
+    roles_ensure()
+    balie = _gebruiker("balie", "baliemedewerker", org)
+    from inningen.services.invordering import invorderingsrun_voorstel
+
+    run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
+    client.force_login(balie)
+    assert client.post(reverse("balie:run_goedkeuren", args=[run.pk])).status_code == 403
+
+
+def test_overdrachtsbestand(client, invorderaar, org, vandaag):
+    from inningen.models import Invorderingsinstelling
+    from inningen.services.invordering import invorderingsrun_execute
+
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
+    v = vordering_maken(
+        org,
+        debiteur=DebiteurFactory(),
+        vervaldatum=vandaag - dt.timedelta(days=60),
+        factuurdatum=vandaag - dt.timedelta(days=90),
+    )
+    invorderingsrun_execute(
+        organisatie=org, datum=vandaag - dt.timedelta(days=20), door="t", forceer=True
+    )
+    resultaat = invorderingsrun_execute(organisatie=org, datum=vandaag, door="t")
+    client.force_login(invorderaar)
+    csv = client.get(reverse("balie:run_overdracht", args=[resultaat.run.pk])).content.decode(
+        "utf-8-sig"
+    )
+    assert v.vorderingnummer in csv and "extern" in csv
