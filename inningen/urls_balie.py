@@ -20,3 +20,8 @@ urlpatterns = [
     path("werklijsten/berichten/", werklijsten.uitgaand, name="uitgaand"),
     path("werklijsten/berichten/opnieuw/", werklijsten.uitgaand_opnieuw, name="uitgaand_opnieuw"),
 ]
+
+# Letters (issue 8).
+from .views import brieven  # noqa: E402
+
+urlpatterns += [path("brieven/<int:pk>/pdf/", brieven.brief_pdf_view, name="brief_pdf")]

@@ -82,3 +82,44 @@ def vordering_invoer(organisatie, **overrides) -> VorderingInvoer:
 def vordering_maken(organisatie=None, **overrides):
     organisatie = organisatie or OrganisatieFactory()
     return vorderingen_register(invoer=[vordering_invoer(organisatie, **overrides)], door="test")[0]
+
+
+def iban_nl(rekeningnummer: int, bank: str = "INGB") -> str:
+    """A valid Dutch IBAN (ISO 13616 check digits) for a 10-digit account number."""
+    bban = f"{bank}{rekeningnummer:010d}"
+    getal = int("".join(str(int(c, 36)) for c in bban + "NL00"))
+    return f"NL{98 - getal % 97:02d}{bban}"
+
+
+def brief_maken(vordering, soort="herinnering", **overrides):
+    """A letter for one claim with realistic frozen data, saved unrendered (no task queued)."""
+    from inningen.models import Bankrekening, Brief
+    from inningen.services.brieven import (
+        brief_gegevens,
+        debiteur_gegevens,
+        organisatie_gegevens,
+        vordering_gegevens,
+    )
+
+    organisatie = vordering.organisatie
+    if not Bankrekening.objects.filter(organisatie=organisatie).exists():
+        Bankrekening.objects.create(organisatie=organisatie, iban=iban_nl(organisatie.pk))
+    datum = overrides.pop("datum", timezone.localdate())
+    gegevens = dict(
+        soort=soort,
+        datum=datum,
+        onderwerp=f"{soort.capitalize()} {vordering.vorderingnummer}",
+        organisatie=organisatie_gegevens(organisatie),
+        debiteur=debiteur_gegevens(vordering.debiteur),
+        vorderingen=[vordering_gegevens(vordering, regels=vordering.regels.all())],
+        betalen_voor=datum + datetime.timedelta(days=14),
+    )
+    gegevens.update(overrides)
+    return Brief.objects.create(
+        organisatie=organisatie,
+        debiteur=vordering.debiteur,
+        vordering=vordering,
+        soort=soort,
+        datum=datum,
+        gegevens=brief_gegevens(**gegevens),
+    )
