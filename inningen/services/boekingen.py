@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from ..models import Boeking, Vordering
 
@@ -183,3 +184,124 @@ def update_per_pk(
                 f"FROM (VALUES {', '.join(['(%s, %s)'] * len(chunk))}) AS d WHERE {tabel}.{pk} = d.column1",
                 [v for paar in chunk for v in paar],
             )
+
+
+# --- rows without model instances (PostgreSQL) -------------------------------------------------
+
+
+def pks_reserve(aantallen: dict[type[models.Model], int]) -> dict[type[models.Model], list[int]]:
+    """Draw ``aantal`` new primary keys per model from the tables' sequences, all models in one
+    round trip; ascending per model. PostgreSQL only (for :class:`CopyRows`)."""
+    modellen = [m for m, n in aantallen.items() if n]
+    result: dict[type[models.Model], list[int]] = {m: [] for m in aantallen}
+    if not modellen:
+        return result
+    delen, params = [], []
+    for model in modellen:
+        delen.append(
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
+        )
+        params += [model._meta.db_table, model._meta.pk.column, aantallen[model]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(delen)}", params)
+        for model, pks in zip(modellen, cursor.fetchone(), strict=True):
+            result[model] = sorted(pks)
+    return result
+
+
+class CopyRows:
+    """New rows of one model as plain tuples, written with one COPY: for batches of thousands of
+    rows whose caller needs no model instances (those cost more than the rows themselves).
+
+    ``velden`` are the attnames the caller gives, primary key included (see :func:`pks_reserve`).
+    Every other field gets what an instance would get on insert: auto_now(_add) the moment of
+    :meth:`write`, else its default (callables called per row; "" for text fields, NULL where
+    allowed); a required field without a default must be given (a model change then fails
+    loudly here instead of writing wrong rows).
+    Values of plain types (str, int, bool, date, aware datetime, None) go to COPY as they are,
+    as in :func:`bulk_insert`; fields of other types go through ``get_db_prep_save``.
+    """
+
+    def __init__(self, model: type[models.Model], velden: tuple[str, ...]):
+        self.model = model
+        opts = model._meta
+        per_attname = {f.attname: f for f in opts.concrete_fields}
+        onbekend = [v for v in velden if v not in per_attname]
+        if onbekend:
+            raise ValueError(f"{model.__name__} heeft geen veld(en) {', '.join(onbekend)}")
+        self._rijen: list[tuple] = []
+        self._vast: list[tuple[models.Field, object]] = []  # (field, constant default)
+        self._per_rij: list[models.Field] = []  # callable defaults
+        self._nu: list[models.Field] = []  # auto_now(_add)
+        for f in opts.concrete_fields:
+            if f.attname in velden:
+                continue
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self._nu.append(f)
+            elif f.has_default() and callable(f.default):
+                self._per_rij.append(f)
+            else:
+                # What Model.__init__ would set: the default, "" for a text field, else None.
+                waarde = f.get_default()
+                if waarde is None and not f.null:
+                    raise ValueError(
+                        f"{model.__name__}.{f.name} heeft geen default en is niet opgegeven"
+                    )
+                self._vast.append((f, waarde))
+        volgorde = [*velden, *(f.attname for f, _ in self._vast)]
+        volgorde += [f.attname for f in self._per_rij] + [f.attname for f in self._nu]
+        self._constant = tuple(w for _, w in self._vast)
+        self._velden_op_volgorde = [per_attname[a] for a in volgorde]
+        self._voor_instance = [volgorde.index(f.attname) for f in opts.concrete_fields]
+
+    def add(self, *waarden) -> None:
+        if self._per_rij:
+            waarden += tuple(f.get_default() for f in self._per_rij)
+        self._rijen.append(waarden + self._constant)
+
+    def __len__(self) -> int:
+        return len(self._rijen)
+
+    def write(self) -> datetime.datetime:
+        """COPY every row added; returns the moment auto_now(_add) fields got."""
+        nu = timezone.now()
+        if not self._rijen:
+            return nu
+        tijd = (nu,) * len(self._nu)
+        prep = [
+            (i, f)
+            for i, f in enumerate(self._velden_op_volgorde)
+            if _AS_IS.get((f.target_field if f.is_relation else f).get_internal_type()) is None
+        ]
+        qn = connection.ops.quote_name
+        opts = self.model._meta
+        kolommen = ", ".join(qn(f.column) for f in self._velden_op_volgorde)
+        with (
+            transaction.atomic(savepoint=False),
+            connection.wrap_database_errors,
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {qn(opts.db_table)} ({kolommen}) FROM STDIN") as copy,
+        ):
+            for rij in self._rijen:
+                rij += tijd
+                if prep:
+                    rij = list(rij)
+                    for i, f in prep:
+                        if rij[i] is not None:
+                            rij[i] = f.get_db_prep_save(rij[i], connection)
+                copy.write_row(rij)
+        return nu
+
+    def instances(self, nu: datetime.datetime) -> list[models.Model]:
+        """Saved model instances of the rows written (as a query would load them)."""
+        model, db = self.model, connection.alias
+        tijd = (nu,) * len(self._nu)
+        volgorde = self._voor_instance
+        result = []
+        for rij in self._rijen:
+            rij += tijd
+            obj = model(*[rij[i] for i in volgorde])
+            obj._state.adding = False
+            obj._state.db = db
+            result.append(obj)
+        return result

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from ..models import (
     Vorderingstatus,
 )
 from ..signals import vorderingstatussen_vastgelegd
-from .boekingen import boekingen_create, bulk_insert
+from .boekingen import CopyRows, boekingen_create, bulk_insert, pks_reserve
 
 
 @dataclass(slots=True)
@@ -209,9 +209,24 @@ def vorderingen_register(
     history and the Boekingen that impose them, in a fixed number of queries."""
     tijdstip = tijdstip or timezone.now()
     boekdatum = timezone.localdate(tijdstip)
+    for item in invoer:
+        for r in item.regels:
+            # As boekingen_create refuses the Boeking of such a regel.
+            if r.bedrag_incl_btw != r.bedrag_excl_btw + r.bedrag_btw:
+                raise ValueError(f"Boeking incl ≠ excl + btw: regel van {item.vorderingnummer}")
     eenheden = _eenheden(invoer)
     machtigingen = _machtigingen(invoer)
+    if _copy_mogelijk() and not timezone.is_naive(tijdstip):
+        return _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen)
+    return _register_orm(invoer, door, tijdstip, boekdatum, eenheden, machtigingen)
 
+
+def _copy_mogelijk() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _register_orm(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) -> list[Vordering]:
+    """Through model instances (bulk_insert): the path of other databases than PostgreSQL."""
     vorderingen = []
     for item in invoer:
         gerelateerd = item.heeft_betrekking_op
@@ -325,6 +340,215 @@ def vorderingen_register(
     for item, vordering in zip(invoer, vorderingen, strict=True):
         vordering.openstaand_bedrag = sum(r.bedrag_incl_btw for r in item.regels)
     return vorderingen
+
+
+_VORDERING_VELDEN = (
+    "id",
+    "organisatie_id",
+    "tsa",
+    "vorderingnummer",
+    "factuurnummer",
+    "creatiedatum",
+    "factuurdatum",
+    "vervaldatum",
+    "indicator_factuur_uitgestuurd",
+    "algemene_factuuromschrijving",
+    "valutacode",
+    "totaalbedrag_excl_btw",
+    "totaalbedrag_btw",
+    "totaalbedrag_incl_btw",
+    "taaknummer",
+    "publiekrechtelijk",
+    "invorderingsregime",
+    "zaak_identificatie",
+    "zaak_omschrijving",
+    "organisatorische_eenheid_id",
+    "heeft_betrekking_op_id",
+    "heeft_betrekking_op_nummer",
+    "debiteur_id",
+    "machtiging_id",
+    "status",
+    "status_datum",
+    "openstaand_bedrag",
+    "waarschuwingen",
+)
+_REGEL_VELDEN = (
+    "id",
+    "vordering_id",
+    "volgnummer",
+    "bedrag_excl_btw",
+    "bedrag_incl_btw",
+    "bedrag_btw",
+    "btw_categorie",
+    "btw_percentage",
+    "vorderingtype",
+    "vorderingcode",
+    "vorderingomschrijving",
+    "vorderingtoelichting",
+    "aantal",
+    "eenheid",
+    "stuksprijs_excl_btw",
+)
+_BTW_VELDEN = ("id", "vordering_id", "btw_categorie", "totaalbedrag_btw")
+_TERMIJN_VELDEN = ("id", "vordering_id", "volgnummer", "datum", "bedrag", "vervaldatum")
+_STATUS_VELDEN = ("id", "vordering_id", "status", "datum_en_tijd", "door", "totaal_betaald")
+_BOEKING_VELDEN = (
+    "id",
+    "organisatie_id",
+    "vordering_id",
+    "soort",
+    "boekdatum",
+    "bedrag_incl_btw",
+    "bedrag_excl_btw",
+    "bedrag_btw",
+    "boekingssleutel",
+    "omschrijving",
+    "door",
+)
+
+
+def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) -> list[Vordering]:
+    """The same rows as :func:`_register_orm`, written with COPY straight from the invoer: for a
+    message of 1,000 claims the ~11,000 model instances cost more than storing the rows."""
+    regels = CopyRows(Vorderingsregel, _REGEL_VELDEN)
+    btw = CopyRows(BtwTotaalregel, _BTW_VELDEN)
+    termijnen = CopyRows(Termijn, _TERMIJN_VELDEN)
+    historie = CopyRows(Vorderingstatus, _STATUS_VELDEN)
+    boekingen = CopyRows(Boeking, _BOEKING_VELDEN)
+    vorderingen = CopyRows(Vordering, _VORDERING_VELDEN)
+    aantal_regels = sum(len(item.regels) for item in invoer)
+    pks = pks_reserve(
+        {
+            Vordering: len(invoer),
+            Vorderingsregel: aantal_regels,
+            BtwTotaalregel: sum(len(item.btw_totaalregels) for item in invoer),
+            Termijn: sum(len(item.termijnen) for item in invoer),
+            Vorderingstatus: len(invoer),
+            Boeking: aantal_regels,
+        }
+    )
+    vordering_pks = pks[Vordering]
+    in_batch = {id(item): pk for item, pk in zip(invoer, vordering_pks, strict=True)}
+    regel_pks, btw_pks = iter(pks[Vorderingsregel]), iter(pks[BtwTotaalregel])
+    termijn_pks, boeking_pks = iter(pks[Termijn]), iter(pks[Boeking])
+    verwerkt, opgelegd = str(VorderingStatus.VERWERKT), str(Boekingsoort.OPGELEGD)
+    for item, vordering_pk, status_pk in zip(
+        invoer, vordering_pks, pks[Vorderingstatus], strict=True
+    ):
+        organisatie_pk = item.organisatie.pk
+        gerelateerd = item.heeft_betrekking_op
+        if isinstance(gerelateerd, VorderingInvoer):
+            gerelateerd_pk = in_batch[id(gerelateerd)]
+        else:
+            gerelateerd_pk = gerelateerd.pk if gerelateerd is not None else None
+        eenheid = eenheden.get(_eenheid_key(item))
+        machtiging = machtigingen.get(_machtiging_key(item))
+        openstaand = 0
+        for nr, r in enumerate(item.regels, start=1):
+            regels.add(
+                next(regel_pks),
+                vordering_pk,
+                nr,
+                r.bedrag_excl_btw,
+                r.bedrag_incl_btw,
+                r.bedrag_btw,
+                r.btw_categorie,
+                r.btw_percentage,
+                r.vorderingtype,
+                r.vorderingcode,
+                r.vorderingomschrijving,
+                r.vorderingtoelichting,
+                r.aantal,
+                r.eenheid,
+                r.stuksprijs_excl_btw,
+            )
+            boekingen.add(
+                next(boeking_pks),
+                organisatie_pk,
+                vordering_pk,
+                opgelegd,
+                boekdatum,
+                r.bedrag_incl_btw,
+                r.bedrag_excl_btw,
+                r.bedrag_btw,
+                r.vorderingcode,
+                r.vorderingomschrijving[:500],
+                door,
+            )
+            openstaand += r.bedrag_incl_btw
+        for categorie, totaal in item.btw_totaalregels:
+            btw.add(next(btw_pks), vordering_pk, categorie or "", totaal)
+        for nr, t in enumerate(item.termijnen, start=1):
+            termijnen.add(next(termijn_pks), vordering_pk, nr, t.datum, t.bedrag, t.vervaldatum)
+        historie.add(status_pk, vordering_pk, verwerkt, tijdstip, door, 0)
+        vorderingen.add(
+            vordering_pk,
+            organisatie_pk,
+            item.tsa,
+            item.vorderingnummer,
+            item.factuurnummer,
+            item.creatiedatum,
+            item.factuurdatum,
+            item.vervaldatum,
+            item.indicator_factuur_uitgestuurd,
+            item.algemene_factuuromschrijving,
+            item.valutacode,
+            item.totaalbedrag_excl_btw,
+            item.totaalbedrag_btw,
+            item.totaalbedrag_incl_btw,
+            item.taaknummer,
+            item.publiekrechtelijk,
+            item.invorderingsregime,
+            item.zaak_identificatie,
+            item.zaak_omschrijving,
+            eenheid.pk if eenheid is not None else None,
+            gerelateerd_pk,
+            item.heeft_betrekking_op_nummer or getattr(gerelateerd, "vorderingnummer", ""),
+            item.debiteur.pk if item.debiteur is not None else None,
+            machtiging.pk if machtiging is not None else None,
+            verwerkt,
+            tijdstip,
+            # The sum of the OPGELEGD Boekingen written with it below, in this transaction: what
+            # boekingen_create would add to a claim inserted at 0.
+            openstaand,
+            list(item.waarschuwingen),
+        )
+    nu = vorderingen.write()
+    for rijen in (regels, btw, termijnen, historie, boekingen):
+        rijen.write()
+
+    result = vorderingen.instances(nu)
+    velden = {naam: Vordering._meta.get_field(naam) for naam in _VORDERING_RELATIES}
+    per_pk = dict(zip(vordering_pks, result, strict=True))
+    for item, vordering in zip(invoer, result, strict=True):
+        gerelateerd = item.heeft_betrekking_op
+        if isinstance(gerelateerd, VorderingInvoer):
+            gerelateerd = per_pk[in_batch[id(gerelateerd)]]
+        for naam, waarde in (
+            ("organisatie", item.organisatie),
+            ("debiteur", item.debiteur),
+            ("machtiging", machtigingen.get(_machtiging_key(item))),
+            ("organisatorische_eenheid", eenheden.get(_eenheid_key(item))),
+            ("heeft_betrekking_op", gerelateerd),
+        ):
+            # As an instance built with these objects has them: no query when a caller asks.
+            velden[naam].set_cached_value(vordering, waarde)
+    statussen = historie.instances(nu)
+    status_vordering = Vorderingstatus._meta.get_field("vordering")
+    for status, vordering in zip(statussen, result, strict=True):
+        status_vordering.set_cached_value(status, vordering)
+    # Subscribers (the StUF outbox: VRW to the TSA) record in this same transaction.
+    vorderingstatussen_vastgelegd.send(sender=Vorderingstatus, statussen=statussen)
+    return result
+
+
+_VORDERING_RELATIES = (
+    "organisatie",
+    "debiteur",
+    "machtiging",
+    "organisatorische_eenheid",
+    "heeft_betrekking_op",
+)
 
 
 def _eenheid_key(item: VorderingInvoer):
