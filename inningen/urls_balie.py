@@ -21,6 +21,35 @@ urlpatterns = [
     path("werklijsten/berichten/opnieuw/", werklijsten.uitgaand_opnieuw, name="uitgaand_opnieuw"),
 ]
 
+# Invordering (issue 8): opschortingen, afboekingen under four eyes, betalingsregelingen.
+from .views import invordering  # noqa: E402
+
+urlpatterns += [
+    path(
+        "vorderingen/<int:pk>/opschorting/",
+        invordering.opschorting_nieuw,
+        name="opschorting_nieuw",
+    ),
+    path(
+        "opschortingen/<int:pk>/beeindigen/",
+        invordering.opschorting_stoppen,
+        name="opschorting_beeindigen",
+    ),
+    path("vorderingen/<int:pk>/afboeking/", invordering.afboeking_nieuw, name="afboeking_nieuw"),
+    path("werklijsten/afboekingen/", invordering.afboekingen, name="afboekingen"),
+    path(
+        "werklijsten/afboekingen/<int:pk>/",
+        invordering.afboeking_beoordeel,
+        name="afboeking_beoordelen",
+    ),
+    path("debiteuren/<int:pk>/regeling/", invordering.regeling_nieuw, name="regeling_nieuw"),
+    path(
+        "regelingen/<int:pk>/beeindigen/",
+        invordering.regeling_stoppen,
+        name="regeling_beeindigen",
+    ),
+]
+
 # Letters (issue 8).
 from .views import brieven  # noqa: E402
 

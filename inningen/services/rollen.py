@@ -16,7 +16,14 @@ ROLLEN = (BALIEMEDEWERKER, INVORDERAAR, BEHEERDER, PRIVACYFUNCTIONARIS)
 
 # Only the privacy officer reads the verwerkingenlogging.
 _PRIVACY = ("inningen", "raadplegen_verwerking")
-_BALIE_EXTRA = [("inningen", "add_notitie")]
+# The balie registers uitstel/bezwaar and makes standard regelingen with the debtor at the
+# counter (the plan's bounds, e.g. at most 36 termijnen, are enforced by the service); ending
+# them, write-offs and their approval are for the invorderaar.
+_BALIE_EXTRA = [
+    ("inningen", "add_notitie"),
+    ("inningen", "add_opschorting"),
+    ("inningen", "add_betalingsregeling"),
+]
 _INVORDERAAR_EXTRA = [
     ("inningen", "change_vordering"),
     ("inningen", "add_debiteur"),
@@ -30,6 +37,12 @@ _INVORDERAAR_EXTRA = [
     ("stuffin", "view_uitgaandbericht"),
     ("stuffin", "change_uitgaandbericht"),
     ("stuffin", "view_bericht"),
+    # Invordering (issue 8): regelingen, opschortingen, write-offs under four eyes (two
+    # invorderaars: the service refuses approval by the proposer).
+    ("inningen", "change_betalingsregeling"),
+    ("inningen", "change_opschorting"),
+    ("inningen", "add_afboekingsvoorstel"),
+    ("inningen", "beoordelen_afboeking"),
 ]
 _BEHEERDER_AUTH = ["view_user", "add_user", "change_user", "view_group"]
 
