@@ -50,6 +50,17 @@ urlpatterns += [
     ),
 ]
 
+# The invorderingsrun: previews, approval, results, exports.
+from .views import runs  # noqa: E402
+
+urlpatterns += [
+    path("invordering/runs/", runs.runs, name="runs"),
+    path("invordering/runs/<int:pk>/", runs.run, name="run"),
+    path("invordering/runs/<int:pk>/goedkeuren/", runs.run_goedkeuren, name="run_goedkeuren"),
+    path("invordering/runs/<int:pk>/lijst.csv", runs.run_lijst, name="run_lijst"),
+    path("invordering/runs/<int:pk>/overdracht.csv", runs.run_overdracht, name="run_overdracht"),
+]
+
 # Letters (issue 8).
 from .views import brieven  # noqa: E402
 

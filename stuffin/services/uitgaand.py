@@ -21,6 +21,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from inningen.models import Vorderingstatus
+from inningen.services.boekingen import bulk_insert
 
 from ..identiteit import eigen_systeem
 from ..models import (
@@ -84,7 +85,8 @@ def statuswijzigingen_enqueue(*, statussen: list[Vorderingstatus]) -> list[Uitga
                     volgende_poging=nu,
                 )
             )
-    created = UitgaandBericht.objects.bulk_create(rows)
+    # COPY on PostgreSQL: an invorderingsrun or bank statement changes 100,000 statuses at once.
+    created = bulk_insert(rows)
     queue_on_commit(b.koppeling_id for b in created)
     return created
 

@@ -104,7 +104,7 @@ SOORTEN = {
     Briefsoort.HERINNERING: (
         {},
         ["nog niet (volledig) ontvangen", "Aan deze herinnering zijn geen kosten verbonden",
-         "vóór 6 december 2026"],
+         "uiterlijk op 6 december 2026"],
     ),
     Briefsoort.AANMANING: (
         {"kosten": 1600, "rente": 123, "totaal": 123456 + 1600 + 123},
@@ -174,7 +174,7 @@ def test_payment_instruction_with_grouped_kenmerk_and_dutch_date():
     html = brief_render_html(brief=_brief(Briefsoort.HERINNERING))
     gegroepeerd = " ".join(KENMERK[i : i + 4] for i in range(0, 16, 4))
     assert (
-        f"Betaal € 1.234,56 vóór 6 december 2026 op IBAN NL91 ABNA 0417 1643 00 ten name van "
+        f"Betaal € 1.234,56 uiterlijk op 6 december 2026 op IBAN NL91 ABNA 0417 1643 00 ten name van "
         f"Gemeente Rivierstad\n    onder vermelding van betalingskenmerk {gegroepeerd}."
     ) in html
     assert "Totaal te betalen" in html
@@ -219,7 +219,7 @@ def test_invoice_in_termijnen_by_direct_debit():
     assert "U betaalt dit bedrag in 9 termijnen" in html
     assert "automatisch af van uw rekening (incassant-ID NL98ZZZ999999990000)" in html
     assert "€ 123,46" in html and "01-09-2027" in html
-    assert "Betaal € 1.234,56 vóór" not in html  # not the whole amount at once
+    assert "Betaal € 1.234,56 uiterlijk op" not in html  # not the whole amount at once
 
 
 def test_veertiendagenbrief_names_the_wik_costs_but_does_not_charge_them():
@@ -227,7 +227,7 @@ def test_veertiendagenbrief_names_the_wik_costs_but_does_not_charge_them():
     # Named in the text, not a line of the overview, not in the total.
     assert "verschuldigd van € 185,18" in html
     assert '<td colspan="3">Buitengerechtelijke incassokosten</td>' not in html
-    assert "Betaal € 1.234,56 vóór" in html
+    assert "Betaal € 1.234,56 uiterlijk op" in html
 
 
 def test_several_claims_without_one_kenmerk_show_a_kenmerk_per_claim():
