@@ -43,6 +43,8 @@ _INVORDERAAR_EXTRA = [
     ("inningen", "change_opschorting"),
     ("inningen", "add_afboekingsvoorstel"),
     ("inningen", "beoordelen_afboeking"),
+    # Invorderingsruns: make previews and approve them.
+    ("inningen", "uitvoeren_invorderingsrun"),
 ]
 _BEHEERDER_AUTH = ["view_user", "add_user", "change_user", "view_group"]
 
