@@ -129,6 +129,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Brieven ---------------------------------------------------------------------------------
+# Render letters to PDF by a worker right after they are made. Without a broker tasks would run
+# in the web request (thousands of letters per run), so there they are rendered on first
+# download instead.
+BRIEVEN_RENDEREN_NA_COMMIT = env.bool("BRIEVEN_RENDEREN_NA_COMMIT", default=bool(CELERY_BROKER_URL))
+
 # --- StUF ----------------------------------------------------------------------------------
 # The product's own StUF identity: the ontvanger TSAs address, the zender of our messages.
 STUF_ORGANISATIE = env.str("STUF_ORGANISATIE", default="")

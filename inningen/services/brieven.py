@@ -32,6 +32,7 @@ import logging
 from collections.abc import Iterable
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.template.loader import render_to_string
@@ -142,7 +143,13 @@ def brieven_create(*, brieven: list[Brief]) -> list[Brief]:
 
 
 def brieven_render_enqueue(ids: list[int]) -> None:
-    """Queue rendering in chunks; the sweep (tasks.brieven_opruimen) catches anything lost."""
+    """Queue rendering in chunks; the sweep (tasks.brieven_opruimen) catches anything lost.
+
+    Without a broker (the embedded default) tasks run in the web process: a run's thousands of
+    letters would then be rendered inside the request. There letters are rendered on first
+    download instead (brief_pdf), per setting BRIEVEN_RENDEREN_NA_COMMIT."""
+    if not settings.BRIEVEN_RENDEREN_NA_COMMIT:
+        return
     from ..tasks import brieven_renderen
 
     for start in range(0, len(ids), RENDER_CHUNK):

@@ -317,7 +317,27 @@ def _nieuwe_brief(vordering, soort=Briefsoort.HERINNERING) -> Brief:
 
 
 @pytest.mark.django_db
-def test_brieven_create_renders_after_commit(vordering, django_capture_on_commit_callbacks):
+@pytest.fixture
+def met_worker(settings):
+    """Production-like: a broker is configured, so letters are rendered right after commit."""
+    settings.BRIEVEN_RENDEREN_NA_COMMIT = True
+
+
+def test_zonder_broker_pas_bij_downloaden(settings, vordering, django_capture_on_commit_callbacks):
+    # The embedded default: a run's letters must not be rendered inside the web request.
+    settings.BRIEVEN_RENDEREN_NA_COMMIT = False
+    with django_capture_on_commit_callbacks(execute=True):
+        [brief] = brieven_create(brieven=[_nieuwe_brief(vordering)])
+    brief.refresh_from_db()
+    assert brief.gerenderd_op is None
+    assert brief_pdf(brief=brief).startswith(b"%PDF")
+    brief.refresh_from_db()
+    assert brief.gerenderd_op is not None
+
+
+def test_brieven_create_renders_after_commit(
+    met_worker, vordering, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         [brief] = brieven_create(brieven=[_nieuwe_brief(vordering)])
     assert len(callbacks) == 1
@@ -400,7 +420,7 @@ def test_database_errors_fail_the_chunk_for_a_retry(vordering, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_sweep_queues_letters_unrendered_too_long(vordering):
+def test_sweep_queues_letters_unrendered_too_long(met_worker, vordering):
     oud, nieuw, al_klaar = (brief_maken(vordering) for _ in range(3))
     brieven_render(ids=[al_klaar.pk])
     lang_geleden = timezone.now() - dt.timedelta(hours=1)
@@ -414,7 +434,7 @@ def test_sweep_queues_letters_unrendered_too_long(vordering):
 
 
 @pytest.mark.django_db
-def test_tasks_render_and_sweep(vordering):
+def test_tasks_render_and_sweep(met_worker, vordering):
     from inningen.tasks import brieven_opruimen, brieven_renderen
 
     a, b = brief_maken(vordering), brief_maken(vordering)
