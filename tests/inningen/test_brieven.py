@@ -316,13 +316,13 @@ def _nieuwe_brief(vordering, soort=Briefsoort.HERINNERING) -> Brief:
     )
 
 
-@pytest.mark.django_db
 @pytest.fixture
 def met_worker(settings):
     """Production-like: a broker is configured, so letters are rendered right after commit."""
     settings.BRIEVEN_RENDEREN_NA_COMMIT = True
 
 
+@pytest.mark.django_db
 def test_zonder_broker_pas_bij_downloaden(settings, vordering, django_capture_on_commit_callbacks):
     # The embedded default: a run's letters must not be rendered inside the web request.
     settings.BRIEVEN_RENDEREN_NA_COMMIT = False
@@ -335,6 +335,7 @@ def test_zonder_broker_pas_bij_downloaden(settings, vordering, django_capture_on
     assert brief.gerenderd_op is not None
 
 
+@pytest.mark.django_db
 def test_brieven_create_renders_after_commit(
     met_worker, vordering, django_capture_on_commit_callbacks
 ):
