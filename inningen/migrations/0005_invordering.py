@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='vordering',
             name='invorderingsstap',
-            field=models.CharField(blank=True, max_length=16),
+            field=models.CharField(blank=True, choices=[('factuur', 'Factuur verstuurd'), ('herinnering', 'Herinnering'), ('aanmaning', 'Aanmaning'), ('14dagenbrief', 'Veertiendagenbrief (WIK)'), ('dwangbevel', 'Dwangbevel / overdracht deurwaarder'), ('extern', 'Overdracht incassobureau / deurwaarder')], max_length=16),
         ),
         migrations.AddField(
             model_name='vordering',

@@ -7,6 +7,7 @@ from ..choices import (
     AFGESLOTEN_STATUSSEN,
     BtwCategorie,
     Invorderingsregime,
+    Invorderingsstap,
     VorderingStatus,
     Vorderingtype,
 )
@@ -91,7 +92,7 @@ class Vordering(models.Model):
     openstaand_bedrag = models.BigIntegerField("openstaand (cent)", default=0)
     # Collection state (services/invordering.py): the last step taken and when; interest is
     # booked up to and including ``rente_tot``.
-    invorderingsstap = models.CharField(max_length=16, blank=True)
+    invorderingsstap = models.CharField(max_length=16, choices=Invorderingsstap.choices, blank=True)
     stap_datum = models.DateField(null=True, blank=True)
     rente_tot = models.DateField(null=True, blank=True)
     # Inconsistencies in optional detail fields that were accepted (spec allows; we record them).

@@ -12,10 +12,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from ..bedragen import euro
 from ..choices import AFGESLOTEN_STATUSSEN, Boekingdeel, Boekingsoort, VorderingStatus
 from ..models import (
     Boeking,
+    Brief,
     Debiteur,
+    Invorderingsstap,
     Machtiging,
     Notitie,
     Organisatie,
@@ -84,6 +87,7 @@ class Positie:
     organisaties: list[Organisatie]
     tegoed: int
     uitgaand: list = field(default_factory=list)
+    stappen: list[Invorderingsstap] = field(default_factory=list)
     tijdlijn: list[Gebeurtenis] = field(default_factory=list)
     tijdlijn_totaal: int = 0
 
@@ -176,6 +180,9 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
         .only(*BOEKING_VELDEN)
         .order_by("boekdatum", "pk")
     )
+    stappen = list(
+        Invorderingsstap.objects.filter(**scope).select_related("brief").order_by("-datum", "-pk")
+    )
     statussen = _per_vordering(
         Vorderingstatus.objects.filter(**scope)
         .only("vordering_id", "status", "datum_en_tijd", "opmerkingen", "door")
@@ -218,8 +225,11 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
     )  # fmt: skip
     for u in uitgaand:
         u.vordering = per_pk[u.vordering_id]
+    for st in stappen:
+        st.vordering = per_pk[st.vordering_id]
     positie = Positie(
         debiteur=debiteur,
+        stappen=stappen,
         vorderingen=vorderingen,
         machtigingen=machtigingen,
         notities=notities,
@@ -252,6 +262,11 @@ def _tijdlijn(positie: Positie) -> list[Gebeurtenis]:
     for n in positie.notities:
         vordering = per_pk.get(n.vordering_id)
         items.append(Gebeurtenis(n.wanneer, "notitie", n.tekst, vordering, door=n.door_naam))
+    for st in positie.stappen:
+        tekst = st.get_stap_display()
+        if st.kosten or st.rente:
+            tekst = f"{tekst} (kosten {euro(st.kosten)}, rente {euro(st.rente)})"
+        items.append(Gebeurtenis(st.datum, "invordering", tekst, st.vordering, door=st.door))
     for u in positie.uitgaand:
         tekst = f"{u.get_soort_display()} aan TSA: {u.get_status_display()}"
         if u.foutcode:
@@ -286,6 +301,9 @@ def vordering_voor(user, pk) -> Vordering:
             Prefetch("boekingen", queryset=Boeking.objects.select_related("betaling", "termijn")
                      .order_by("boekdatum", "pk")),
             Prefetch("statussen", queryset=Vorderingstatus.objects.order_by("datum_en_tijd", "pk")),
+            Prefetch("invorderingsstappen",
+                     queryset=Invorderingsstap.objects.select_related("brief").order_by("datum", "pk")),
+            Prefetch("brieven", queryset=Brief.objects.order_by("-datum", "-pk")),
         )
         .first()
     )  # fmt: skip

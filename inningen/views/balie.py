@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ..selectors.brieven import brieven_van_debiteur
 from ..selectors.positie import debiteur_positie, debiteur_voor, vordering_voor
+from ..selectors.regelingen import opschortingen_van_debiteur, regelingen_van_debiteur
 from ..selectors.zoeken import zoek
 from ..services.verwerkingen import DOEL_BALIE, verwerking_log
 from ..services.werklijsten import notitie_create
@@ -63,7 +65,17 @@ def debiteur(request, pk):
         doel=DOEL_BALIE,
         activiteit="inzage debiteurpositie",
     )
-    return render(request, "balie/debiteur.html", {"positie": positie, "d": positie.debiteur})
+    return render(
+        request,
+        "balie/debiteur.html",
+        {
+            "positie": positie,
+            "d": positie.debiteur,
+            "regelingen": regelingen_van_debiteur(request.user, pk),
+            "opschortingen": opschortingen_van_debiteur(request.user, pk),
+            "brieven": brieven_van_debiteur(request.user, pk),
+        },
+    )
 
 
 @balie_view("inningen.view_vordering")

@@ -324,7 +324,9 @@ def test_debtor_page_queries_independent_of_claim_count(
         vordering_status_set(vordering=v, status=VorderingStatus.VERSTUURD, door="test")
     with django_assert_num_queries(len(klein.captured_queries)):
         client.get(f"/debiteuren/{oztuerk.pk}/")
-    with django_assert_max_num_queries(20):
+    # Claims, ledger, statuses, steps, regelingen, opschortingen, letters, notes, outbox, …:
+    # a fixed number, however many claims.
+    with django_assert_max_num_queries(25):
         client.get(f"/debiteuren/{oztuerk.pk}/")
 
 

@@ -149,3 +149,27 @@ def test_overdrachtsbestand(client, invorderaar, org, vandaag):
         "utf-8-sig"
     )
     assert v.vorderingnummer in csv and "extern" in csv
+
+
+def test_debiteur_en_vordering_tonen_invordering(client, invorderaar, org, vandaag):
+    from inningen.models import Invorderingsinstelling
+    from inningen.services.invordering import invorderingsrun_execute
+
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
+    v = vordering_maken(
+        org,
+        debiteur=DebiteurFactory(),
+        vervaldatum=vandaag - dt.timedelta(days=30),
+        factuurdatum=vandaag - dt.timedelta(days=60),
+        publiekrechtelijk=True,
+    )
+    invorderingsrun_execute(organisatie=org, datum=vandaag, door="t")
+    brief = Brief.objects.get(vordering=v)
+    client.force_login(invorderaar)
+    pagina = client.get(reverse("balie:debiteur", args=[v.debiteur_id])).content.decode()
+    assert 'id="invordering"' in pagina and "Aanmaning" in pagina
+    assert reverse("balie:brief_pdf", args=[brief.pk]) in pagina  # correspondence
+    assert 'id="regelingen"' in pagina and 'id="opschortingen"' in pagina
+    pagina = client.get(reverse("balie:vordering", args=[v.pk])).content.decode()
+    assert "Invorderingsstappen" in pagina and "Laatste stap" in pagina
+    assert reverse("balie:brief_pdf", args=[brief.pk]) in pagina
