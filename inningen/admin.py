@@ -280,4 +280,4 @@ class IncassobestandAdmin(AlleenLezenAdmin):
 
 
 # The verwerkingenlogging (issue 7) has its own read-only admin module.
-from . import admin_verwerking  # noqa: E402, F401
+from . import admin_invordering, admin_verwerking  # noqa: E402, F401
