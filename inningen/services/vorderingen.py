@@ -612,16 +612,37 @@ def _machtigingen(invoer: list[VorderingInvoer]) -> dict:
             kenmerk__in={k[2] for k in deelbaar},
         ):
             bestaand[(m.organisatie_id, m.debiteur_id, m.kenmerk, m.iban)] = m
+    nieuw_keys = [key for key in wens if key not in bestaand]
+    if _copy_mogelijk() and nieuw_keys:
+        # Usually one new mandate per claim: rows without model instances, as in _register_copy.
+        rijen = CopyRows(Machtiging, _MACHTIGING_VELDEN)
+        pks = pks_reserve({Machtiging: len(nieuw_keys)})[Machtiging]
+        for key, pk in zip(nieuw_keys, pks, strict=True):
+            m = wens[key]
+            rijen.add(pk, key[0], key[1], m.kenmerk, m.afgiftedatum, m.iban, m.bic)
+        nieuw = dict(zip(nieuw_keys, rijen.instances(rijen.write()), strict=True))
+        return {**bestaand, **nieuw}
     nieuw = {}
-    for key, m in wens.items():
-        if key not in bestaand:
-            nieuw[key] = Machtiging(
-                organisatie_id=key[0],
-                debiteur_id=key[1],
-                kenmerk=m.kenmerk,
-                afgiftedatum=m.afgiftedatum,
-                iban=m.iban,
-                bic=m.bic,
-            )
+    for key in nieuw_keys:
+        m = wens[key]
+        nieuw[key] = Machtiging(
+            organisatie_id=key[0],
+            debiteur_id=key[1],
+            kenmerk=m.kenmerk,
+            afgiftedatum=m.afgiftedatum,
+            iban=m.iban,
+            bic=m.bic,
+        )
     bulk_insert(nieuw.values())
     return {**bestaand, **nieuw}
+
+
+_MACHTIGING_VELDEN = (
+    "id",
+    "organisatie_id",
+    "debiteur_id",
+    "kenmerk",
+    "afgiftedatum",
+    "iban",
+    "bic",
+)

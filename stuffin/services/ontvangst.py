@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
+from inningen.services.boekingen import bulk_insert
+
 from ..identiteit import eigen_systeem, is_eigen_systeem
 from ..models import Bericht, Koppeling, Koppelingsrol, Richting
 from ..selectors import vorderingen_for_vraag
@@ -266,7 +268,8 @@ def receive_di01_verstrek_vordering(
                 antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash
             )
             log.save()
-            Bericht.vorderingen.through.objects.bulk_create(
+            # COPY on PostgreSQL: a row per claim, up to thousands per message.
+            bulk_insert(
                 Bericht.vorderingen.through(bericht_id=log.pk, vordering_id=v.pk)
                 for v in vorderingen
             )

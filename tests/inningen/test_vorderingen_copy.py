@@ -12,6 +12,7 @@ from inningen.choices import Invorderingsregime
 from inningen.models import (
     Boeking,
     BtwTotaalregel,
+    Machtiging,
     OrganisatorischeEenheid,
     Termijn,
     Vordering,
@@ -130,6 +131,11 @@ def _momentopname(nummers):
             model.__name__: _rijen(model, per_vordering)
             for model in (Vorderingsregel, BtwTotaalregel, Termijn, Vorderingstatus, Boeking)
         },
+        "Machtiging": _rijen(
+            Machtiging,
+            {"vorderingen__vorderingnummer__in": nummers},
+            *(f.attname for f in Machtiging._meta.concrete_fields if f.attname not in _WEG),
+        ),
         "outbox": sorted(
             UitgaandBericht.objects.filter(**per_vordering).values_list(
                 "vordering__vorderingnummer", "vorderingstatus__status", "koppeling_id", "soort"
@@ -194,6 +200,7 @@ def test_copy_path_writes_what_the_orm_path_writes(
     assert len(orm["vorderingen"]) == 3
     assert len(orm["Vorderingsregel"]) == 2 + 1 + 1
     assert len(orm["Termijn"]) == 2 and len(orm["BtwTotaalregel"]) == 2
+    assert len(orm["Machtiging"]) == 1
     assert len(orm["outbox"]) == 3  # the receiver got the VRW history rows with their claims
     for naam, rijen in orm.items():
         assert copy[naam] == rijen, naam
