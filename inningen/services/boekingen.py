@@ -213,11 +213,12 @@ class CopyRows:
     """New rows of one model as plain tuples, written with one COPY: for batches of thousands of
     rows whose caller needs no model instances (those cost more than the rows themselves).
 
-    ``velden`` are the attnames the caller gives, primary key included (see :func:`pks_reserve`).
-    Every other field gets what an instance would get on insert: auto_now(_add) the moment of
-    :meth:`write`, else its default (callables called per row; "" for text fields, NULL where
-    allowed); a required field without a default must be given (a model change then fails
-    loudly here instead of writing wrong rows).
+    ``velden`` are the attnames the caller gives: with the primary key (see :func:`pks_reserve`)
+    when the caller needs it, else the database draws it (cheaper: no round trip, no keys to
+    transfer) and there are no :meth:`instances`. Every other field gets what an instance would
+    get on insert: auto_now(_add) the moment of :meth:`write`, else its default (callables
+    called per row; "" for text fields, NULL where allowed); a required field without a default
+    must be given (a model change then fails loudly here instead of writing wrong rows).
     Values of plain types (str, int, bool, date, aware datetime, None) go to COPY as they are,
     as in :func:`bulk_insert`; fields of other types go through ``get_db_prep_save``.
     """
@@ -233,8 +234,11 @@ class CopyRows:
         self._vast: list[tuple[models.Field, object]] = []  # (field, constant default)
         self._per_rij: list[models.Field] = []  # callable defaults
         self._nu: list[models.Field] = []  # auto_now(_add)
+        self._met_pk = opts.pk.attname in velden
+        if not self._met_pk and not isinstance(opts.pk, models.AutoField):
+            raise ValueError(f"{model.__name__}: de primaire sleutel moet worden opgegeven")
         for f in opts.concrete_fields:
-            if f.attname in velden:
+            if f.attname in velden or f.primary_key:
                 continue
             if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
                 self._nu.append(f)
@@ -252,7 +256,9 @@ class CopyRows:
         volgorde += [f.attname for f in self._per_rij] + [f.attname for f in self._nu]
         self._constant = tuple(w for _, w in self._vast)
         self._velden_op_volgorde = [per_attname[a] for a in volgorde]
-        self._voor_instance = [volgorde.index(f.attname) for f in opts.concrete_fields]
+        self._voor_instance = (
+            [volgorde.index(f.attname) for f in opts.concrete_fields] if self._met_pk else None
+        )
 
     def add(self, *waarden) -> None:
         if self._per_rij:
@@ -294,6 +300,8 @@ class CopyRows:
 
     def instances(self, nu: datetime.datetime) -> list[models.Model]:
         """Saved model instances of the rows written (as a query would load them)."""
+        if self._voor_instance is None:
+            raise ValueError("Zonder opgegeven primaire sleutels zijn er geen instances.")
         model, db = self.model, connection.alias
         tijd = (nu,) * len(self._nu)
         volgorde = self._voor_instance

@@ -373,7 +373,6 @@ _VORDERING_VELDEN = (
     "waarschuwingen",
 )
 _REGEL_VELDEN = (
-    "id",
     "vordering_id",
     "volgnummer",
     "bedrag_excl_btw",
@@ -389,11 +388,10 @@ _REGEL_VELDEN = (
     "eenheid",
     "stuksprijs_excl_btw",
 )
-_BTW_VELDEN = ("id", "vordering_id", "btw_categorie", "totaalbedrag_btw")
-_TERMIJN_VELDEN = ("id", "vordering_id", "volgnummer", "datum", "bedrag", "vervaldatum")
+_BTW_VELDEN = ("vordering_id", "btw_categorie", "totaalbedrag_btw")
+_TERMIJN_VELDEN = ("vordering_id", "volgnummer", "datum", "bedrag", "vervaldatum")
 _STATUS_VELDEN = ("id", "vordering_id", "status", "datum_en_tijd", "door", "totaal_betaald")
 _BOEKING_VELDEN = (
-    "id",
     "organisatie_id",
     "vordering_id",
     "soort",
@@ -416,21 +414,11 @@ def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) ->
     historie = CopyRows(Vorderingstatus, _STATUS_VELDEN)
     boekingen = CopyRows(Boeking, _BOEKING_VELDEN)
     vorderingen = CopyRows(Vordering, _VORDERING_VELDEN)
-    aantal_regels = sum(len(item.regels) for item in invoer)
-    pks = pks_reserve(
-        {
-            Vordering: len(invoer),
-            Vorderingsregel: aantal_regels,
-            BtwTotaalregel: sum(len(item.btw_totaalregels) for item in invoer),
-            Termijn: sum(len(item.termijnen) for item in invoer),
-            Vorderingstatus: len(invoer),
-            Boeking: aantal_regels,
-        }
-    )
+    # Keys only where rows point to them (claims) or the signal hands them on (statuses); the
+    # database draws the others during the COPY.
+    pks = pks_reserve({Vordering: len(invoer), Vorderingstatus: len(invoer)})
     vordering_pks = pks[Vordering]
     in_batch = {id(item): pk for item, pk in zip(invoer, vordering_pks, strict=True)}
-    regel_pks, btw_pks = iter(pks[Vorderingsregel]), iter(pks[BtwTotaalregel])
-    termijn_pks, boeking_pks = iter(pks[Termijn]), iter(pks[Boeking])
     verwerkt, opgelegd = str(VorderingStatus.VERWERKT), str(Boekingsoort.OPGELEGD)
     for item, vordering_pk, status_pk in zip(
         invoer, vordering_pks, pks[Vorderingstatus], strict=True
@@ -446,7 +434,6 @@ def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) ->
         openstaand = 0
         for nr, r in enumerate(item.regels, start=1):
             regels.add(
-                next(regel_pks),
                 vordering_pk,
                 nr,
                 r.bedrag_excl_btw,
@@ -463,7 +450,6 @@ def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) ->
                 r.stuksprijs_excl_btw,
             )
             boekingen.add(
-                next(boeking_pks),
                 organisatie_pk,
                 vordering_pk,
                 opgelegd,
@@ -477,9 +463,9 @@ def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) ->
             )
             openstaand += r.bedrag_incl_btw
         for categorie, totaal in item.btw_totaalregels:
-            btw.add(next(btw_pks), vordering_pk, categorie or "", totaal)
+            btw.add(vordering_pk, categorie or "", totaal)
         for nr, t in enumerate(item.termijnen, start=1):
-            termijnen.add(next(termijn_pks), vordering_pk, nr, t.datum, t.bedrag, t.vervaldatum)
+            termijnen.add(vordering_pk, nr, t.datum, t.bedrag, t.vervaldatum)
         historie.add(status_pk, vordering_pk, verwerkt, tijdstip, door, 0)
         vorderingen.add(
             vordering_pk,
