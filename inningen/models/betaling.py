@@ -146,7 +146,17 @@ class Incassopost(models.Model):
     """One collection of one termijn in a file; a termijn is collected once per date."""
 
     bestand = models.ForeignKey(Incassobestand, on_delete=models.CASCADE, related_name="posten")
-    termijn = models.ForeignKey(Termijn, on_delete=models.PROTECT, related_name="incassoposten")
+    # A termijn of the claim itself, or a termijn of a betalingsregeling paid by direct debit.
+    termijn = models.ForeignKey(
+        Termijn, on_delete=models.PROTECT, related_name="incassoposten", null=True, blank=True
+    )
+    regelingtermijn = models.ForeignKey(
+        "inningen.Regelingtermijn",
+        on_delete=models.PROTECT,
+        related_name="incassoposten",
+        null=True,
+        blank=True,
+    )
     vordering = models.ForeignKey(Vordering, on_delete=models.PROTECT, related_name="incassoposten")
     machtiging = models.ForeignKey(
         Machtiging, on_delete=models.PROTECT, related_name="incassoposten"
@@ -160,7 +170,14 @@ class Incassopost(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["termijn", "bestand"], name="uniek_termijn_per_incassobestand"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["regelingtermijn", "bestand"], name="uniek_regelingtermijn_per_bestand"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(termijn__isnull=False) | models.Q(regelingtermijn__isnull=False),
+                name="incassopost_termijn_of_regelingtermijn",
+            ),
         ]
 
     def __str__(self):

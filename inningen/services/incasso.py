@@ -8,19 +8,26 @@ credit and any storno on a later statement match that termijn by rule 1.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from lxml import etree
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaDD
 
-from ..choices import AFGESLOTEN_STATUSSEN, BetalingStatus, MachtigingStatus
+from ..choices import (
+    AFGESLOTEN_STATUSSEN,
+    Betaalwijze,
+    BetalingStatus,
+    MachtigingStatus,
+    RegelingStatus,
+)
 from ..models import (
     Betaling,
     Boeking,
@@ -29,7 +36,9 @@ from ..models import (
     Incassopost,
     Machtiging,
     Organisatie,
+    Regelingtermijn,
     Termijn,
+    Vordering,
 )
 from ..validators import normalize_iban
 
@@ -112,6 +121,82 @@ def _bic(iban: str, bic: str = "") -> str:
 
 
 @transaction.atomic
+@dataclass(slots=True)
+class _Post:
+    termijn: Termijn | None
+    regelingtermijn: Regelingtermijn | None
+    vordering: Vordering
+    machtiging: Machtiging
+    bedrag: int
+    kenmerk: str
+    omschrijving: str
+
+
+def _regelingposten(organisatie: Organisatie, incassodatum: datetime.date) -> list[_Post]:
+    """Termijnen of active betalingsregelingen paid by direct debit, due on ``incassodatum``.
+
+    Each collects what is due up to and including this termijn minus what was paid on the
+    regeling's claims (the rule of services/regelingen.py), at most the termijn's amount: a
+    debtor who paid ahead is not debited twice. The end-to-end id is the betalingskenmerk of
+    the regeling's first open claim, so the credit (and any storno) matches that claim.
+    """
+    al_geind = Incassopost.objects.filter(
+        bestand__incassodatum=incassodatum, regelingtermijn__isnull=False
+    ).values("regelingtermijn_id")
+    termijnen = list(
+        Regelingtermijn.objects.filter(
+            vervaldatum=incassodatum,
+            regeling__organisatie=organisatie,
+            regeling__status=RegelingStatus.ACTIEF,
+            regeling__betaalwijze=Betaalwijze.INCASSO,
+            regeling__machtiging__status=MachtigingStatus.ACTIEF,
+        )
+        .exclude(pk__in=al_geind)
+        .select_related("regeling__machtiging")
+    )
+    if not termijnen:
+        return []
+    regeling_ids = {t.regeling_id for t in termijnen}
+    vorderingen: dict[int, list[Vordering]] = {}
+    for v in (
+        Vordering.objects.filter(betalingsregelingen__in=regeling_ids)
+        .select_related("debiteur")
+        .annotate(regeling_id=F("betalingsregelingen"))
+        .order_by("pk")
+    ):
+        vorderingen.setdefault(v.regeling_id, []).append(v)
+    tot_nu: dict[int, int] = dict(
+        Regelingtermijn.objects.filter(regeling_id__in=regeling_ids, vervaldatum__lte=incassodatum)
+        .values_list("regeling_id")
+        .annotate(s=Sum("bedrag"))
+        .order_by()
+    )
+    posten = []
+    for t in termijnen:
+        regeling = t.regeling
+        m = regeling.machtiging
+        if m.verloopdatum and m.verloopdatum < incassodatum:
+            continue
+        open_claims = [
+            v
+            for v in vorderingen.get(t.regeling_id, [])
+            if v.openstaand_bedrag > 0 and v.status not in AFGESLOTEN_STATUSSEN
+        ]
+        if not open_claims:
+            continue
+        open_totaal = sum(v.openstaand_bedrag for v in open_claims)
+        betaald = max(0, regeling.totaalbedrag - open_totaal)
+        bedrag = min(t.bedrag, tot_nu.get(t.regeling_id, 0) - betaald, open_totaal)
+        if bedrag > 0:
+            eerste = open_claims[0]
+            posten.append(_Post(
+                termijn=None, regelingtermijn=t, vordering=eerste, machtiging=m, bedrag=bedrag,
+                kenmerk=eerste.betalingskenmerk,
+                omschrijving=f"Betalingsregeling {regeling.pk} termijn {t.volgnummer}",
+            ))  # fmt: skip
+    return posten
+
+
 def incassobestand_create(
     *, organisatie: Organisatie, incassodatum: datetime.date, door: str
 ) -> Incassobestand | None:
@@ -127,7 +212,10 @@ def incassobestand_create(
     rekening = organisatie.rekeningen.order_by("pk").first()
     if rekening is None:
         raise IncassoFout(f"{organisatie} heeft geen bankrekening.")
-    al_geind = Incassopost.objects.filter(bestand__incassodatum=incassodatum).values("termijn_id")
+    # NOT IN over a column with NULLs (regeling posts) would exclude everything: filter them.
+    al_geind = Incassopost.objects.filter(
+        bestand__incassodatum=incassodatum, termijn__isnull=False
+    ).values("termijn_id")
     termijnen = list(
         Termijn.objects.select_related("vordering__machtiging", "vordering__debiteur")
         .filter(Q(vervaldatum=incassodatum) | Q(vervaldatum__isnull=True, datum=incassodatum))
@@ -146,14 +234,19 @@ def incassobestand_create(
         .annotate(s=Sum("bedrag_incl_btw"))
         .order_by()
     )
-    posten = []
+    posten: list[_Post] = []
     for t in sorted(termijnen, key=lambda t: (t.vordering_id, t.volgnummer)):
         m = t.vordering.machtiging
         if m.verloopdatum and m.verloopdatum < incassodatum:
             continue
         bedrag = min((t.bedrag or 0) + betaald.get(t.pk, 0), t.vordering.openstaand_bedrag)
         if bedrag > 0:
-            posten.append((t, m, bedrag))
+            posten.append(_Post(
+                termijn=t, regelingtermijn=None, vordering=t.vordering, machtiging=m,
+                bedrag=bedrag, kenmerk=t.betalingskenmerk,
+                omschrijving=f"{t.vordering.factuurkenmerk} termijn {t.volgnummer}",
+            ))  # fmt: skip
+    posten.extend(_regelingposten(organisatie, incassodatum))
     if not posten:
         return None
     sepa = SepaDD(
@@ -168,22 +261,20 @@ def incassobestand_create(
         schema="pain.008.001.02",
         clean=True,
     )
-    for t, m, bedrag in posten:
-        deb = t.vordering.debiteur
+    for p in posten:
+        deb = p.vordering.debiteur
         sepa.add_payment(
             {
-                "name": (str(deb) if deb else t.vordering.vorderingnummer)[:70] or "Onbekend",
-                "IBAN": m.iban,
-                "BIC": _bic(m.iban, m.bic),
-                "amount": bedrag,
+                "name": (str(deb) if deb else p.vordering.vorderingnummer)[:70] or "Onbekend",
+                "IBAN": p.machtiging.iban,
+                "BIC": _bic(p.machtiging.iban, p.machtiging.bic),
+                "amount": p.bedrag,
                 "type": "RCUR",
                 "collection_date": incassodatum,
-                "mandate_id": m.kenmerk,
-                "mandate_date": m.afgiftedatum,
-                "description": f"{t.vordering.factuurkenmerk} termijn {t.volgnummer} kenmerk {t.betalingskenmerk}"[
-                    :140
-                ],
-                "endtoend_id": t.betalingskenmerk,
+                "mandate_id": p.machtiging.kenmerk,
+                "mandate_date": p.machtiging.afgiftedatum,
+                "description": f"{p.omschrijving} kenmerk {p.kenmerk}"[:140],
+                "endtoend_id": p.kenmerk,
             }
         )
     xml = sepa.export(validate=False)
@@ -194,21 +285,22 @@ def incassobestand_create(
         berichtid=sepa.msg_id[:35],
         xml=xml.decode(),
         aantal=len(posten),
-        totaal=sum(b for _, _, b in posten),
+        totaal=sum(p.bedrag for p in posten),
         door=door,
     )
     Incassopost.objects.bulk_create(
         Incassopost(
             bestand=bestand,
-            termijn=t,
-            vordering=t.vordering,
-            machtiging=m,
-            bedrag=b,
-            eind_tot_eind_id=t.betalingskenmerk,
+            termijn=p.termijn,
+            regelingtermijn=p.regelingtermijn,
+            vordering=p.vordering,
+            machtiging=p.machtiging,
+            bedrag=p.bedrag,
+            eind_tot_eind_id=p.kenmerk,
         )
-        for t, m, b in posten
+        for p in posten
     )
-    machtigingen = {m.pk: m for _, m, _ in posten}
+    machtigingen = {p.machtiging.pk: p.machtiging for p in posten}
     _stornoteller_herstellen(machtigingen.values(), incassodatum)
     for m in machtigingen.values():
         m.eerste_incasso = m.eerste_incasso or incassodatum

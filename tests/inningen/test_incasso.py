@@ -176,3 +176,32 @@ def test_mt940_storno_met_rtrn(org, machtiging):
     v.refresh_from_db()
     assert v.openstaand_bedrag == 12100
     assert v.boekingen.filter(soort="storno", omschrijving__contains="MS02").exists()
+
+
+def test_regeling_per_incasso_komt_in_het_incassobestand(org, machtiging, monkeypatch):
+    from django.utils import timezone
+
+    from inningen.choices import Betaalwijze, Regelingsoort
+    from inningen.services.regelingen import regeling_create, regeling_plan
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: DAG - datetime.timedelta(days=10))
+    a = vordering_maken(org, debiteur=machtiging.debiteur)  # € 121,00 each
+    b = vordering_maken(org, debiteur=machtiging.debiteur, tsa="parkeren")
+    plan = regeling_plan(
+        vorderingen=[a, b], soort=Regelingsoort.AANTAL_TERMIJNEN, startdatum=DAG, aantal_termijnen=4
+    )
+    regeling = regeling_create(
+        plan=plan, betaalwijze=Betaalwijze.INCASSO, machtiging=machtiging, door="test"
+    )
+    eigen = _termijnvordering(org, machtiging)  # its own termijn is due on DAG too
+    bestand = incassobestand_create(organisatie=org, incassodatum=DAG, door="test")
+    posten = {(p.termijn_id, p.regelingtermijn_id): p for p in bestand.posten.all()}
+    regelpost = next(p for (t, r), p in posten.items() if r is not None)
+    assert regelpost.bedrag == 6050  # 24200 / 4
+    assert regelpost.eind_tot_eind_id == a.betalingskenmerk  # credit matches the first claim
+    assert regelpost.regelingtermijn == regeling.termijnen.get(volgnummer=1)
+    assert any(p.termijn and p.vordering == eigen for p in posten.values())
+    doc = etree.fromstring(bestand.xml.encode())
+    assert len(doc.findall(".//p:DrctDbtTxInf", NS)) == 2
+    # Not twice for the same date, and nothing when the debtor already paid ahead.
+    assert incassobestand_create(organisatie=org, incassodatum=DAG, door="test") is None
