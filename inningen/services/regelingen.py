@@ -20,7 +20,6 @@ lapse letter) and the run collects the claims again.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ from ..models import (
     Regelingtermijn,
     Vordering,
 )
+from ..regels.termijnen import maanden_erbij
 from .boekingen import bulk_insert, update_per_pk
 from .brieven import (
     brief_gegevens,
@@ -77,14 +77,6 @@ def instelling(organisatie_id: int) -> Invorderingsinstelling:
     return Invorderingsinstelling.objects.filter(
         organisatie_id=organisatie_id
     ).first() or Invorderingsinstelling(organisatie_id=organisatie_id)
-
-
-def maand_later(start: dt.date, maanden: int) -> dt.date:
-    """``start`` plus whole months, on the same day or the month's last day: 31 Jan → 28/29
-    Feb → 31 Mar (always counted from ``start``, so a short month does not shift the rest)."""
-    index = start.month - 1 + maanden
-    jaar, maand = start.year + index // 12, index % 12 + 1
-    return dt.date(jaar, maand, min(start.day, calendar.monthrange(jaar, maand)[1]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +190,7 @@ def regeling_plan(
     termijnen = [
         PlanTermijn(
             volgnummer=i + 1,
-            vervaldatum=maand_later(startdatum, i),
+            vervaldatum=maanden_erbij(startdatum, i),
             bedrag=termijnbedrag if i < aantal - 1 else totaal - termijnbedrag * (aantal - 1),
         )
         for i in range(aantal)

@@ -30,10 +30,10 @@ from inningen.models import (
     Machtiging,
     Vordering,
 )
+from inningen.regels.termijnen import maanden_erbij
 from inningen.selectors.invordering_blokkades import in_actieve_regeling
 from inningen.services.boekingen import boekingen_create
 from inningen.services.regelingen import (
-    maand_later,
     regeling_beeindigen,
     regeling_create,
     regeling_plan,
@@ -118,8 +118,8 @@ def _regeling(vorderingen, vandaag, **kw):
         ),
     ],
 )
-def test_maand_later_is_month_end_safe(start, verwacht):
-    assert [maand_later(start, i) for i in range(3)] == verwacht
+def test_maanden_erbij_is_month_end_safe(start, verwacht):
+    assert [maanden_erbij(start, i) for i in range(3)] == verwacht
 
 
 def test_plan_fixed_number_puts_remainder_on_last(org, deb, vandaag):
@@ -145,7 +145,7 @@ def test_plan_fixed_amount_over_claims_of_several_tsas(org, deb, vandaag):
     assert plan.totaalbedrag == 24200
     assert [t.bedrag for t in plan.termijnen] == [5000, 5000, 5000, 5000, 4200]
     assert [t.volgnummer for t in plan.termijnen] == [1, 2, 3, 4, 5]
-    assert plan.einddatum == maand_later(vandaag, 4)
+    assert plan.einddatum == maanden_erbij(vandaag, 4)
 
 
 def test_plan_validation(org, deb, vandaag, settings):
@@ -328,7 +328,7 @@ def test_missed_termijn_reminds_once_then_lapses_with_letter(org, deb, vandaag):
     assert Brief.objects.filter(regeling=regeling).count() == 2
 
     # The second miss (default maximum 2) lapses it: a letter, and the run collects again.
-    volgende = maand_later(vandaag, 1) + respijt + dt.timedelta(days=1)
+    volgende = maanden_erbij(vandaag, 1) + respijt + dt.timedelta(days=1)
     uitkomst = _bewaak(org, volgende)
     assert (uitkomst["vervallen"], uitkomst["herinneringen"]) == (1, 0)
     regeling.refresh_from_db()
@@ -424,7 +424,7 @@ def test_letters_render_with_the_letter_templates(org, deb, vandaag):
     v = _vordering(org, deb)
     regeling = _regeling([v], vandaag, aantal_termijnen=3)
     _bewaak(org, vandaag + dt.timedelta(days=8))
-    _bewaak(org, maand_later(vandaag, 1) + dt.timedelta(days=8))
+    _bewaak(org, maanden_erbij(vandaag, 1) + dt.timedelta(days=8))
     brieven = {b.soort: b for b in Brief.objects.filter(regeling=regeling)}
     assert set(brieven) == {
         Briefsoort.REGELING_BEVESTIGING,
