@@ -86,6 +86,10 @@ class Boekingsoort(models.TextChoices):
     CORRECTIE = "correctie", "Correctie"
 
 
+# Money in or out of the bank on a claim: payments, their reversals and refunds.
+BETAALSOORTEN = (Boekingsoort.BETALING, Boekingsoort.STORNO, Boekingsoort.TERUGBETALING)
+
+
 class MachtigingStatus(models.TextChoices):
     ACTIEF = "actief", "Actief"
     OPGESCHORT = "opgeschort", "Opgeschort"

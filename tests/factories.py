@@ -123,3 +123,17 @@ def brief_maken(vordering, soort="herinnering", **overrides):
         datum=datum,
         gegevens=brief_gegevens(**gegevens),
     )
+
+
+def gebruiker_maken(naam, rol, *organisaties):
+    """A user with a role (Django group; none when empty) working for these organisations,
+    fetched fresh so no permission cache from before the group was added sticks."""
+    from django.contrib.auth.models import Group, User
+
+    from inningen.models import Medewerker
+
+    user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
+    if rol:
+        user.groups.add(Group.objects.get(name=rol))
+    Medewerker.objects.create(user=user).organisaties.add(*organisaties)
+    return User.objects.get(pk=user.pk)

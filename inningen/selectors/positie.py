@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..bedragen import euro
-from ..choices import AFGESLOTEN_STATUSSEN, Boekingdeel, Boekingsoort, VorderingStatus
+from ..choices import (
+    AFGESLOTEN_STATUSSEN,
+    BETAALSOORTEN,
+    Boekingdeel,
+    Boekingsoort,
+    VorderingStatus,
+)
 from ..models import (
     Boeking,
     Brief,
@@ -37,7 +43,6 @@ BOEKING_VELDEN = (
     "vordering_id", "termijn_id", "soort", "boekdatum", "bedrag_incl_btw", "omschrijving",
     "deel", "door", "betaling__boekdatum", "betaling__naam", "betaling__bedrag",
 )  # fmt: skip
-BETAALSOORTEN = (Boekingsoort.BETALING, Boekingsoort.STORNO, Boekingsoort.TERUGBETALING)
 TIJDLIJN_STANDAARD = 100
 
 

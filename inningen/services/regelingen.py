@@ -33,8 +33,8 @@ from django.utils import timezone
 
 from ..choices import (
     AFGESLOTEN_STATUSSEN,
+    BETAALSOORTEN,
     Betaalwijze,
-    Boekingsoort,
     Briefsoort,
     MachtigingStatus,
     Regelingsoort,
@@ -65,7 +65,6 @@ from .brieven import (
 
 # Without a setting a regeling runs at most three years; longer needs a deliberate choice.
 STANDAARD_MAX_TERMIJNEN = 36
-BETAALSOORTEN = (Boekingsoort.BETALING, Boekingsoort.STORNO, Boekingsoort.TERUGBETALING)
 
 
 def max_termijnen() -> int:

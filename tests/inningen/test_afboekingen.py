@@ -4,7 +4,6 @@ vermindering become Boekingen per part and key, the status goes to the TSA."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 
@@ -17,14 +16,14 @@ from inningen.choices import (
     VorderingStatus,
     Vorderingtype,
 )
-from inningen.models import Boeking, Medewerker, Vordering
+from inningen.models import Boeking, Vordering
 from inningen.services.afboekingen import afboeking_beoordelen, afboeking_voorstellen
 from inningen.services.boekingen import boekingen_create
 from inningen.services.rollen import roles_ensure
 from inningen.services.vorderingen import RegelInvoer
 from stuffin.models import UitgaandBericht
 from stuffin.services.koppelingen import koppeling_upsert
-from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
+from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken, vordering_maken
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +33,6 @@ def org():
     return OrganisatieFactory(naam="Gemeente Rivierstad")
 
 
-def _gebruiker(naam, rol, org):
-    user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
-    user.groups.add(Group.objects.get(name=rol))
-    Medewerker.objects.create(user=user).organisaties.add(org)
-    return User.objects.get(pk=user.pk)  # fresh: no cached permissions
-
-
 @pytest.fixture
 def rollen():
     return roles_ensure()
@@ -48,12 +40,12 @@ def rollen():
 
 @pytest.fixture
 def anna(rollen, org):
-    return _gebruiker("anna", "invorderaar", org)
+    return gebruiker_maken("anna", "invorderaar", org)
 
 
 @pytest.fixture
 def bert(rollen, org):
-    return _gebruiker("bert", "invorderaar", org)
+    return gebruiker_maken("bert", "invorderaar", org)
 
 
 def _regel(code, bedrag):
@@ -143,7 +135,7 @@ def test_four_eyes_then_oninbaar_books_every_part_and_tells_the_tsa(
 
     with pytest.raises(ValidationError, match="Vier ogen"):
         afboeking_beoordelen(voorstel=voorstel, user=anna, goedkeuren=True)
-    balie = _gebruiker("balie", "baliemedewerker", org)
+    balie = gebruiker_maken("balie", "baliemedewerker", org)
     with pytest.raises(PermissionDenied):
         afboeking_beoordelen(voorstel=voorstel, user=balie, goedkeuren=True)
     assert _afboekingen(aanslag) == []
@@ -279,7 +271,7 @@ def test_proposal_rules(org, aanslag, anna):
     elders = vordering_maken(OrganisatieFactory(), debiteur=DebiteurFactory())
     with pytest.raises(PermissionDenied):
         afboeking_voorstellen(vordering=elders, soort=Afboekingsoort.ONINBAAR, reden="x", user=anna)
-    zonder_recht = _gebruiker("kijker", "baliemedewerker", org)
+    zonder_recht = gebruiker_maken("kijker", "baliemedewerker", org)
     with pytest.raises(PermissionDenied):
         afboeking_voorstellen(
             vordering=vordering_maken(org, debiteur=DebiteurFactory()),

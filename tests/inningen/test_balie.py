@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -19,7 +19,13 @@ from inningen.services.rollen import roles_ensure
 from inningen.services.statussen import vordering_status_set
 from inningen.services.verwerkingen import verwerking_log
 from inningen.templatetags.inningen_format import datum, datumtijd, euro, procent
-from tests.factories import DebiteurFactory, OrganisatieFactory, elfproef_nummer, vordering_maken
+from tests.factories import (
+    DebiteurFactory,
+    OrganisatieFactory,
+    elfproef_nummer,
+    gebruiker_maken,
+    vordering_maken,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -70,21 +76,14 @@ def andere_org():
     return OrganisatieFactory(naam="Gemeente Elders")
 
 
-def _gebruiker(naam, rol, *organisaties):
-    user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
-    user.groups.add(Group.objects.get(name=rol))
-    Medewerker.objects.create(user=user).organisaties.add(*organisaties)
-    return user
-
-
 @pytest.fixture
 def balie(rollen, org):
-    return _gebruiker("balie", "baliemedewerker", org)
+    return gebruiker_maken("balie", "baliemedewerker", org)
 
 
 @pytest.fixture
 def invorderaar(rollen, org):
-    return _gebruiker("invorderaar", "invorderaar", org)
+    return gebruiker_maken("invorderaar", "invorderaar", org)
 
 
 @pytest.fixture

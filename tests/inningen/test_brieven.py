@@ -5,14 +5,13 @@ import datetime as dt
 import urllib.request
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.db import OperationalError
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from inningen.betalingskenmerk import betalingskenmerk
 from inningen.choices import Briefsoort
-from inningen.models import Brief, Medewerker, Verwerking
+from inningen.models import Brief, Verwerking
 from inningen.selectors.brieven import brieven_van_debiteur
 from inningen.services import brieven as brieven_service
 from inningen.services.brieven import (
@@ -26,7 +25,13 @@ from inningen.services.brieven import (
     datum_voluit,
 )
 from inningen.services.rollen import roles_ensure
-from tests.factories import DebiteurFactory, OrganisatieFactory, brief_maken, vordering_maken
+from tests.factories import (
+    DebiteurFactory,
+    OrganisatieFactory,
+    brief_maken,
+    gebruiker_maken,
+    vordering_maken,
+)
 
 DATUM = dt.date(2026, 11, 22)
 KENMERK = betalingskenmerk(42)
@@ -449,18 +454,10 @@ def test_tasks_render_and_sweep(met_worker, vordering):
 # --- download view and correspondence ------------------------------------------------------------
 
 
-def _gebruiker(naam, rol, *organisaties):
-    user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
-    if rol:
-        user.groups.add(Group.objects.get(name=rol))
-    Medewerker.objects.create(user=user).organisaties.add(*organisaties)
-    return user
-
-
 @pytest.fixture
 def balie(db, org):
     roles_ensure()
-    return _gebruiker("balie", "baliemedewerker", org)
+    return gebruiker_maken("balie", "baliemedewerker", org)
 
 
 @pytest.mark.django_db
@@ -500,7 +497,7 @@ def test_download_needs_login_and_permission(client, org, vordering):
     r = client.get(f"/brieven/{brief.pk}/pdf/")
     assert r.status_code == 302
     assert r["Location"].startswith("/inloggen/?next=")
-    client.force_login(_gebruiker("zonder_rol", None, org))
+    client.force_login(gebruiker_maken("zonder_rol", None, org))
     assert client.get(f"/brieven/{brief.pk}/pdf/").status_code == 403
 
 
@@ -533,6 +530,6 @@ def test_correspondence_newest_first_in_one_query(
 @pytest.mark.django_db
 def test_correspondence_empty_for_a_user_without_organisations(debiteur, vordering):
     brief_maken(vordering)
-    assert brieven_van_debiteur(_gebruiker("niemand", None), debiteur.pk) == []
+    assert brieven_van_debiteur(gebruiker_maken("niemand", None), debiteur.pk) == []
     html = render_to_string("balie/_correspondentie.html", {"brieven": []})
     assert "Nog geen brieven verstuurd." in html

@@ -5,7 +5,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -24,7 +23,6 @@ from inningen.models import (
     Betalingsregeling,
     Brief,
     Machtiging,
-    Medewerker,
     Opschorting,
     Vordering,
 )
@@ -33,7 +31,7 @@ from inningen.services.afboekingen import afboeking_voorstellen
 from inningen.services.opschortingen import opschorting_create
 from inningen.services.regelingen import regeling_create, regeling_plan
 from inningen.services.rollen import roles_ensure
-from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
+from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken, vordering_maken
 
 pytestmark = pytest.mark.django_db
 
@@ -50,26 +48,19 @@ def rollen():
     return roles_ensure()
 
 
-def _gebruiker(naam, rol, *organisaties):
-    user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
-    user.groups.add(Group.objects.get(name=rol))
-    Medewerker.objects.create(user=user).organisaties.add(*organisaties)
-    return user
-
-
 @pytest.fixture
 def balie(rollen, org):
-    return _gebruiker("balie", "baliemedewerker", org)
+    return gebruiker_maken("balie", "baliemedewerker", org)
 
 
 @pytest.fixture
 def anna(rollen, org):
-    return _gebruiker("anna", "invorderaar", org)
+    return gebruiker_maken("anna", "invorderaar", org)
 
 
 @pytest.fixture
 def bert(rollen, org):
-    return _gebruiker("bert", "invorderaar", org)
+    return gebruiker_maken("bert", "invorderaar", org)
 
 
 @pytest.fixture
@@ -278,7 +269,7 @@ def test_work_list_is_not_for_the_balie(client, balie, anna):
 
 def test_work_list_only_own_organisations(client, anna, bert):
     elders = OrganisatieFactory()
-    collega = _gebruiker("collega", "invorderaar", elders)
+    collega = gebruiker_maken("collega", "invorderaar", elders)
     v = _v(elders, DebiteurFactory())
     voorstel = afboeking_voorstellen(
         vordering=v, soort=Afboekingsoort.ONINBAAR, reden="x", user=collega

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from inningen.choices import RunStatus
@@ -13,19 +12,11 @@ from inningen.models import (
     Brief,
     Invorderingsrun,
     Invorderingsstap,
-    Medewerker,
 )
 from inningen.services.rollen import roles_ensure
-from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
+from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken, vordering_maken
 
 pytestmark = pytest.mark.django_db
-
-
-def _gebruiker(naam, rol, *organisaties):
-    user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
-    user.groups.add(Group.objects.get(name=rol))
-    Medewerker.objects.create(user=user).organisaties.add(*organisaties)
-    return user
 
 
 @pytest.fixture
@@ -47,7 +38,7 @@ def org(vandaag):
 @pytest.fixture
 def invorderaar(org):
     roles_ensure()
-    return _gebruiker("invorderaar", "invorderaar", org)
+    return gebruiker_maken("invorderaar", "invorderaar", org)
 
 
 @pytest.fixture
@@ -110,7 +101,7 @@ def test_goedkeuren_met_oud_afschrift_vraagt_forceren(
 
 def test_andere_organisatie_ziet_run_niet(client, org, achterstallig, vandaag):
     roles_ensure()
-    ander = _gebruiker("ander", "invorderaar", OrganisatieFactory())
+    ander = gebruiker_maken("ander", "invorderaar", OrganisatieFactory())
     from inningen.services.invordering import invorderingsrun_voorstel
 
     run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
@@ -121,7 +112,7 @@ def test_andere_organisatie_ziet_run_niet(client, org, achterstallig, vandaag):
 
 def test_baliemedewerker_mag_niet_goedkeuren(client, org, achterstallig, vandaag):
     roles_ensure()
-    balie = _gebruiker("balie", "baliemedewerker", org)
+    balie = gebruiker_maken("balie", "baliemedewerker", org)
     from inningen.services.invordering import invorderingsrun_voorstel
 
     run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
