@@ -5,6 +5,7 @@ is stored. Inconsistencies in optional detail fields are accepted with a warning
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -292,8 +293,13 @@ def _debiteuren(vorderingen) -> list[Debiteur | None]:
     return result
 
 
+@functools.cache
+def _max_length(model_field: str) -> int | None:
+    return Debiteur._meta.get_field(model_field).max_length
+
+
 def _clip(model_field: str, value: str) -> str:
-    return value[: Debiteur._meta.get_field(model_field).max_length]
+    return value[: _max_length(model_field)]
 
 
 def _adres_gegevens(adres: stuf.Adres | None) -> dict:
