@@ -67,6 +67,26 @@ def database_beschrijving() -> str:
         return f"SQLite {cursor.fetchone()[0]}"
 
 
+def database_grootte() -> str:
+    """Size of the database on disk (PostgreSQL), e.g. "1702 MB"."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "n/a"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        return cursor.fetchone()[0]
+
+
+def laadgemiddelde() -> str:
+    """The load average (1, 5, 15 minutes): other work on the same cores shows in every figure."""
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "n/a"
+
+
 def bench_koppeling():
     """The TSA koppeling of the official messages (zender STP), created once, reused after."""
     from stuffin.models import Koppeling

@@ -89,7 +89,8 @@ def main() -> None:
         return duur
 
     print(
-        f"Database: {_setup.database_beschrijving()}; claims already stored: {Vordering.objects.count():,}"
+        f"Database: {_setup.database_beschrijving()}, {_setup.database_grootte()}; claims already "
+        f"stored: {Vordering.objects.count():,}; load average {_setup.laadgemiddelde()}"
     )
 
     # Warm-up: imports, lazily compiled validators, the connection.
@@ -127,7 +128,7 @@ def main() -> None:
     )
     print(
         f"    ratio (b)/(a): best {best / a:.2f}x, median {median / a:.2f}x  "
-        f"[targets: >= 1,000 vorderingen/s, <= 4x]"
+        f"[targets: >= 1,000 vorderingen/s, <= 4x]; load average {_setup.laadgemiddelde()}"
     )
 
     if args.profiel:
@@ -169,7 +170,9 @@ def main() -> None:
             f"max {max(per_batch):,.0f}; first half median {statistics.median(per_batch[:helft]):,.0f}, "
             f"second half median {statistics.median(per_batch[helft:] or per_batch):,.0f}"
         )
-        print(f"    stored now: {Vordering.objects.count():,}")
+        print(
+            f"    stored now: {Vordering.objects.count():,}; load average {_setup.laadgemiddelde()}"
+        )
 
 
 if __name__ == "__main__":
