@@ -6,6 +6,13 @@ IBANs, and claims with payments and a status history. Everything goes through th
 the StUF koppelingen use, in batches, so the ledger rules hold: each claim's openstaand_bedrag is
 the sum of its Boekingen and each status change is a history row.
 
+Collection up to about two months ago is history the generator writes (steps without a run).
+From then on the product does it: three past invorderingsruns per organisation on current bank
+statements (whose payments the payment service books), betalingsregelingen (one lapses),
+opschortingen and write-off proposals, each through its service with the clock set to that day;
+today a preview of the run waits for approval. Letters are stored, not rendered: without a
+worker they are rendered on first download (BRIEVEN_RENDEREN_NA_COMMIT).
+
 Only for development and demonstrations: the passwords are public and the command refuses to run
 in production.
 """
@@ -13,6 +20,8 @@ in production.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import itertools
 import random
 import time
 from collections import Counter, defaultdict
@@ -20,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -35,27 +45,52 @@ from stuffin.models import Koppeling, Koppelingsrol
 from stuffin.services.koppelingen import koppeling_upsert
 
 from ..choices import (
+    AFGESLOTEN_STATUSSEN,
+    Afboekingsoort,
+    Afschriftformaat,
+    Betaalwijze,
     Boekingsoort,
     BtwCategorie,
     Debiteursoort,
     Invorderingsregime,
+    Opschortingsoort,
+    Regelingsoort,
+    RegelingStatus,
+    RunStatus,
+    VoorstelStatus,
     VorderingStatus,
     Vorderingtype,
 )
+from ..choices import Invorderingsstap as Stap
 from ..models import (
+    Afboekingsvoorstel,
+    Afschrift,
+    Bankrekening,
+    Betaling,
+    Betalingsregeling,
     Boeking,
+    Brief,
     Debiteur,
+    Invorderingsrun,
+    Invorderingsstap,
     Machtiging,
     Medewerker,
+    Opschorting,
     Organisatie,
     Termijn,
     Vordering,
     Vorderingsregel,
     Vorderingstatus,
 )
-from .boekingen import boekingen_create
+from ..regels.bankdagen import vorige_bankdag
+from .afboekingen import afboeking_beoordelen, afboeking_voorstellen, open_per_deel
+from .betalingen import betalingen_verwerk
+from .boekingen import boekingen_create, bulk_insert, update_per_pk
 from .debiteuren import DebiteurInvoer, debiteuren_upsert
+from .invordering import invorderingsrun_execute, invorderingsrun_voorstel
+from .opschortingen import opschorting_beeindigen, opschorting_create
 from .organisaties import organisatie_upsert
+from .regelingen import regeling_create, regeling_plan, regelingen_bewaken
 from .rollen import roles_ensure
 from .statussen import StatusWijziging, vorderingen_status_set
 from .vorderingen import (
@@ -73,6 +108,9 @@ DOOR_SYSTEEM = "Inningensysteem"
 DOOR_INVORDERAAR = "invorderaar"
 DOOR_BANK = "bankafschrift"
 DOOR_INCASSO = "incasso"
+DOOR_RUN = "invorderingsrun"
+# Collection steps taken before the demo's first real invorderingsrun: history without a run.
+TOELICHTING_HISTORIE = "Historie van vóór de eerste invorderingsrun"
 
 
 class DemoInProductieError(RuntimeError):
@@ -288,6 +326,45 @@ def demo_tellingen() -> dict[str, int]:
         "machtigingen": Machtiging.objects.filter(organisatie__in=orgs).count(),
         "boekingen": Boeking.objects.filter(organisatie__in=orgs).count(),
         "statussen": Vorderingstatus.objects.filter(vordering__organisatie__in=orgs).count(),
+        "invorderingsstappen": Invorderingsstap.objects.filter(
+            vordering__organisatie__in=orgs
+        ).count(),
+        "invorderingsruns": Invorderingsrun.objects.filter(organisatie__in=orgs).count(),
+        "brieven": Brief.objects.filter(organisatie__in=orgs).count(),
+        "bankafschriften": Afschrift.objects.filter(organisatie__in=orgs).count(),
+        "betalingsregelingen": Betalingsregeling.objects.filter(organisatie__in=orgs).count(),
+        "opschortingen": Opschorting.objects.filter(vordering__organisatie__in=orgs).count(),
+        "afboekingsvoorstellen": Afboekingsvoorstel.objects.filter(
+            vordering__organisatie__in=orgs
+        ).count(),
+    }
+
+
+def demo_invordering_overzicht() -> dict[str, dict[str, int]]:
+    """What the demo's collection looks like: steps per kind (runs and earlier history),
+    runs, regelingen and write-off proposals per status (scoped to the demo organisations)."""
+    orgs = Organisatie.objects.filter(rsin__in=DEMO_RSINS)
+
+    def per(qs, veld: str, choices) -> dict[str, int]:
+        namen = dict(choices)
+        aantallen = dict(qs.values_list(veld).annotate(n=Count("pk")).order_by(veld))
+        return {namen[k]: aantallen[k] for k in namen if k in aantallen}
+
+    return {
+        "Invorderingsstappen": per(
+            Invorderingsstap.objects.filter(vordering__organisatie__in=orgs), "stap", Stap.choices
+        ),
+        "Invorderingsruns": per(
+            Invorderingsrun.objects.filter(organisatie__in=orgs), "status", RunStatus.choices
+        ),
+        "Betalingsregelingen": per(
+            Betalingsregeling.objects.filter(organisatie__in=orgs), "status", RegelingStatus.choices
+        ),
+        "Afboekingsvoorstellen": per(
+            Afboekingsvoorstel.objects.filter(vordering__organisatie__in=orgs),
+            "status",
+            VoorstelStatus.choices,
+        ),
     }
 
 
@@ -582,6 +659,28 @@ def _donderdag(d: dt.date) -> dt.date:
     return d + dt.timedelta(days=(3 - d.weekday()) % 7)
 
 
+def _rundata(vandaag: dt.date) -> list[dt.date]:
+    """The demo's past invorderingsruns: three Tuesdays three weeks apart, the last at least 16
+    days ago. Every wait between steps (14 or 15 days) passes between two runs and after the
+    last, so a claim can take a step in each and today's preview has every kind of step."""
+    laatste = vandaag - dt.timedelta(days=16)
+    laatste -= dt.timedelta(days=(laatste.weekday() - 1) % 7)
+    return [laatste - dt.timedelta(days=21 * i) for i in (2, 1, 0)]
+
+
+@contextmanager
+def _klok(tijdstip: dt.datetime):
+    """Let the services believe it is ``tijdstip``. They date what they do with timezone.now()
+    (created_at, status history, today's boekdatum), and the demo's past runs, payments and
+    regelingen must read in the history as done on their day. Ticks a microsecond per call, so
+    two changes of one claim never share a moment. Demo only: nothing else runs meanwhile."""
+    teller = itertools.count()
+    with mock.patch.object(
+        timezone, "now", lambda: tijdstip + dt.timedelta(microseconds=next(teller))
+    ):
+        yield
+
+
 def _euro(cent: int) -> str:
     return f"€ {cent // 100:,}".replace(",", ".") + f",{cent % 100:02d}"
 
@@ -663,11 +762,17 @@ class _Tijdlijn:
             self.o.gebeurtenis(d, self.v, "betaal", bedrag, termijn, omschrijving, door)
         return d
 
-    def status(self, d, status, opmerking, *, door=DOOR_SYSTEEM, betaald=False) -> dt.date | None:
+    def status(
+        self, d, status, opmerking, *, door=DOOR_SYSTEEM, betaald=False, stap=""
+    ) -> dt.date | None:
+        """A status change; with ``stap`` also a collection step. From the first real run on,
+        the runs take the collection steps themselves (invordering()), so none is invented."""
         d = self._datum(max(d, self.laatste_status + dt.timedelta(days=1)))
+        if d and stap and stap != Stap.FACTUUR and d >= self.o.runs_vanaf:
+            return None
         if d:
             self.laatst = self.laatste_status = d
-            self.o.gebeurtenis(d, self.v, "status", status, opmerking, door, betaald)
+            self.o.gebeurtenis(d, self.v, "status", status, opmerking, door, betaald, stap)
         return d
 
     def betaald(self, d, omschrijving="Betaling ontvangen", door=DOOR_BANK) -> dt.date | None:
@@ -696,6 +801,8 @@ class _Opbouw:
         self.fake.seed_instance(SEED)
         self.vandaag = timezone.localdate()
         self.begin = self.vandaag - dt.timedelta(days=548)  # about 18 months
+        self.rundata = _rundata(self.vandaag)
+        self.runs_vanaf = self.rundata[0]
         self.tz = timezone.get_current_timezone()
         self._uniek: dict[str, set] = defaultdict(set)
         self._events: list[tuple] = []
@@ -768,6 +875,10 @@ class _Opbouw:
             ("Vorderingen geregistreerd", self.registreren),
             ("Verloop bepaald", self.verloop),
             ("Betalingen, invorderingsstappen en statussen geboekt", self.toepassen),
+            (
+                "Invorderingsruns, bankafschriften, regelingen, opschortingen en afboekingen",
+                self.invordering,
+            ),
         ):
             start = time.perf_counter()
             functie()
@@ -1667,7 +1778,7 @@ class _Opbouw:
         F, V = v.factuurdatum, v.vervaldatum
         if not v.indicator_j:
             tekst = "Factuur verstuurd" if not v.publiek else "Aanslag/nota verstuurd"
-            if not t.status(F, VorderingStatus.VERSTUURD, tekst):
+            if not t.status(F, VorderingStatus.VERSTUURD, tekst, stap=Stap.FACTUUR):
                 return
         if v.termijnen:
             self.scenario_termijnen(v, t)
@@ -1712,37 +1823,54 @@ class _Opbouw:
                 omschrijving="Deelbetaling",
             ):
                 return
+        # The tracks of services/invordering.py: public law aanmaning → dwangbevel (EXT), private
+        # law herinnering → veertiendagenbrief (person) or aanmaning (firm) → overdracht (EXT).
         if v.publiek:
-            stappen = (("Aanmaning verstuurd", 12), ("Dwangbevel betekend", 45))
-        else:
             stappen = (
-                ("Betalingsherinnering verstuurd", 14),
-                ("Aanmaning (veertiendagenbrief) verstuurd", 35),
+                ("Aanmaning verstuurd", 12, Stap.AANMANING, VorderingStatus.INVORDERING),
+                (
+                    "Dwangbevel uitgevaardigd; invordering door de belastingdeurwaarder",
+                    45,
+                    Stap.DWANGBEVEL,
+                    VorderingStatus.EXTERN,
+                ),
             )
-        for opmerking, dagen in stappen:
-            d = t.status(
-                _dinsdag(V + dt.timedelta(days=dagen)), VorderingStatus.INVORDERING, opmerking
+        else:
+            tweede = (
+                ("Veertiendagenbrief verstuurd", Stap.VEERTIENDAGENBRIEF)
+                if v.deb.persoon
+                else ("Aanmaning verstuurd", Stap.AANMANING)
             )
+            stappen = (
+                (
+                    "Betalingsherinnering verstuurd",
+                    14,
+                    Stap.HERINNERING,
+                    VorderingStatus.INVORDERING,
+                ),
+                (tweede[0], 35, tweede[1], VorderingStatus.INVORDERING),
+            )
+        for opmerking, dagen, stap, status in stappen:
+            d = t.status(_dinsdag(V + dt.timedelta(days=dagen)), status, opmerking, stap=stap)
             if not d:
                 return
+            if status == VorderingStatus.EXTERN:
+                break
             if rng.random() < 0.35 + (v.betaalkans - 0.6) / 2:
                 t.betaald(_werkdag(d + dt.timedelta(days=rng.randint(3, 25))))
                 return
-        if rng.random() < 0.45:
-            return  # stays at the internal step: the invorderaar's work list
-        extern = (
-            "Overgedragen aan de belastingdeurwaarder"
-            if v.publiek
-            else "Uit handen gegeven aan incassobureau"
-        )
-        d = t.status(
-            _donderdag(V + dt.timedelta(days=rng.randint(70, 110))),
-            VorderingStatus.EXTERN,
-            extern,
-            door=DOOR_INVORDERAAR,
-        )
-        if not d:
-            return
+        if not v.publiek:
+            if rng.random() < 0.45:
+                return  # still at the internal step: the first real run hands it over
+            d = t.status(
+                _donderdag(V + dt.timedelta(days=rng.randint(70, 110))),
+                VorderingStatus.EXTERN,
+                "Uit handen gegeven aan incassobureau",
+                door=DOOR_INVORDERAAR,
+                stap=Stap.EXTERN,
+            )
+            if not d:
+                return
         r = rng.random()
         if r < 0.3:
             t.betaald(
@@ -1784,6 +1912,7 @@ class _Opbouw:
                     _dinsdag(termijn.vervaldatum + dt.timedelta(days=12)),
                     VorderingStatus.INVORDERING,
                     f"Aanmaning: termijn {i} niet betaald, het restant is ineens invorderbaar",
+                    stap=Stap.AANMANING,
                 )
                 if d and rng.random() < 0.4:
                     t.betaald(_werkdag(d + dt.timedelta(days=rng.randint(5, 30))))
@@ -1814,6 +1943,8 @@ class _Opbouw:
         boekingen: list[Boeking] = []
         wijzigingen: dict[tuple[dt.date, str], list[StatusWijziging]] = defaultdict(list)
         incasso: dict[int, list[dt.date]] = defaultdict(list)
+        stappen: list[Invorderingsstap] = []
+        stand: dict[int, tuple[str, dt.date]] = {}
 
         def boek(v: _Vrd, d, soort, bedrag, omschrijving, door, termijn=None):
             """Lower (or for a credit note raise) the balance of v by bedrag."""
@@ -1855,7 +1986,15 @@ class _Opbouw:
                 if door == DOOR_INCASSO:
                     incasso[v.vordering.machtiging_id].append(d)
             elif soort == "status":
-                _, status, opmerking, door, betaald = args
+                _, status, opmerking, door, betaald, stap = args
+                if stap:
+                    stappen.append(
+                        Invorderingsstap(
+                            vordering=v.vordering, stap=stap, datum=d, openstaand=v.saldo,
+                            toelichting=TOELICHTING_HISTORIE, door=door,
+                        )
+                    )  # fmt: skip
+                    stand[v.vordering.pk] = (stap, d)
                 wijzigingen[(d, door)].append(
                     StatusWijziging(
                         v.vordering,
@@ -1910,6 +2049,10 @@ class _Opbouw:
                 door=door,
                 tijdstip=self.tijdstip(d, *tijden[door]),
             )
+        # The claim's collection state, so the real runs continue where this history ends.
+        bulk_insert(stappen)
+        update_per_pk(Vordering, "invorderingsstap", [(pk, s) for pk, (s, _) in stand.items()])
+        update_per_pk(Vordering, "stap_datum", [(pk, d) for pk, (_, d) in stand.items()])
         machtigingen = []
         for machtiging in Machtiging.objects.filter(pk__in=list(incasso)):
             machtiging.eerste_incasso = min(incasso[machtiging.pk])
@@ -1918,6 +2061,302 @@ class _Opbouw:
         Machtiging.objects.bulk_update(
             machtigingen, ["eerste_incasso", "laatste_incasso"], batch_size=500
         )
+
+    # --- collection through the product's own services ---
+
+    def invordering(self) -> None:
+        """Collection as the product does it. Per run date: the bank statement of the day
+        before (payments of part of the debtors who got a letter last time, and regeling
+        termijnen), regelingen monitored, the real invorderingsrun; in between regelingen,
+        opschortingen and write-off proposals through their services. Today: a statement,
+        the monitoring, and per organisation a preview waiting for approval."""
+        # Write-off proposals need a proposer and a different approver.
+        demo_users_ensure()
+        self.orgs_lijst = list(self.orgs.values())
+        self.rekeningen = {
+            r.organisatie_id: r
+            for r in Bankrekening.objects.filter(organisatie__in=self.orgs_lijst).order_by("-pk")
+        }
+        self.ibans = {d.debiteur.pk: d.iban for d in self.debs if d.iban}
+        self.betalers: list[int] = []
+        self.op_schema: list[Betalingsregeling] = []
+        self.termijnen_betaald: Counter = Counter()
+        bezwaren: list[Opschorting] = []
+        kwijtschelding: list[Vordering] = []
+        for i, datum in enumerate(self.rundata):
+            with _klok(self.tijdstip(vorige_bankdag(datum), 18)):
+                self.afschriften(vorige_bankdag(datum))
+            with _klok(self.tijdstip(datum, 7)), self.nog_niet_ontvangen(datum):
+                for org in self.orgs_lijst:
+                    regelingen_bewaken(organisatie=org, datum=datum, door=DOOR_RUN)
+                    invorderingsrun_execute(organisatie=org, datum=datum, door=DOOR_RUN)
+            gebruikt: set[int] = set()
+            if i == 0:
+                dag = datum + dt.timedelta(days=1)
+                with _klok(self.tijdstip(dag, 11)):
+                    gebruikt = self.regelingen(dag, self.achterstallig(dag))
+            elif i == 1:
+                dag = datum + dt.timedelta(days=2)
+                with _klok(self.tijdstip(dag, 10)):
+                    gebruikt, bezwaren, kwijtschelding = self.opschortingen(
+                        dag, self.achterstallig(dag), self.achterstallig(dag, alle_open=True)
+                    )
+            # Some pay after the letter: they are on the next statement.
+            kandidaten = [v for v in self.met_brief(datum) if v.pk not in gebruikt]
+            self.betalers = kandidaten[: round(len(kandidaten) * 0.4)]
+        donderdag = self.rundata[-1] + dt.timedelta(days=2)
+        with _klok(self.tijdstip(donderdag, 10, 30)):
+            self.afboekingen(donderdag, bezwaren, kwijtschelding)
+        # Today, at the real time: this morning's statement, then the daily beat as it runs
+        # without automatic execution (invordering_dagelijks): monitoring and a preview.
+        self.afschriften(vorige_bankdag(self.vandaag))
+        for org in self.orgs_lijst:
+            regelingen_bewaken(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
+            invorderingsrun_voorstel(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
+
+    @contextmanager
+    def nog_niet_ontvangen(self, datum: dt.date):
+        """Claims registered on or after ``datum`` are in the database already but did not
+        exist for a run on that day: without an invoice yet, the run would send them one. A
+        run skips claims with a step dated on its own day, so they get that date meanwhile."""
+        pks = [v.vordering.pk for v in self.vrds if v.registratie >= datum]
+        # Those with a step (an invoice sent later) are skipped by the run anyway.
+        Vordering.objects.filter(pk__in=pks, stap_datum__isnull=True).update(stap_datum=datum)
+        try:
+            yield
+        finally:
+            Vordering.objects.filter(pk__in=pks, stap_datum=datum, invorderingsstap="").update(
+                stap_datum=None
+            )
+
+    def achterstallig(self, datum: dt.date, *, alle_open: bool = False) -> list[Vordering]:
+        """Overdue claims that got a letter, still in our hands on ``datum`` and not in a
+        regeling, shuffled: the debtors who call about a letter or ask for uitstel. With
+        ``alle_open`` every open claim registered by then (a bezwaar needs no letter)."""
+        if alle_open:
+            filters = {"pk__in": [v.vordering.pk for v in self.vrds if v.registratie <= datum]}
+        else:
+            filters = {
+                "vervaldatum__lt": datum,
+                "invorderingsstap__in": [Stap.HERINNERING, Stap.AANMANING, Stap.VEERTIENDAGENBRIEF],
+            }
+        vorderingen = list(
+            Vordering.objects.filter(
+                organisatie__in=self.orgs_lijst,
+                debiteur__isnull=False,
+                openstaand_bedrag__gt=0,
+                **filters,
+            )
+            .exclude(status__in=[*AFGESLOTEN_STATUSSEN, VorderingStatus.EXTERN])
+            .exclude(betalingsregelingen__status=RegelingStatus.ACTIEF)
+            # The history already booked later payments on some: they did not call.
+            .exclude(boekingen__boekdatum__gt=datum)
+            .select_related("organisatie", "debiteur")
+            .order_by("pk")
+        )
+        self.rng.shuffle(vorderingen)
+        return vorderingen
+
+    def met_brief(self, datum: dt.date) -> list[Vordering]:
+        """Claims that got a letter asking for payment in the runs of ``datum``, shuffled."""
+        pks = (
+            Invorderingsstap.objects.filter(
+                run__datum=datum,
+                run__organisatie__in=self.orgs_lijst,
+                stap__in=[Stap.HERINNERING, Stap.AANMANING, Stap.VEERTIENDAGENBRIEF],
+            )
+            .order_by("vordering_id")
+            .values_list("vordering_id", flat=True)
+        )
+        vorderingen = list(
+            Vordering.objects.filter(pk__in=list(pks))
+            .select_related("organisatie", "debiteur")
+            .order_by("pk")
+        )
+        self.rng.shuffle(vorderingen)
+        return vorderingen
+
+    def afschriften(self, datum: dt.date) -> None:
+        """Per organisation the statement of ``datum``, as if imported, its payments matched
+        and booked by the payment service (betalingskenmerk of the letter)."""
+        posten: dict[int, list[tuple[Vordering, int]]] = defaultdict(list)
+        for v in (
+            Vordering.objects.filter(pk__in=[v.pk for v in self.betalers], openstaand_bedrag__gt=0)
+            .exclude(status__in=AFGESLOTEN_STATUSSEN)
+            # Paying in full now would precede a payment the history booked later.
+            .exclude(boekingen__boekdatum__gt=datum)
+            .select_related("debiteur")
+            .order_by("pk")
+        ):
+            posten[v.organisatie_id].append((v, v.openstaand_bedrag))
+        for regeling in self.op_schema:
+            termijnen = [
+                t for t in regeling.termijnen.order_by("volgnummer") if t.vervaldatum <= datum
+            ]
+            te_betalen = sum(t.bedrag for t in termijnen[self.termijnen_betaald[regeling.pk] :])
+            self.termijnen_betaald[regeling.pk] = len(termijnen)
+            # The termijn goes to the claims in the regeling's order, as the letter asks.
+            for v in regeling.vorderingen.select_related("debiteur").order_by("vervaldatum", "pk"):
+                deel = min(te_betalen, v.openstaand_bedrag)
+                if deel > 0:
+                    posten[v.organisatie_id].append((v, deel))
+                    te_betalen -= deel
+        for org in self.orgs_lijst:
+            rekening = self.rekeningen[org.pk]
+            eigen = posten[org.pk]
+            afschrift = Afschrift.objects.create(
+                organisatie=org,
+                bankrekening=rekening,
+                formaat=Afschriftformaat.CAMT053,
+                identificatie=f"DEMO-{datum:%Y%m%d}",
+                datum=datum,
+                bestandsnaam=f"camt053_{rekening.iban}_{datum:%Y%m%d}.xml",
+                sha256=hashlib.sha256(f"{rekening.iban} {datum}".encode()).hexdigest(),
+                aantal_posten=len(eigen),
+                ingelezen_door=DOOR_INVORDERAAR,
+            )
+            if eigen:
+                betalingen_verwerk(
+                    betalingen=[
+                        Betaling(
+                            afschrift=afschrift, organisatie=org, volgnummer=n, boekdatum=datum,
+                            valutadatum=datum, bedrag=bedrag,
+                            tegenrekening=self.ibans.get(v.debiteur_id, ""),
+                            naam=v.debiteur.naam[:140], betalingskenmerk=v.betalingskenmerk,
+                            omschrijving=f"Betaling {v.factuurkenmerk}",
+                        )
+                        for n, (v, bedrag) in enumerate(eigen, start=1)
+                    ],
+                    door=DOOR_BANK,
+                )  # fmt: skip
+
+    def regelingen(self, datum: dt.date, kandidaten: list[Vordering]) -> set[int]:
+        """Four debtors who got a letter agree a regeling; three pay their termijnen, one stops
+        paying and its regeling lapses (regelingen_bewaken, on a later run). Returns the
+        claims in a regeling."""
+        groepen: dict[tuple[int, int], list[Vordering]] = defaultdict(list)
+        for v in kandidaten:
+            groepen[(v.organisatie_id, v.debiteur_id)].append(v)
+        geschikt = [
+            groep
+            for _, groep in sorted(groepen.items())
+            if 2_500 <= sum(v.openstaand_bedrag for v in groep) <= 400_000
+        ]
+        gekozen = self.rng.sample(geschikt, min(4, len(geschikt)))
+        start = datum + dt.timedelta(days=6)
+        for i, vorderingen in enumerate(gekozen):
+            totaal = sum(v.openstaand_bedrag for v in vorderingen)
+            if i % 2 == 0:
+                plan = regeling_plan(
+                    vorderingen=vorderingen,
+                    soort=Regelingsoort.AANTAL_TERMIJNEN,
+                    startdatum=start,
+                    aantal_termijnen=4 if i == 0 else 6,
+                )
+            else:
+                plan = regeling_plan(
+                    vorderingen=vorderingen,
+                    soort=Regelingsoort.VAST_BEDRAG,
+                    startdatum=start,
+                    maandbedrag=max(2_500, -(-totaal // 8 // 500) * 500),
+                )
+            regeling = regeling_create(
+                plan=plan,
+                betaalwijze=Betaalwijze.OVERMAKING,
+                door=DOOR_INVORDERAAR if i % 2 == 0 else "balie",
+            )
+            if i:  # the first never pays
+                self.op_schema.append(regeling)
+        return {v.pk for groep in gekozen for v in groep}
+
+    def opschortingen(self, datum: dt.date, met_brief: list[Vordering], open_: list[Vordering]):
+        """Uitstel for two debtors who got a letter, bezwaar against two public-law claims and
+        one request for kwijtschelding (preferably claims with a letter too), each through the
+        service. Returns the claims used, the bezwaren and the claims with a kwijtschelding
+        request."""
+        gebruikt: set[int] = set()
+        brief_pks = {v.pk for v in met_brief}
+        kandidaten = met_brief + [v for v in open_ if v.pk not in brief_pks]
+
+        def kies(aantal: int, voorwaarde) -> list[Vordering]:
+            gekozen = [v for v in kandidaten if v.pk not in gebruikt and voorwaarde(v)][:aantal]
+            gebruikt.update(v.pk for v in gekozen)
+            return gekozen
+
+        for v, reden in zip(
+            kies(2, lambda v: v.pk in brief_pks),
+            (
+                "Uitstel van betaling: debiteur wacht op de eerste uitkering",
+                "Uitstel in afwachting van de verkoop van de woning",
+            ),
+            strict=False,
+        ):
+            opschorting_create(
+                vordering=v, soort=Opschortingsoort.UITSTEL, reden=reden, vanaf=datum,
+                tot=datum + dt.timedelta(days=56), door="balie",
+            )  # fmt: skip
+        bezwaren = [
+            opschorting_create(
+                vordering=v,
+                soort=Opschortingsoort.BEZWAAR,
+                vanaf=datum,
+                door=DOOR_INVORDERAAR,
+                reden="Bezwaar tegen de aanslag ontvangen (Invorderingswet art. 25)",
+            )
+            for v in kies(2, lambda v: v.publiekrechtelijk)
+        ]
+        kwijtschelding = kies(
+            1,
+            lambda v: v.publiekrechtelijk and v.debiteur.soort == Debiteursoort.NATUURLIJK_PERSOON,
+        )
+        for v in kwijtschelding:
+            opschorting_create(
+                vordering=v, soort=Opschortingsoort.KWIJTSCHELDINGSVERZOEK, vanaf=datum,
+                reden="Verzoek om kwijtschelding ontvangen; toets betalingscapaciteit loopt",
+                door="balie",
+            )  # fmt: skip
+        return gebruikt, bezwaren, kwijtschelding
+
+    def afboekingen(self, datum, bezwaren: list[Opschorting], kwijtschelding: list[Vordering]):
+        """Write-offs under four eyes: the invorderaar proposes, beheer approves one (a bezwaar
+        partly upheld: vermindering, and the bezwaar ends); the others wait in the work list."""
+        gebruikers = get_user_model().objects.filter(username__in=["invorderaar", "beheer"])
+        per_naam = {u.username: u for u in gebruikers}
+        invorderaar, beheer = per_naam["invorderaar"], per_naam["beheer"]
+        for opschorting in bezwaren[:1]:
+            v = opschorting.vordering
+            hoofdsom = max(0, sum(open_per_deel(v.pk).get("hoofdsom", {}).values()))
+            bedrag = hoofdsom // 4 // 100 * 100
+            if bedrag > 0:
+                voorstel = afboeking_voorstellen(
+                    vordering=v, soort=Afboekingsoort.VERMINDERING, bedrag=bedrag, user=invorderaar,
+                    reden="Bezwaar gedeeltelijk gegrond: WOZ-waarde verlaagd",
+                )  # fmt: skip
+                afboeking_beoordelen(
+                    voorstel=voorstel, user=beheer, goedkeuren=True,
+                    toelichting="Uitspraak op bezwaar gecontroleerd",
+                )  # fmt: skip
+            opschorting_beeindigen(opschorting=opschorting, door=DOOR_INVORDERAAR, datum=datum)
+        for v in kwijtschelding:
+            afboeking_voorstellen(
+                vordering=v, soort=Afboekingsoort.KWIJTSCHELDING, user=invorderaar,
+                reden="Kwijtschelding: geen betalingscapaciteit (Leidraad invordering)",
+            )  # fmt: skip
+        extern = (
+            Vordering.objects.filter(
+                organisatie__in=self.orgs_lijst,
+                status=VorderingStatus.EXTERN,
+                openstaand_bedrag__gt=0,
+                debiteur__soort=Debiteursoort.NATUURLIJK_PERSOON,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if extern is not None:
+            afboeking_voorstellen(
+                vordering=extern, soort=Afboekingsoort.ONINBAAR, user=invorderaar,
+                reden="Deurwaarder: vertrokken naar het buitenland (RNI), geen verhaal",
+            )  # fmt: skip
 
 
 def _verdeel(rest: list[list], bedrag: int) -> list[tuple[str, int, int, int]]:

@@ -1,4 +1,5 @@
-"""The demo data set: valid identifiers, a consistent ledger and history, idempotent loading."""
+"""The demo data set: valid identifiers, a consistent ledger and history, idempotent loading,
+and collection (runs, letters, regelingen, opschortingen, afboekingen) done by the services."""
 
 import functools
 from collections import Counter
@@ -9,16 +10,38 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from schwifty import IBAN
 from stdnum.eu import at_02
 
-from inningen.choices import Boekingsoort, Debiteursoort, VorderingStatus, Vorderingtype
+from inningen.choices import (
+    AFGESLOTEN_STATUSSEN,
+    BetalingStatus,
+    Boekingsoort,
+    Briefsoort,
+    Debiteursoort,
+    Opschortingsoort,
+    RegelingStatus,
+    RunStatus,
+    VoorstelStatus,
+    VorderingStatus,
+    Vorderingtype,
+)
+from inningen.choices import Invorderingsstap as Stap
 from inningen.models import (
+    Afboekingsvoorstel,
+    Afschrift,
     Bankrekening,
+    Betaling,
+    Betalingsregeling,
     Boeking,
+    Brief,
     Debiteur,
     DebiteurRekening,
+    Invorderingsrun,
+    Invorderingsstap,
     Machtiging,
+    Opschorting,
     Organisatie,
     Termijn,
     Vordering,
@@ -31,15 +54,19 @@ from inningen.services.demo import (
     GEBRUIKERS,
     KOPPELINGEN,
     ORGANISATIES,
+    TOELICHTING_HISTORIE,
     DemoInProductieError,
     demo_load,
     demo_users_ensure,
     elfproef_aanvullen,
 )
+from inningen.services.invordering import afschrift_check
 from inningen.validators import is_valid_elfproef
 from stuffin.models import Koppeling, Koppelingsrol
 
 KLEIN = {"n_debiteuren": 50, "n_vorderingen": 200}
+# Big enough that every kind of collection event occurs whatever today's date is.
+MIDDEL = {"n_debiteuren": 120, "n_vorderingen": 600}
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +108,18 @@ def test_counts(tellingen):
         )
 
 
+INVORDERING_MODELLEN = (
+    Invorderingsrun,
+    Invorderingsstap,
+    Brief,
+    Afschrift,
+    Betaling,
+    Betalingsregeling,
+    Opschorting,
+    Afboekingsvoorstel,
+)
+
+
 def test_second_run_adds_nothing(tellingen):
     aantallen = [
         m.objects.count()
@@ -93,6 +132,7 @@ def test_second_run_adds_nothing(tellingen):
             Boeking,
             Vorderingstatus,
             Machtiging,
+            *INVORDERING_MODELLEN,
         )
     ]
     tweede = demo_load(**KLEIN)
@@ -111,6 +151,7 @@ def test_second_run_adds_nothing(tellingen):
             Boeking,
             Vorderingstatus,
             Machtiging,
+            *INVORDERING_MODELLEN,
         )
     ]
 
@@ -139,7 +180,8 @@ def test_identifiers_are_valid(tellingen):
     assert elfproef_aanvullen("00284512") is None  # remainder 10: no check digit fits
 
 
-def test_open_balance_is_sum_of_boekingen(tellingen, django_assert_num_queries):
+def _afwijkend_saldo() -> int:
+    """Claims whose openstaand_bedrag is not the sum of their Boekingen (one query)."""
     saldo = (
         Boeking.objects.filter(vordering=OuterRef("pk"))
         .order_by()
@@ -147,12 +189,16 @@ def test_open_balance_is_sum_of_boekingen(tellingen, django_assert_num_queries):
         .annotate(s=Sum("bedrag_incl_btw"))
         .values("s")
     )
+    return (
+        Vordering.objects.annotate(saldo=Coalesce(Subquery(saldo), 0))
+        .exclude(openstaand_bedrag=F("saldo"))
+        .count()
+    )
+
+
+def test_open_balance_is_sum_of_boekingen(tellingen, django_assert_num_queries):
     with django_assert_num_queries(1):
-        afwijkend = (
-            Vordering.objects.annotate(saldo=Coalesce(Subquery(saldo), 0))
-            .exclude(openstaand_bedrag=F("saldo"))
-            .count()
-        )
+        afwijkend = _afwijkend_saldo()
     assert afwijkend == 0
     # Closed claims have nothing left; payments are negative Boekingen.
     assert (
@@ -198,6 +244,10 @@ def test_totals_are_sums_of_regels_and_termijnen(tellingen):
 
 
 def test_status_is_latest_history_row_and_history_is_chronological(tellingen):
+    _status_en_historie_kloppen()
+
+
+def _status_en_historie_kloppen():
     laatste = Vorderingstatus.objects.filter(vordering=OuterRef("pk")).order_by(
         "-datum_en_tijd", "-pk"
     )
@@ -324,6 +374,8 @@ def test_command_prints_counts_and_demo_passwords(monkeypatch, capsys):
     uit = capsys.readouterr().out
     assert "Demodata aangemaakt in" in uit and "200 vorderingen" in uit
     assert "ALLEEN VOOR DEMO" in uit and "demo-balie-2026" in uit and "demo-parkeren-2026" in uit
+    assert "invorderingsstappen" in uit and "Invorderingsstappen: " in uit
+    assert "Invorderingsruns: Voorstel: wacht op goedkeuring 3, Uitgevoerd 9." in uit
     call_command("demo")
     assert "Demodata bestaat al" in capsys.readouterr().out
     assert Vordering.objects.count() == 200
@@ -348,3 +400,100 @@ def test_no_outgoing_messages_for_the_demo_history(tellingen):
         pytest.skip("geen StUF-outbox in deze versie")
     assert not Koppeling.objects.exclude(url="").exists()
     assert not uitgaand.objects.exists()
+
+
+def test_collection_through_the_services():
+    """Past runs, statements, regelingen, opschortingen and write-offs are the services' own
+    work: consistent ledger, letters, statuses and history; a preview waits for today."""
+    demo_load(**MIDDEL)
+    vandaag = timezone.localdate()
+    assert _afwijkend_saldo() == 0
+    _status_en_historie_kloppen()
+
+    # Three past runs per organisation on current statements (never forced), and a preview.
+    uitgevoerd = Invorderingsrun.objects.filter(status=RunStatus.UITGEVOERD)
+    assert uitgevoerd.count() == 9 and not uitgevoerd.filter(geforceerd=True).exists()
+    assert set(uitgevoerd.values_list("datum", flat=True)) == set(demo_service._rundata(vandaag))
+    voorstellen = Invorderingsrun.objects.filter(status=RunStatus.VOORSTEL)
+    assert voorstellen.count() == 3 and set(voorstellen.values_list("datum", flat=True)) == {
+        vandaag
+    }
+    assert sum(r.samenvatting["aantal"] for r in voorstellen) > 0
+    assert not voorstellen.exclude(melding="").exists()
+    assert not Invorderingsrun.objects.exclude(
+        status__in=[RunStatus.UITGEVOERD, RunStatus.VOORSTEL]
+    ).exists()
+    for org in Organisatie.objects.all():
+        assert afschrift_check(org, vandaag) == ""
+
+    # Steps of every kind; the runs' own with a letter each, none rendered during the load.
+    assert set(Invorderingsstap.objects.values_list("stap", flat=True)) == set(Stap.values)
+    door_runs = Counter(
+        Invorderingsstap.objects.filter(run__isnull=False).values_list("stap", flat=True)
+    )
+    assert door_runs[Stap.HERINNERING] and door_runs[Stap.DWANGBEVEL] and door_runs[Stap.EXTERN]
+    assert (
+        not Invorderingsstap.objects.filter(run__isnull=True)
+        .exclude(toelichting=TOELICHTING_HISTORIE)
+        .exists()
+    )
+    assert not Invorderingsstap.objects.filter(run__isnull=False, brief__isnull=True).exists()
+    assert not Brief.objects.filter(gerenderd_op__isnull=False).exists()
+    # Costs (Kostenwet, WIK) and interest booked by the runs, on the run's date.
+    kosten = Boeking.objects.filter(soort=Boekingsoort.KOSTEN)
+    assert kosten.filter(boekingssleutel="KOSTEN-DWANGBEVEL").exists()
+    assert kosten.filter(boekingssleutel="KOSTEN-BIK").exists()
+    assert Boeking.objects.filter(soort=Boekingsoort.RENTE).exists()
+    assert set(
+        Boeking.objects.filter(soort__in=[Boekingsoort.KOSTEN, Boekingsoort.RENTE]).values_list(
+            "boekdatum", flat=True
+        )
+    ) <= set(uitgevoerd.values_list("datum", flat=True))
+    # A dwangbevel or overdracht leaves our hands (EXT) unless the claim was settled since.
+    buiten = Vordering.objects.filter(invorderingsstap__in=[Stap.DWANGBEVEL, Stap.EXTERN])
+    assert buiten.exists()
+    assert not buiten.exclude(status__in=[VorderingStatus.EXTERN, *AFGESLOTEN_STATUSSEN]).exists()
+    # No step before the claim existed or after today; the claim's state is its last step.
+    assert not Invorderingsstap.objects.filter(datum__lt=F("vordering__creatiedatum")).exists()
+    assert not Invorderingsstap.objects.filter(datum__gt=vandaag).exists()
+    laatste = Invorderingsstap.objects.filter(vordering=OuterRef("pk")).order_by("-datum")
+    met_stap = Vordering.objects.annotate(
+        stap=Subquery(laatste.values("stap")[:1]), datum=Subquery(laatste.values("datum")[:1])
+    ).filter(stap__isnull=False)
+    assert met_stap.exists()
+    assert not met_stap.exclude(invorderingsstap=F("stap"), stap_datum=F("datum")).exists()
+    assert not Vordering.objects.filter(invorderingsstap="").exclude(stap_datum=None).exists()
+
+    # Payments on the statements: matched on the letter's kenmerk, every cent booked.
+    betalingen = Betaling.objects.all()
+    assert betalingen.exists()
+    assert not betalingen.exclude(status=BetalingStatus.TOEGEREKEND).exists()
+    geboekt = dict(
+        Boeking.objects.filter(betaling__isnull=False)
+        .values_list("betaling")
+        .annotate(s=Sum("bedrag_incl_btw"))
+        .order_by()
+    )
+    assert all(geboekt[b.pk] == -b.bedrag for b in betalingen)
+
+    # Regelingen: one lapsed after two missed termijnen (with its letter), others running.
+    vervallen = Betalingsregeling.objects.get(status=RegelingStatus.VERVALLEN)
+    assert vervallen.gemist >= 2 and vervallen.status_datum <= vandaag
+    assert vervallen.brieven.filter(soort=Briefsoort.REGELING_VERVALLEN).exists()
+    assert Brief.objects.filter(soort=Briefsoort.REGELING_BEVESTIGING).count() == (
+        Betalingsregeling.objects.count()
+    )
+    # Opschortingen: uitstel into the future, bezwaar only against public-law claims.
+    assert Opschorting.objects.filter(soort=Opschortingsoort.UITSTEL, tot__gt=vandaag).exists()
+    bezwaren = Opschorting.objects.filter(soort=Opschortingsoort.BEZWAAR)
+    assert bezwaren.exists()
+    assert not bezwaren.filter(vordering__publiekrechtelijk=False).exists()
+    # Afboekingen under four eyes: proposed by the invorderaar, approved by someone else.
+    open_ = Afboekingsvoorstel.objects.filter(status=VoorstelStatus.VOORGESTELD)
+    assert open_.exists()
+    goedgekeurd = Afboekingsvoorstel.objects.filter(status=VoorstelStatus.GOEDGEKEURD)
+    assert goedgekeurd.count() == 1
+    assert set(Afboekingsvoorstel.objects.values_list("voorgesteld_door__username", flat=True)) == {
+        "invorderaar"
+    }
+    assert goedgekeurd.get().beoordeeld_door.username == "beheer"

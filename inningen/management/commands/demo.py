@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from inningen.services.demo import (
     KOPPELINGEN,
     DemoInProductieError,
+    demo_invordering_overzicht,
     demo_load,
     demo_statusverdeling,
     demo_users_ensure,
@@ -15,7 +16,8 @@ from inningen.services.demo import (
 class Command(BaseCommand):
     help = (
         "Laadt demodata (organisaties, koppelingen, debiteuren, vorderingen met betalingen en "
-        "statushistorie) en demogebruikers. Idempotent: een tweede keer voegt niets toe. "
+        "statushistorie, invorderingsruns met brieven, regelingen, opschortingen en "
+        "afboekingsvoorstellen) en demogebruikers. Idempotent: een tweede keer voegt niets toe. "
         "Alleen voor ontwikkeling en demonstraties."
     )
 
@@ -38,6 +40,9 @@ class Command(BaseCommand):
             )
             verdeling = ", ".join(f"{code} {n}" for code, n in demo_statusverdeling().items())
             self.stdout.write(f"Statussen: {verdeling}.")
+            for naam, aantallen in demo_invordering_overzicht().items():
+                tekst = ", ".join(f"{soort} {n}" for soort, n in aantallen.items()) or "geen"
+                self.stdout.write(f"{naam}: {tekst}.")
 
         self.stdout.write("")
         self.stdout.write(
