@@ -78,7 +78,12 @@ def run(request, pk):
         for stap, cijfers in (s.get("per_stap") or {}).items()
     ]
     voorbeelden = [
-        {**v, "stap_label": STAP_LABELS.get(v["stap"], v["stap"])} for v in s.get("voorbeelden", [])
+        {
+            **v,
+            "stap_label": STAP_LABELS.get(v["stap"], v["stap"]),
+            "betalen_voor": dt.date.fromisoformat(v["betalen_voor"]) if v["betalen_voor"] else None,
+        }
+        for v in s.get("voorbeelden", [])
     ]
     overgeslagen = [
         {**o, "stap_label": STAP_LABELS.get(o["stap"], o["stap"])}
