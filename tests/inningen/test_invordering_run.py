@@ -409,3 +409,34 @@ def test_commando_droog_en_echt(org, capsys):
     assert Invorderingsstap.objects.count() == 1
     with pytest.raises(CommandError, match="bankafschrift"):
         call_command("invorderingsrun", "--datum", (DAG + dt.timedelta(days=3)).isoformat())
+
+
+def test_dagelijks_voorstel_of_direct_uitvoeren(org):
+    from inningen.services.invordering import invordering_dagelijks
+    from inningen.tasks import invordering_dagelijks as taak
+
+    v = claim(org, verval=DAG - dt.timedelta(days=30))
+    [voorstel] = invordering_dagelijks(datum=DAG, organisaties=[org])
+    assert voorstel.status == RunStatus.VOORSTEL and voorstel.samenvatting["aantal"] == 1
+    assert not Invorderingsstap.objects.exists()  # approval first
+    # A newer preview replaces the open one.
+    [nieuw] = invordering_dagelijks(datum=DAG, organisaties=[org])
+    voorstel.refresh_from_db()
+    assert voorstel.status == RunStatus.VERVANGEN and nieuw.status == RunStatus.VOORSTEL
+    Invorderingsinstelling.objects.filter(organisatie=org).update(automatisch_uitvoeren=True)
+    [run_] = invordering_dagelijks(datum=DAG, organisaties=[org])
+    assert run_.status == RunStatus.UITGEVOERD
+    assert Invorderingsstap.objects.get().vordering == v
+    assert taak() >= 1  # the beat task runs for every organisation (today: nothing new)
+
+
+def test_commando_csv_en_ongeldige_datum(org, tmp_path):
+    claim(org, verval=DAG - dt.timedelta(days=30))
+    uit = tmp_path / "plan.csv"
+    call_command("invorderingsrun", "--dry-run", "--datum", DAG.isoformat(), "--csv", str(uit))
+    regels = uit.read_text(encoding="utf-8").splitlines()
+    assert len(regels) == 2 and "herinnering" in regels[1]
+    with pytest.raises(CommandError, match="JJJJ-MM-DD"):
+        call_command("invorderingsrun", "--datum", "23-11-2026")
+    with pytest.raises(CommandError, match="Geen organisatie"):
+        call_command("invorderingsrun", "--organisatie", "123456789")
