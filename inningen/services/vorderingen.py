@@ -206,7 +206,11 @@ def vorderingen_register(
     *, invoer: list[VorderingInvoer], door: str, tijdstip=None
 ) -> list[Vordering]:
     """Store a batch of validated claims with regels, termijnen, mandate, status VRW with
-    history and the Boekingen that impose them, in a fixed number of queries."""
+    history and the Boekingen that impose them, in a fixed number of queries.
+
+    On PostgreSQL the rows go straight to COPY (:func:`_register_copy`), elsewhere through model
+    instances (:func:`_register_orm`); both store the same rows, return saved claims and send
+    ``vorderingstatussen_vastgelegd`` with the saved history rows in this transaction."""
     tijdstip = tijdstip or timezone.now()
     boekdatum = timezone.localdate(tijdstip)
     for item in invoer:
