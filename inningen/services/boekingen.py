@@ -223,6 +223,16 @@ class CopyRows:
     as in :func:`bulk_insert`; fields of other types go through ``get_db_prep_save``.
     """
 
+    @staticmethod
+    def supported(*modellen: type[models.Model]) -> bool:
+        """PostgreSQL, and plain tables: no values the database computes (as for bulk_insert)."""
+        return connection.vendor == "postgresql" and all(
+            not m._meta.parents
+            and isinstance(m._meta.pk, models.AutoField)
+            and not any(f.generated or f.has_db_default() for f in m._meta.concrete_fields)
+            for m in modellen
+        )
+
     def __init__(self, model: type[models.Model], velden: tuple[str, ...]):
         self.model = model
         opts = model._meta

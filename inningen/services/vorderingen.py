@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -226,7 +226,9 @@ def vorderingen_register(
 
 
 def _copy_mogelijk() -> bool:
-    return connection.vendor == "postgresql"
+    return CopyRows.supported(
+        Vordering, Vorderingsregel, BtwTotaalregel, Termijn, Vorderingstatus, Boeking, Machtiging
+    )
 
 
 def _register_orm(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) -> list[Vordering]:

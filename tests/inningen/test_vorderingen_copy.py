@@ -242,6 +242,15 @@ def test_inconsistent_regel_is_refused_before_anything_is_stored(db):
     assert not Vordering.objects.filter(vorderingnummer="X-1").exists()
 
 
+def test_copy_rows_only_for_plain_tables_on_postgresql(db, monkeypatch):
+    from django.db import connection
+
+    assert CopyRows.supported(Vordering, Boeking) == (connection.vendor == "postgresql")
+    veld = Vordering._meta.get_field("openstaand_bedrag")
+    monkeypatch.setattr(veld, "has_db_default", lambda: True)
+    assert not CopyRows.supported(Vordering)
+
+
 def test_copy_rows_fill_defaults_and_refuse_a_missing_required_field():
     rijen = CopyRows(Vorderingstatus, ("id", "vordering_id", "status", "datum_en_tijd", "door"))
     moment = datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
