@@ -172,8 +172,11 @@ def tabellen_laden(datum: dt.date) -> Tabellen:
 
 
 def instelling_voor(organisatie: Organisatie) -> Invorderingsinstelling:
-    instelling, _ = Invorderingsinstelling.objects.get_or_create(organisatie=organisatie)
-    return instelling
+    """The organisation's collection settings, or the defaults (unsaved) when none are stored:
+    a dry run writes nothing."""
+    return Invorderingsinstelling.objects.filter(
+        organisatie=organisatie
+    ).first() or Invorderingsinstelling(organisatie=organisatie)
 
 
 # --- the plan --------------------------------------------------------------------------------

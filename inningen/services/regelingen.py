@@ -47,7 +47,6 @@ from ..models import (
     Boeking,
     Brief,
     Debiteur,
-    Invorderingsinstelling,
     Machtiging,
     Organisatie,
     Regelingtermijn,
@@ -62,6 +61,7 @@ from .brieven import (
     organisatie_gegevens,
     vordering_gegevens,
 )
+from .invordering import instelling_voor
 
 # Without a setting a regeling runs at most three years; longer needs a deliberate choice.
 STANDAARD_MAX_TERMIJNEN = 36
@@ -69,13 +69,6 @@ STANDAARD_MAX_TERMIJNEN = 36
 
 def max_termijnen() -> int:
     return getattr(settings, "INNINGEN_REGELING_MAX_TERMIJNEN", STANDAARD_MAX_TERMIJNEN)
-
-
-def instelling(organisatie_id: int) -> Invorderingsinstelling:
-    """The organisation's settings, or the defaults (unsaved) when none were stored yet."""
-    return Invorderingsinstelling.objects.filter(
-        organisatie_id=organisatie_id
-    ).first() or Invorderingsinstelling(organisatie_id=organisatie_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,7 +394,7 @@ def regelingen_bewaken(*, organisatie: Organisatie, datum: dt.date, door: str) -
         "regeling_id", "volgnummer"
     ):
         termijnen[t.regeling_id].append(t)
-    inst = instelling(organisatie.pk)
+    inst = instelling_voor(organisatie)
     grens = datum - dt.timedelta(days=inst.regeling_respijt_dagen)
 
     voldaan, vervallen, herinneren = [], [], []  # regeling pks

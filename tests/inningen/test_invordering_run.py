@@ -416,6 +416,7 @@ def test_dagelijks_voorstel_of_direct_uitvoeren(org):
     from inningen.tasks import invordering_dagelijks as taak
 
     v = claim(org, verval=DAG - dt.timedelta(days=30))
+    Invorderingsinstelling.objects.create(organisatie=org)
     [voorstel] = invordering_dagelijks(datum=DAG, organisaties=[org])
     assert voorstel.status == RunStatus.VOORSTEL and voorstel.samenvatting["aantal"] == 1
     assert not Invorderingsstap.objects.exists()  # approval first
