@@ -27,6 +27,7 @@ from ..choices import (
     Boekingsoort,
     MachtigingStatus,
     Matchregel,
+    RegelingStatus,
     VorderingStatus,
 )
 from ..models import (
@@ -495,8 +496,12 @@ def betalingen_verwerk(*, betalingen: list[Betaling], door: str) -> Verwerking:
 
     # 2. Reversals among the debits.
     origineel = _originelen(afschrijvingen)
+    # A betalingsregeling's letter names one claim's kenmerk: what exceeds that claim goes to the
+    # regeling's other open claims before it becomes credit (else the regeling would lapse).
+    mede = _regelingsgenoten({vpk for vpk, _ in doel.values()})
     standen = _standen(
         [vpk for vpk, _ in doel.values()]
+        + [pk for pks in mede.values() for pk in pks]
         + [bo.vordering_id for lijst in origineel.values() for bo in lijst[1] if bo.vordering_id]
     )
 
@@ -508,6 +513,11 @@ def betalingen_verwerk(*, betalingen: list[Betaling], door: str) -> Verwerking:
         stand = standen[vpk]
         nieuw, rest = _toerekenen(b, stand, b.bedrag, door=door)
         boekingen += nieuw
+        for ander in mede.get(vpk, ()):
+            if rest <= 0:
+                break
+            nieuw, rest = _toerekenen(b, standen[ander], rest, door=door)
+            boekingen += nieuw
         b.debiteur_id = stand.vordering.debiteur_id
         b.restbedrag = rest
         b.status = BetalingStatus.TOEGEREKEND
@@ -575,6 +585,30 @@ def betalingen_verwerk(*, betalingen: list[Betaling], door: str) -> Verwerking:
     )
     _machtigingen_bijwerken(storno_machtigingen)
     return uitkomst
+
+
+def _regelingsgenoten(vordering_pks) -> dict[int, list[int]]:
+    """Per claim in an active betalingsregeling: the regeling's other open claims, oldest first
+    (one query)."""
+    from ..models import Betalingsregeling
+
+    koppel = Betalingsregeling.vorderingen.through
+    paren = list(
+        koppel.objects.filter(
+            betalingsregeling__status=RegelingStatus.ACTIEF,
+            betalingsregeling__vorderingen__in=list(vordering_pks),
+        )
+        .exclude(vordering__status__in=AFGESLOTEN_STATUSSEN)
+        .filter(vordering__openstaand_bedrag__gt=0)
+        .values_list("betalingsregeling__vorderingen", "vordering_id")
+        .order_by("vordering__creatiedatum", "vordering_id")
+        .distinct()
+    ) if vordering_pks else []
+    mede: dict[int, list[int]] = defaultdict(list)
+    for doel_pk, ander in paren:
+        if doel_pk in vordering_pks and ander != doel_pk and ander not in mede[doel_pk]:
+            mede[doel_pk].append(ander)
+    return mede
 
 
 def _originelen(afschrijvingen: list[Betaling]) -> dict[int, tuple[Betaling, list[Boeking]]]:

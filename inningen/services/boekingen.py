@@ -271,9 +271,12 @@ class CopyRows:
         )
 
     def add(self, *waarden) -> None:
+        # The order of the column list: given fields, constant defaults, callable defaults
+        # (auto_now values are appended in write()).
+        rij = waarden + self._constant
         if self._per_rij:
-            waarden += tuple(f.get_default() for f in self._per_rij)
-        self._rijen.append(waarden + self._constant)
+            rij += tuple(f.get_default() for f in self._per_rij)
+        self._rijen.append(rij)
 
     def __len__(self) -> int:
         return len(self._rijen)

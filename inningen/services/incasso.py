@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from lxml import etree
 from schwifty import BIC, IBAN
@@ -40,6 +40,7 @@ from ..models import (
     Termijn,
     Vordering,
 )
+from ..selectors.invordering_blokkades import in_actieve_regeling, met_actieve_opschorting
 from ..validators import normalize_iban
 
 PAIN_008_XSD = Path(__file__).resolve().parent.parent / "schemas" / "pain.008.001.02.xsd"
@@ -227,6 +228,15 @@ def incassobestand_create(
         )
         .exclude(vordering__status__in=AFGESLOTEN_STATUSSEN)
         .exclude(pk__in=al_geind)
+        # A claim in a betalingsregeling is collected by the regeling's own termijnen, and one
+        # with uitstel, bezwaar or a kwijtschelding request is not collected at all.
+        .exclude(
+            Exists(
+                Vordering.objects.filter(pk=OuterRef("vordering_id"))
+                .annotate(r=in_actieve_regeling(), o=met_actieve_opschorting(incassodatum))
+                .filter(Q(r=True) | Q(o=True))
+            )
+        )
     )
     betaald = dict(
         Boeking.objects.filter(termijn__in=termijnen)
@@ -235,12 +245,15 @@ def incassobestand_create(
         .order_by()
     )
     posten: list[_Post] = []
+    # Several termijnen of one claim due on one date: together never more than is open.
+    nog_open = {t.vordering_id: t.vordering.openstaand_bedrag for t in termijnen}
     for t in sorted(termijnen, key=lambda t: (t.vordering_id, t.volgnummer)):
         m = t.vordering.machtiging
         if m.verloopdatum and m.verloopdatum < incassodatum:
             continue
-        bedrag = min((t.bedrag or 0) + betaald.get(t.pk, 0), t.vordering.openstaand_bedrag)
+        bedrag = min((t.bedrag or 0) + betaald.get(t.pk, 0), nog_open[t.vordering_id])
         if bedrag > 0:
+            nog_open[t.vordering_id] -= bedrag
             posten.append(_Post(
                 termijn=t, regelingtermijn=None, vordering=t.vordering, machtiging=m,
                 bedrag=bedrag, kenmerk=t.betalingskenmerk,

@@ -205,3 +205,32 @@ def test_regeling_per_incasso_komt_in_het_incassobestand(org, machtiging, monkey
     assert len(doc.findall(".//p:DrctDbtTxInf", NS)) == 2
     # Not twice for the same date, and nothing when the debtor already paid ahead.
     assert incassobestand_create(organisatie=org, incassodatum=DAG, door="test") is None
+
+
+def test_vordering_in_regeling_of_met_uitstel_niet_via_eigen_termijnen(
+    org, machtiging, monkeypatch
+):
+    from django.utils import timezone
+
+    from inningen.choices import Betaalwijze, Opschortingsoort, Regelingsoort
+    from inningen.models import Opschorting
+    from inningen.services.regelingen import regeling_create, regeling_plan
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: DAG - datetime.timedelta(days=10))
+    in_regeling = _termijnvordering(org, machtiging)  # own termijn due on DAG
+    plan = regeling_plan(
+        vorderingen=[in_regeling], soort=Regelingsoort.AANTAL_TERMIJNEN, startdatum=DAG,
+        aantal_termijnen=1,
+    )  # fmt: skip
+    regeling_create(plan=plan, betaalwijze=Betaalwijze.INCASSO, machtiging=machtiging, door="t")
+    met_uitstel = _termijnvordering(org, machtiging)
+    Opschorting.objects.create(
+        vordering=met_uitstel, soort=Opschortingsoort.UITSTEL, reden="test",
+        vanaf=DAG - datetime.timedelta(days=1), tot=DAG + datetime.timedelta(days=30), door="t",
+    )  # fmt: skip
+    bestand = incassobestand_create(organisatie=org, incassodatum=DAG, door="test")
+    posten = list(bestand.posten.values_list("vordering_id", "termijn_id", "regelingtermijn_id"))
+    # Only the regeling's termijn: not the claim's own termijn too, nothing for the uitstel.
+    assert len(posten) == 1
+    assert posten[0][0] == in_regeling.pk and posten[0][1] is None
+    assert bestand.totaal == in_regeling.openstaand_bedrag

@@ -435,3 +435,32 @@ def test_letters_render_with_the_letter_templates(org, deb, vandaag):
         html = brief_render_html(brief=brief)
         assert v.vorderingnummer in html and deb.geslachtsnaam in html
     assert "€ 40,33" in brief_render_html(brief=brieven[Briefsoort.REGELING_BEVESTIGING])
+
+
+def test_betalen_met_het_kenmerk_van_de_brief_dekt_alle_vorderingen_van_de_regeling(org, deb):
+    # The confirmation names one claim's kenmerk; once that claim is paid, the next payments
+    # under it go to the regeling's other claims, not to credit: the regeling stays on track.
+    from inningen.models import Bankrekening
+    from inningen.services.afschriften import afschrift_import
+    from tests.inningen.afschriftbestanden import camt053
+
+    iban = "NL91ABNA0417164300"
+    Bankrekening.objects.create(organisatie=org, iban=iban)
+    vandaag = dt.date.today()
+    v1, v2 = _vordering(org, deb, bedrag=15000), _vordering(org, deb, bedrag=25000)
+    plan = regeling_plan(
+        vorderingen=[v1, v2], soort=Regelingsoort.VAST_BEDRAG, maandbedrag=10000,
+        startdatum=vandaag,
+    )  # fmt: skip
+    regeling = regeling_create(plan=plan, betaalwijze=Betaalwijze.OVERMAKING, door="t")
+    kenmerk = Brief.objects.get(regeling=regeling).gegevens["betalingskenmerk"]
+    for i in range(3):
+        dag = maanden_erbij(vandaag, i)
+        betaling = [{"bedrag": 10000, "kenmerk": kenmerk, "datum": dag}]
+        afschrift_import(inhoud=camt053(iban, betaling, ident=f"A{i}", datum=dag), door="t")
+        regelingen_bewaken(organisatie=org, datum=dag + dt.timedelta(days=8), door="run")
+    regeling.refresh_from_db()
+    assert (regeling.status, regeling.gemist) == (RegelingStatus.ACTIEF, 0)
+    v1.refresh_from_db()
+    v2.refresh_from_db()
+    assert (v1.openstaand_bedrag, v2.openstaand_bedrag) == (0, 10000)

@@ -262,3 +262,18 @@ def test_copy_rows_fill_defaults_and_refuse_a_missing_required_field():
         CopyRows(Vorderingstatus, ("id", "vordering_id", "status", "door"))
     with pytest.raises(ValueError, match="bestaat_niet"):
         CopyRows(Vorderingstatus, ("id", "bestaat_niet"))
+
+
+def test_copyrows_waarden_in_de_volgorde_van_de_kolommen():
+    # Omitted fields with a constant default ("" / None) and with a callable default (list) must
+    # land in their own columns, whatever the mix.
+    velden = tuple(v for v in service._VORDERING_VELDEN if v != "waarschuwingen")
+    rijen = CopyRows(Vordering, velden)
+    rijen.add(*(f"waarde-{v}" for v in velden))
+    [rij] = rijen._rijen
+    per_kolom = dict(zip((f.attname for f in rijen._velden_op_volgorde), rij, strict=False))
+    assert per_kolom["waarschuwingen"] == []
+    assert all(per_kolom[v] == f"waarde-{v}" for v in velden)
+    for f in Vordering._meta.concrete_fields:
+        if f.attname not in velden and f.attname in per_kolom and f.attname != "waarschuwingen":
+            assert per_kolom[f.attname] == f.get_default(), f.attname
