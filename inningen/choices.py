@@ -229,6 +229,7 @@ class Briefsoort(models.TextChoices):
 
 class RunStatus(models.TextChoices):
     VOORSTEL = "voorstel", "Voorstel: wacht op goedkeuring"
+    GOEDGEKEURD = "goedgekeurd", "Goedgekeurd: wacht op uitvoering"
     BEZIG = "bezig", "Wordt uitgevoerd"
     UITGEVOERD = "uitgevoerd", "Uitgevoerd"
     GEWEIGERD = "geweigerd", "Geweigerd (afschrift te oud)"

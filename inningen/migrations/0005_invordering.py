@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('datum', models.DateField(help_text='De dag waarvoor de run rekent.')),
-                ('status', models.CharField(choices=[('voorstel', 'Voorstel: wacht op goedkeuring'), ('bezig', 'Wordt uitgevoerd'), ('uitgevoerd', 'Uitgevoerd'), ('geweigerd', 'Geweigerd (afschrift te oud)'), ('vervangen', 'Vervangen door nieuwer voorstel'), ('mislukt', 'Mislukt')], max_length=12)),
+                ('status', models.CharField(choices=[('voorstel', 'Voorstel: wacht op goedkeuring'), ('goedgekeurd', 'Goedgekeurd: wacht op uitvoering'), ('bezig', 'Wordt uitgevoerd'), ('uitgevoerd', 'Uitgevoerd'), ('geweigerd', 'Geweigerd (afschrift te oud)'), ('vervangen', 'Vervangen door nieuwer voorstel'), ('mislukt', 'Mislukt')], max_length=12)),
                 ('geforceerd', models.BooleanField(default=False)),
                 ('samenvatting', models.JSONField(blank=True, default=dict)),
                 ('melding', models.TextField(blank=True)),

@@ -853,11 +853,19 @@ def invorderingsrun_goedkeuren(*, run: Invorderingsrun, door: str, forceer: bool
         raise GoedkeuringFout(
             f"Deze run is niet (meer) goed te keuren: {run.get_status_display()}."
         )
+    vandaag = timezone.localdate()
+    if run.datum != vandaag:
+        # Letters carry the run date and their payment terms run from it: a preview of another
+        # day would send backdated (or future-dated) aanmaningen.
+        raise GoedkeuringFout(
+            f"Dit voorbeeld rekent met {run.datum:%d-%m-%Y}; alleen een voorbeeld van vandaag "
+            f"({vandaag:%d-%m-%Y}) kan worden uitgevoerd. Maak een nieuw voorbeeld."
+        )
     if run.melding and not forceer:
         raise GoedkeuringFout(
             f"{run.melding} Lees eerst het afschrift in, of kies bewust voor forceren."
         )
-    run.status = RunStatus.BEZIG
+    run.status = RunStatus.GOEDGEKEURD
     run.geforceerd = bool(run.melding)
     run.uitgevoerd_door = door
     run.save(update_fields=["status", "geforceerd", "uitgevoerd_door"])
@@ -869,9 +877,12 @@ def invorderingsrun_goedkeuren(*, run: Invorderingsrun, door: str, forceer: bool
 
 def invorderingsrun_approved_execute(*, run_id: int) -> Invorderingsrun | None:
     """The task's body: execute an approved run once (a redelivered task finds it done)."""
-    run = Invorderingsrun.objects.select_related("organisatie").filter(pk=run_id).first()
-    if run is None or run.status != RunStatus.BEZIG:
-        return run
+    # Claim the run: only one delivery of the task (acks_late may redeliver) executes it.
+    if not Invorderingsrun.objects.filter(pk=run_id, status=RunStatus.GOEDGEKEURD).update(
+        status=RunStatus.BEZIG
+    ):
+        return Invorderingsrun.objects.filter(pk=run_id).first()
+    run = Invorderingsrun.objects.select_related("organisatie").get(pk=run_id)
     with contextlib.suppress(RunGeweigerd):  # a refusal is recorded on the run itself
         invorderingsrun_execute(
             organisatie=run.organisatie, datum=run.datum, door=run.uitgevoerd_door,

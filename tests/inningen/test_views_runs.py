@@ -164,3 +164,35 @@ def test_debiteur_en_vordering_tonen_invordering(client, invorderaar, org, vanda
     pagina = client.get(reverse("balie:vordering", args=[v.pk])).content.decode()
     assert "Invorderingsstappen" in pagina and "Laatste stap" in pagina
     assert reverse("balie:brief_pdf", args=[brief.pk]) in pagina
+
+
+def test_alleen_een_voorbeeld_van_vandaag_uitvoeren(
+    client, invorderaar, org, achterstallig, vandaag
+):
+    # Letters take the run's date and their payment terms run from it: no backdating.
+    client.force_login(invorderaar)
+    gisteren = vandaag - dt.timedelta(days=1)
+    client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": gisteren.isoformat()})
+    run = Invorderingsrun.objects.get()
+    response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), follow=True)
+    assert "alleen een voorbeeld van vandaag" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == RunStatus.VOORSTEL and not Invorderingsstap.objects.exists()
+
+
+def test_goedgekeurde_run_wordt_een_keer_uitgevoerd(org, achterstallig, vandaag):
+    from inningen.services.invordering import (
+        invorderingsrun_approved_execute,
+        invorderingsrun_goedkeuren,
+        invorderingsrun_voorstel,
+    )
+
+    run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="t")
+    invorderingsrun_goedkeuren(run=run, door="t")  # task not run: on_commit never fires here
+    assert Invorderingsrun.objects.get(pk=run.pk).status == RunStatus.GOEDGEKEURD
+    invorderingsrun_approved_execute(run_id=run.pk)
+    # A redelivered task finds the run taken and does nothing (no second pass).
+    invorderingsrun_approved_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.UITGEVOERD and run.samenvatting["aantal"] == 3
+    assert Invorderingsstap.objects.count() == 3
