@@ -326,13 +326,22 @@ def _track(publiek: bool, soort: str, met_herinnering: bool) -> list[str]:
     return [Stap.HERINNERING, *stappen] if met_herinnering else stappen
 
 
+# Where each step stands in any track: a claim whose track changed (the organisation dropped the
+# herinnering, the debtor turned out to be a company) continues from its position, never stalls.
+_POSITIE = {
+    "": 0,
+    Stap.FACTUUR: 0,
+    Stap.HERINNERING: 1,
+    Stap.AANMANING: 2,
+    Stap.VEERTIENDAGENBRIEF: 2,
+    Stap.DWANGBEVEL: 3,
+    Stap.EXTERN: 3,
+}
+
+
 def _volgende(track: list[str], huidig: str) -> str | None:
-    if huidig in ("", Stap.FACTUUR):
-        return track[0]
-    if huidig not in track:
-        return None
-    i = track.index(huidig)
-    return track[i + 1] if i + 1 < len(track) else None
+    positie = _POSITIE.get(huidig, 0)
+    return next((s for s in track if _POSITIE[s] > positie), None)
 
 
 def _wachttijd(instelling: Invorderingsinstelling, huidig: str) -> int:
@@ -464,7 +473,7 @@ def _plan_batch(organisatie, instelling, tabellen, datum, ids, *, lock: bool = F
             betalen_voor=_betalen_voor(instelling, stap, datum),
         )
         if stap == Stap.FACTUUR:
-            _factuur(v, r, instelling, termijnen.get(r["pk"], []))
+            _factuur(v, r, instelling, termijnen.get(r["pk"], []), datum)
         else:
             _kosten_en_rente(v, r, debiteur, instelling, tabellen, datum, verzuim, delen_v,
                              r["pk"] in aanslagen)  # fmt: skip
@@ -530,14 +539,18 @@ def _blokkade(r, debiteur, instelling, tegoed) -> str:
     return ""
 
 
-def _factuur(v: Voorstel, r, instelling, termijnen) -> None:
-    basis = r["factuurdatum"] or r["creatiedatum"]
-    v.vervaldatum = r["vervaldatum"] or vervaldatum_afleiden(
+def _factuur(v: Voorstel, r, instelling, termijnen, datum: dt.date) -> None:
+    # Our invoice is dated today: the payment term (Invorderingswet art. 9 for an aanslag) runs
+    # from its dagtekening, so a due date the TSA gave that is earlier is moved, never kept in
+    # the past.
+    basis = datum
+    termijn = vervaldatum_afleiden(
         publiekrechtelijk=r["publiekrechtelijk"],
         basisdatum=basis,
         maanden_publiek=instelling.publiek_betaaltermijn_maanden,
         dagen_privaat=instelling.privaat_betaaltermijn_dagen,
     )
+    v.vervaldatum = max(r["vervaldatum"], termijn) if r["vervaldatum"] else termijn
     v.betalen_voor = v.vervaldatum
     if (
         not termijnen

@@ -345,7 +345,7 @@ def test_factuur_als_tsa_geen_factuur_stuurde(org):
     assert v.status == VorderingStatus.VERSTUURD and v.invorderingsstap == Stap.FACTUUR
     termijnen = list(Termijn.objects.filter(vordering=v).order_by("volgnummer"))
     assert len(termijnen) == 10 and sum(t.bedrag for t in termijnen) == 120000
-    assert termijnen[0].vervaldatum == dt.date(2026, 12, 22)
+    assert termijnen[0].vervaldatum == dt.date(2026, 12, 23)  # a month after our invoice
     assert v.vervaldatum == termijnen[-1].vervaldatum
     brief = Brief.objects.get(vordering=v)
     assert brief.soort == "factuur" and brief.gegevens["vorderingen"][0]["regels"]
@@ -361,7 +361,35 @@ def test_factuur_privaat_30_dagen(org):
     )
     run(org)
     v.refresh_from_db()
-    assert v.vervaldatum == DAG + dt.timedelta(days=28)
+    assert v.vervaldatum == DAG + dt.timedelta(days=30)  # from our invoice's date
+
+
+def test_factuur_nooit_met_een_vervaldatum_in_het_verleden(org):
+    # The TSA's due date has passed by the time we send the invoice: the term runs from today.
+    v = vordering_maken(
+        org,
+        debiteur=DebiteurFactory(),
+        indicator_factuur_uitgestuurd=False,
+        factuurdatum=DAG - dt.timedelta(days=60),
+        vervaldatum=DAG - dt.timedelta(days=30),
+    )
+    run(org)
+    v.refresh_from_db()
+    assert v.vervaldatum == DAG + dt.timedelta(days=30)
+    assert Brief.objects.get(vordering=v).gegevens["betalen_voor"] == v.vervaldatum.isoformat()
+
+
+def test_spoorwissel_laat_geen_vordering_stilvallen(org):
+    # After a herinnering the organisation drops herinneringen: the claim goes on to the
+    # aanmaning instead of silently dropping out of collection.
+    v = claim(org, verval=DAG - dt.timedelta(days=40), publiek=True, bedrag=30000)
+    run(org, DAG - dt.timedelta(days=30))
+    Invorderingsinstelling.objects.update_or_create(
+        organisatie=org, defaults={"herinnering_na_dagen": None}
+    )
+    run(org)
+    v.refresh_from_db()
+    assert v.invorderingsstap == Stap.AANMANING
 
 
 def test_termijnvervolging_op_gemiste_termijn(org):
