@@ -114,7 +114,12 @@ def afboeking_beoordeel(request, pk):
     )
     form = BeoordelingForm(request.POST)
     form.is_valid()
-    goedkeuren = request.POST.get("besluit") == "goedkeuren"
+    besluit = request.POST.get("besluit")
+    if besluit not in ("goedkeuren", "afwijzen"):
+        # Only an explicit decision acts: a write-off cannot be undone.
+        messages.error(request, "Kies goedkeuren of afwijzen.")
+        return redirect("balie:afboekingen")
+    goedkeuren = besluit == "goedkeuren"
     try:
         afboeking_beoordelen(
             voorstel=voorstel,

@@ -247,6 +247,11 @@ def test_afboeking_form_and_four_eyes_work_list(client, anna, bert, org, deb):
     client.force_login(bert)
     html = client.get("/werklijsten/afboekingen/").content.decode()
     assert 'value="goedkeuren"' in html
+    # Without an explicit decision (e.g. Enter in a text field) nothing is booked.
+    r = client.post(f"/werklijsten/afboekingen/{voorstel.pk}/", {"toelichting": "x"}, follow=True)
+    assert "Kies goedkeuren of afwijzen" in r.content.decode()
+    voorstel.refresh_from_db()
+    assert voorstel.status == VoorstelStatus.VOORGESTELD
     r = client.post(
         f"/werklijsten/afboekingen/{voorstel.pk}/",
         {"besluit": "goedkeuren", "toelichting": "Akkoord"},
