@@ -69,6 +69,7 @@ def debiteur_gegevens(debiteur: Debiteur) -> dict:
         "naam": debiteur.naam,
         "adresregels": debiteur.adres_regels,
         "debiteurnummer": debiteur.debiteurnummer or "",
+        "soort": debiteur.soort,
     }
 
 
@@ -107,6 +108,8 @@ def brief_gegevens(
     kosten_omschrijving: str = "",
     regeling: dict | None = None,
     tekst: str = "",
+    publiekrechtelijk: bool | None = None,
+    rente_omschrijving: str = "",
 ) -> dict:
     """The frozen data of one letter. Pure: callers pass already-loaded data (no queries), so
     a run can build 100,000 of these without touching the database per letter."""
@@ -129,6 +132,9 @@ def brief_gegevens(
         "kosten_omschrijving": kosten_omschrijving,
         "regeling": regeling,
         "tekst": tekst,
+        # None: not a collection letter (e.g. a regeling's); else which law's texts apply.
+        "publiekrechtelijk": publiekrechtelijk,
+        "rente_omschrijving": rente_omschrijving,
     }
 
 
@@ -257,7 +263,12 @@ def brief_context(gegevens: dict) -> dict:
         "kosten_omschrijving": g.get("kosten_omschrijving")
         or _KOSTEN_OMSCHRIJVING.get(soort, "Kosten"),
         "rente": rente,
-        "rente_omschrijving": _RENTE_OMSCHRIJVING.get(soort, "Rente"),
+        "rente_omschrijving": g.get("rente_omschrijving")
+        or _RENTE_OMSCHRIJVING.get(soort, "Rente"),
+        "publiekrechtelijk": g.get("publiekrechtelijk"),
+        # A consumer's private-law claim is handed over only after the 14-dagenbrief (WIK).
+        "veertiendagenbrief": g.get("publiekrechtelijk") is False
+        and g.get("debiteur", {}).get("soort", "NPS") == "NPS",
         "totaal": totaal,
         "betalen_voor": betalen_voor,
         "betalen_voor_voluit": datum_voluit(betalen_voor),

@@ -685,6 +685,11 @@ def invorderingsrun_execute(
     return Resultaat(run, plan)
 
 
+_RENTE_TEKST = {
+    Rentesoort.INVORDERINGSRENTE: "Invorderingsrente",
+    Rentesoort.WETTELIJKE_RENTE: "Wettelijke rente",
+    Rentesoort.HANDELSRENTE: "Wettelijke handelsrente",
+}
 _STATUS_NA = {
     Stap.FACTUUR: VorderingStatus.VERSTUURD,
     Stap.DWANGBEVEL: VorderingStatus.EXTERN,
@@ -703,7 +708,7 @@ def _execute_batch(
         for o in Vordering.objects.filter(pk__in=per_pk).only(
             "organisatie_id", "tsa", "vorderingnummer", "factuurnummer", "factuurdatum",
             "vervaldatum", "algemene_factuuromschrijving", "totaalbedrag_incl_btw",
-            "openstaand_bedrag", "debiteur_id",
+            "openstaand_bedrag", "debiteur_id", "publiekrechtelijk",
         )
     }  # fmt: skip
     regels: dict[int, list] = defaultdict(list)
@@ -769,6 +774,8 @@ def _execute_batch(
                 vorderingen=[gegevens_v], kosten=v.kosten or v.aangekondigde_kosten,
                 rente=v.rente, totaal=v.totaal,
                 betalen_voor=v.betalen_voor, kosten_omschrijving=_kosten_tekst(v),
+                publiekrechtelijk=vordering.publiekrechtelijk,
+                rente_omschrijving=_RENTE_TEKST.get(v.rentesoort, ""),
                 regeling={"betaalwijze": "incasso", "termijnen": [
                     {"volgnummer": n, "vervaldatum": d.isoformat(), "bedrag": b}
                     for n, d, b in v.termijnen]} if v.termijnen else None,

@@ -469,3 +469,24 @@ def test_commando_csv_en_ongeldige_datum(org, tmp_path):
         call_command("invorderingsrun", "--datum", "23-11-2026")
     with pytest.raises(CommandError, match="Geen organisatie"):
         call_command("invorderingsrun", "--organisatie", "123456789")
+
+
+def test_brieven_volgen_het_recht_van_de_vordering(org):
+    from inningen.services.brieven import brief_render_html
+
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
+    bedrijf = DebiteurFactory(
+        soort=Debiteursoort.NIET_NATUURLIJK_PERSOON, bsn=None, statutaire_naam="Bouw B.V."
+    )
+    privaat = claim(org, verval=DAG - dt.timedelta(days=30), debiteur=bedrijf)
+    publiek = claim(org, verval=DAG - dt.timedelta(days=30), publiek=True, bedrag=30000)
+    run(org)
+    html = brief_render_html(brief=Brief.objects.get(vordering=privaat))
+    assert "dwangbevel" not in html and "Invorderingswet" not in html
+    assert "handelsrente" in html.lower() and "incassobureau" in html
+    html = brief_render_html(brief=Brief.objects.get(vordering=publiek))
+    assert "dwangbevel" in html and "invorderingsrente" in html.lower()
+    # The company's hand-over does not speak of a 14-dagenbrief it never had.
+    run(org, DAG + dt.timedelta(days=15), forceer=True)
+    overdracht = Brief.objects.get(vordering=privaat, soort="overdracht")
+    assert "veertien dagen" not in brief_render_html(brief=overdracht)
