@@ -21,6 +21,7 @@ from ..choices import (
     VorderingStatus,
 )
 from ..models import (
+    Afboekingsvoorstel,
     Boeking,
     Brief,
     Debiteur,
@@ -309,12 +310,25 @@ def vordering_voor(user, pk) -> Vordering:
             Prefetch("invorderingsstappen",
                      queryset=Invorderingsstap.objects.select_related("brief").order_by("datum", "pk")),
             Prefetch("brieven", queryset=Brief.objects.order_by("-datum", "-pk")),
+            Prefetch("afboekingsvoorstellen",
+                     queryset=Afboekingsvoorstel.objects.select_related(
+                         "voorgesteld_door", "beoordeeld_door")),
+            "betalingsregelingen",
+            "opschortingen",
         )
         .first()
     )  # fmt: skip
     if vordering is None:
         raise Http404("Vordering niet gevonden.")
-    _markeer([vordering], timezone.localdate())
+    vandaag = timezone.localdate()
+    _markeer([vordering], vandaag)
+    from .invordering_blokkades import actieve_opschortingen
+
+    actief = set(
+        actieve_opschortingen(vandaag).filter(vordering=vordering).values_list("pk", flat=True)
+    )
+    for o in vordering.opschortingen.all():
+        o.actief = o.pk in actief
     saldo = 0
     for b in vordering.boekingen.all():
         saldo += b.bedrag_incl_btw

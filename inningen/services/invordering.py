@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
@@ -80,6 +81,8 @@ from .brieven import (
     vordering_gegevens,
 )
 from .statussen import StatusWijziging, vorderingen_status_set
+
+logger = logging.getLogger(__name__)
 
 BATCH = 5_000
 # What a preview keeps of its rows (the full list is a CSV download).
@@ -920,14 +923,22 @@ def invordering_dagelijks(
 
     runs = []
     for organisatie in organisaties or Organisatie.objects.order_by("pk"):
-        regelingen_bewaken(organisatie=organisatie, datum=datum, door=door)
-        if instelling_voor(organisatie).automatisch_uitvoeren:
-            try:
+        try:
+            regelingen_bewaken(organisatie=organisatie, datum=datum, door=door)
+            if instelling_voor(organisatie).automatisch_uitvoeren:
+                try:
+                    resultaat = invorderingsrun_execute(
+                        organisatie=organisatie, datum=datum, door=door
+                    )
+                    runs.append(resultaat.run)
+                except RunGeweigerd:
+                    runs.append(Invorderingsrun.objects.filter(organisatie=organisatie).first())
+            else:
                 runs.append(
-                    invorderingsrun_execute(organisatie=organisatie, datum=datum, door=door).run
+                    invorderingsrun_voorstel(organisatie=organisatie, datum=datum, door=door)
                 )
-            except RunGeweigerd:
-                runs.append(Invorderingsrun.objects.filter(organisatie=organisatie).first())
-        else:
-            runs.append(invorderingsrun_voorstel(organisatie=organisatie, datum=datum, door=door))
-    return runs
+        except Exception:
+            # One organisation's failure (recorded on its run when the run itself failed) must
+            # not keep the others from being collected.
+            logger.exception("Invordering voor %s op %s mislukt", organisatie, datum)
+        return runs

@@ -21,6 +21,7 @@ from ..services.invordering import (
     invorderingsrun_goedkeuren,
     invorderingsrun_voorstel,
 )
+from ..services.verwerkingen import DOEL_INVORDERING, verwerking_log
 from .balie import balie_view
 
 STAP_LABELS = dict(Stap.choices)
@@ -119,13 +120,21 @@ def run_goedkeuren(request, pk):
     return redirect("balie:run", r.pk)
 
 
+def _cel(waarde):
+    """Text from TSAs and debtors goes into files opened in spreadsheets: a leading = + - @
+    (or tab/CR) would be read as a formula (CSV injection), so it is quoted as text."""
+    if isinstance(waarde, str) and waarde[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + waarde
+    return waarde
+
+
 def _csv(naam: str, kop: list[str], rijen) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{naam}"'
     response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
     schrijver = csv.writer(response, delimiter=";")
     schrijver.writerow(kop)
-    schrijver.writerows(rijen)
+    schrijver.writerows([_cel(w) for w in rij] for rij in rijen)
     return response
 
 
@@ -163,8 +172,8 @@ def run_overdracht(request, pk):
         .order_by("vordering_id")
     )
     kop = ["vorderingnummer", "factuurnummer", "tsa", "betalingskenmerk", "soort", "debiteur",
-           "bsn", "kvk", "adres", "vervaldatum", "hoofdsom_cent", "kosten_cent", "rente_cent",
-           "openstaand_cent", "publiekrechtelijk"]  # fmt: skip
+           "bsn", "kvk", "adres", "vervaldatum", "oorspronkelijk_bedrag_cent", "kosten_cent",
+           "rente_cent", "openstaand_cent", "publiekrechtelijk"]  # fmt: skip
     rijen = []
     for s in stappen:
         v, d = s.vordering, s.vordering.debiteur
@@ -174,4 +183,11 @@ def run_overdracht(request, pk):
             ", ".join(d.adres_regels) if d else "", v.vervaldatum or "", v.totaalbedrag_incl_btw,
             s.kosten, s.rente, s.openstaand + s.kosten + s.rente, "J" if v.publiekrechtelijk else "N",
         ])  # fmt: skip
+    # The hand-over file carries BSNs and addresses: its download is a processing to log.
+    verwerking_log(
+        user=request.user,
+        debiteuren=[s.vordering.debiteur for s in stappen if s.vordering.debiteur],
+        doel=DOEL_INVORDERING,
+        activiteit=f"overdrachtsbestand invorderingsrun {r.datum:%d-%m-%Y} gedownload",
+    )
     return _csv(f"overdracht-{r.organisatie.rsin}-{r.datum}.csv", kop, rijen)

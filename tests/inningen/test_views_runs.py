@@ -196,3 +196,26 @@ def test_goedgekeurde_run_wordt_een_keer_uitgevoerd(org, achterstallig, vandaag)
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD and run.samenvatting["aantal"] == 3
     assert Invorderingsstap.objects.count() == 3
+
+
+def test_overdrachtsbestand_veilig_en_gelogd(client, invorderaar, org, vandaag):
+    from inningen.models import Invorderingsinstelling, Verwerking
+    from inningen.services.invordering import invorderingsrun_execute
+
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
+    deb = DebiteurFactory(voorletters="", geslachtsnaam="=HYPERLINK(1)")
+    vordering_maken(
+        org, debiteur=deb, vervaldatum=vandaag - dt.timedelta(days=60),
+        factuurdatum=vandaag - dt.timedelta(days=90),
+    )  # fmt: skip
+    invorderingsrun_execute(
+        organisatie=org, datum=vandaag - dt.timedelta(days=20), door="t", forceer=True
+    )
+    resultaat = invorderingsrun_execute(organisatie=org, datum=vandaag, door="t")
+    client.force_login(invorderaar)
+    url = reverse("balie:run_overdracht", args=[resultaat.run.pk])
+    csv = client.get(url).content.decode("utf-8-sig")
+    assert ";=" not in csv  # no cell starts a formula
+    assert Verwerking.objects.filter(
+        debiteur=deb, activiteit__contains="overdrachtsbestand"
+    ).exists()
