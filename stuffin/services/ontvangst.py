@@ -215,7 +215,11 @@ def _without_cyclic_gc():
     rows) that live until the answer: the cyclic collector ran ~150 times per message and, as
     they outlive its young generations, scanned the whole heap once or twice (together 50–200 ms
     of a ~1 s message). Reference counting frees them all the same; cycles wait for the next
-    collection after the message. Only re-enabled by whoever disabled it (threads)."""
+    collection after the message. Only re-enabled by whoever disabled it (threads).
+
+    The switch is process-wide: in a threaded server every thread runs without the cyclic
+    collector while a Di01 is received (memory, not correctness). The documented deployment
+    (gunicorn sync workers, one request per process) has no such threads."""
     if not gc.isenabled():
         yield
         return
