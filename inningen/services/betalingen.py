@@ -593,17 +593,21 @@ def _regelingsgenoten(vordering_pks) -> dict[int, list[int]]:
     from ..models import Betalingsregeling
 
     koppel = Betalingsregeling.vorderingen.through
-    paren = list(
-        koppel.objects.filter(
-            betalingsregeling__status=RegelingStatus.ACTIEF,
-            betalingsregeling__vorderingen__in=list(vordering_pks),
+    paren = (
+        list(
+            koppel.objects.filter(
+                betalingsregeling__status=RegelingStatus.ACTIEF,
+                betalingsregeling__vorderingen__in=list(vordering_pks),
+            )
+            .exclude(vordering__status__in=AFGESLOTEN_STATUSSEN)
+            .filter(vordering__openstaand_bedrag__gt=0)
+            .values_list("betalingsregeling__vorderingen", "vordering_id")
+            .order_by("vordering__creatiedatum", "vordering_id")
+            .distinct()
         )
-        .exclude(vordering__status__in=AFGESLOTEN_STATUSSEN)
-        .filter(vordering__openstaand_bedrag__gt=0)
-        .values_list("betalingsregeling__vorderingen", "vordering_id")
-        .order_by("vordering__creatiedatum", "vordering_id")
-        .distinct()
-    ) if vordering_pks else []
+        if vordering_pks
+        else []
+    )
     mede: dict[int, list[int]] = defaultdict(list)
     for doel_pk, ander in paren:
         if doel_pk in vordering_pks and ander != doel_pk and ander not in mede[doel_pk]:
