@@ -32,6 +32,49 @@ def boekingen_create(*, boekingen: Iterable[Boeking]) -> list[Boeking]:
     return created
 
 
+@transaction.atomic
+def boekingen_rijen_create(*, rijen: list[dict]) -> int:
+    """:func:`boekingen_create` for plain rows (one dict of field values per Boeking, all with the
+    same keys), without model instances: for runs that book tens of thousands at once."""
+    if not rijen:
+        return 0
+    deltas: dict[int, int] = defaultdict(int)
+    for rij in rijen:
+        if rij["bedrag_incl_btw"] != rij["bedrag_excl_btw"] + rij["bedrag_btw"]:
+            raise ValueError(f"Boeking incl ≠ excl + btw: {rij}")
+        if rij.get("vordering_id") is not None:
+            deltas[rij["vordering_id"]] += rij["bedrag_incl_btw"]
+    velden = tuple(rijen[0])
+    rijen_insert(Boeking, velden, [tuple(rij[v] for v in velden) for rij in rijen])
+    _apply_deltas(deltas)
+    return len(rijen)
+
+
+def rijen_insert(
+    model: type[models.Model], velden: tuple[str, ...], rijen: list[tuple], *, met_pks=False
+) -> list[int]:
+    """Insert plain rows (values in the order of ``velden``, attnames) of one model: one COPY
+    on PostgreSQL (:class:`CopyRows`), ``bulk_create`` elsewhere. Returns the new primary keys,
+    in row order, when ``met_pks``; other fields get what an instance would get."""
+    if not rijen:
+        return []
+    if CopyRows.supported(model):
+        if met_pks:
+            pks = pks_reserve({model: len(rijen)})[model]
+            copy = CopyRows(model, (model._meta.pk.attname, *velden))
+            for pk, rij in zip(pks, rijen, strict=True):
+                copy.add(pk, *rij)
+        else:
+            pks = []
+            copy = CopyRows(model, velden)
+            for rij in rijen:
+                copy.add(*rij)
+        copy.write()
+        return pks
+    objs = model.objects.bulk_create(model(**dict(zip(velden, rij, strict=True))) for rij in rijen)
+    return [o.pk for o in objs] if met_pks else []
+
+
 def _apply_deltas(deltas: dict[int, int]) -> None:
     items = [(pk, delta) for pk, delta in deltas.items() if delta]
     update_per_pk(Vordering, "openstaand_bedrag", items, optellen=True)

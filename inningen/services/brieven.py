@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from ..choices import Betaalwijze, Briefsoort
 from ..models import Bankrekening, Brief, Debiteur, Organisatie, Vordering
-from .boekingen import bulk_insert
+from .boekingen import bulk_insert, rijen_insert
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports every rendering step at INFO: eight lines per letter, a million per run.
@@ -146,6 +146,16 @@ def brieven_create(*, brieven: list[Brief]) -> list[Brief]:
         ids = [b.pk for b in brieven]
         transaction.on_commit(lambda: brieven_render_enqueue(ids))
     return brieven
+
+
+@transaction.atomic
+def brieven_rijen_create(*, velden: tuple[str, ...], rijen: list[tuple]) -> list[int]:
+    """:func:`brieven_create` for plain rows (values in the order of ``velden``), without model
+    instances: a run makes tens of thousands of letters at once. Returns their ids."""
+    ids = rijen_insert(Brief, velden, rijen, met_pks=True)
+    if ids:
+        transaction.on_commit(lambda: brieven_render_enqueue(ids))
+    return ids
 
 
 def brieven_render_enqueue(ids: list[int]) -> None:

@@ -49,7 +49,6 @@ from ..models import (
     Bankrekening,
     Betaling,
     Boeking,
-    Brief,
     Debiteur,
     DebiteurRekening,
     Invorderingsinstelling,
@@ -72,10 +71,10 @@ from ..selectors.invordering_blokkades import (
     met_actieve_opschorting,
     met_open_afboekingsvoorstel,
 )
-from .boekingen import boekingen_create, bulk_insert, update_per_pk
+from .boekingen import boekingen_rijen_create, bulk_insert, rijen_insert, update_per_pk
 from .brieven import (
     brief_gegevens,
-    brieven_create,
+    brieven_rijen_create,
     debiteur_gegevens,
     organisatie_gegevens,
     vordering_gegevens,
@@ -688,6 +687,10 @@ def invorderingsrun_execute(
     return Resultaat(run, plan)
 
 
+_STAP_VELDEN = ("vordering_id", "run_id", "stap", "datum", "openstaand", "kosten", "rente",
+                "betalen_voor", "toelichting", "door")  # fmt: skip
+_BRIEF_VELDEN = ("organisatie_id", "debiteur_id", "vordering_id", "stap_id", "soort", "datum",
+                 "gegevens")  # fmt: skip
 _RENTE_TEKST = {
     Rentesoort.INVORDERINGSRENTE: "Invorderingsrente",
     Rentesoort.WETTELIJKE_RENTE: "Wettelijke rente",
@@ -737,54 +740,54 @@ def _execute_batch(
 
     boekingen = []
     for v in voorstellen:
+        basis = {"organisatie_id": organisatie.pk, "vordering_id": v.vordering_id,
+                 "boekdatum": datum, "bedrag_btw": 0, "door": door}  # fmt: skip
         if v.kosten:
-            boekingen.append(Boeking(
-                organisatie=organisatie, vordering_id=v.vordering_id, soort=Boekingsoort.KOSTEN,
-                boekdatum=datum, bedrag_incl_btw=v.kosten, bedrag_excl_btw=v.kosten, bedrag_btw=0,
-                boekingssleutel=SLEUTEL_KOSTEN[v.kostensoort],
-                omschrijving=f"Kosten {_ONDERWERP[v.stap].lower()}", door=door,
-            ))  # fmt: skip
+            boekingen.append({
+                **basis, "soort": Boekingsoort.KOSTEN.value, "bedrag_incl_btw": v.kosten,
+                "bedrag_excl_btw": v.kosten, "boekingssleutel": SLEUTEL_KOSTEN[v.kostensoort],
+                "omschrijving": f"Kosten {_ONDERWERP[v.stap].lower()}",
+            })  # fmt: skip
         if v.rente:
-            boekingen.append(Boeking(
-                organisatie=organisatie, vordering_id=v.vordering_id, soort=Boekingsoort.RENTE,
-                boekdatum=datum, bedrag_incl_btw=v.rente, bedrag_excl_btw=v.rente, bedrag_btw=0,
-                boekingssleutel=SLEUTEL_RENTE[v.rentesoort],
-                omschrijving=f"Rente {v.rente_van:%d-%m-%Y} t/m {datum:%d-%m-%Y}", door=door,
-            ))  # fmt: skip
-    boekingen_create(boekingen=boekingen)
+            boekingen.append({
+                **basis, "soort": Boekingsoort.RENTE.value, "bedrag_incl_btw": v.rente,
+                "bedrag_excl_btw": v.rente, "boekingssleutel": SLEUTEL_RENTE[v.rentesoort],
+                "omschrijving": f"Rente {v.rente_van:%d-%m-%Y} t/m {datum:%d-%m-%Y}",
+            })  # fmt: skip
+    boekingen_rijen_create(rijen=boekingen)
 
-    stappen = bulk_insert(
-        Invorderingsstap(
-            vordering_id=v.vordering_id, run=run, stap=v.stap, datum=datum,
-            openstaand=v.openstaand, kosten=v.kosten, rente=v.rente,
-            betalen_voor=v.betalen_voor, toelichting=v.toelichting[:500], door=door,
-        )
-        for v in voorstellen
+    stap_ids = rijen_insert(
+        Invorderingsstap,
+        _STAP_VELDEN,
+        [
+            (v.vordering_id, run.pk, v.stap, datum, v.openstaand, v.kosten, v.rente,
+             v.betalen_voor, v.toelichting[:500], door)
+            for v in voorstellen
+        ],
+        met_pks=True,
     )  # fmt: skip
 
     brieven = []
-    for v, stap in zip(voorstellen, stappen, strict=True):
+    for v, stap_id in zip(voorstellen, stap_ids, strict=True):
         vordering = vorderingen[v.vordering_id]
         vordering.openstaand_bedrag = v.totaal
         gegevens_v = vordering_gegevens(vordering, regels=regels.get(v.vordering_id, []))
-        brieven.append(Brief(
-            organisatie=organisatie, debiteur_id=v.debiteur_id, vordering_id=v.vordering_id,
-            stap=stap, soort=_BRIEF[v.stap], datum=datum,
-            gegevens=brief_gegevens(
-                soort=_BRIEF[v.stap], datum=datum,
-                onderwerp=f"{_ONDERWERP[v.stap]} {vordering.factuurkenmerk}",
-                organisatie=afzender, debiteur=debiteur_gegevens(debiteuren[v.debiteur_id]),
-                vorderingen=[gegevens_v], kosten=v.kosten or v.aangekondigde_kosten,
-                rente=v.rente, totaal=v.totaal,
-                betalen_voor=v.betalen_voor, kosten_omschrijving=_kosten_tekst(v),
-                publiekrechtelijk=vordering.publiekrechtelijk,
-                rente_omschrijving=_RENTE_TEKST.get(v.rentesoort, ""),
-                regeling={"betaalwijze": "incasso", "termijnen": [
-                    {"volgnummer": n, "vervaldatum": d.isoformat(), "bedrag": b}
-                    for n, d, b in v.termijnen]} if v.termijnen else None,
-            ),
-        ))  # fmt: skip
-    brieven_create(brieven=brieven)
+        gegevens = brief_gegevens(
+            soort=_BRIEF[v.stap], datum=datum,
+            onderwerp=f"{_ONDERWERP[v.stap]} {vordering.factuurkenmerk}",
+            organisatie=afzender, debiteur=debiteur_gegevens(debiteuren[v.debiteur_id]),
+            vorderingen=[gegevens_v], kosten=v.kosten or v.aangekondigde_kosten,
+            rente=v.rente, totaal=v.totaal,
+            betalen_voor=v.betalen_voor, kosten_omschrijving=_kosten_tekst(v),
+            publiekrechtelijk=vordering.publiekrechtelijk,
+            rente_omschrijving=_RENTE_TEKST.get(v.rentesoort, ""),
+            regeling={"betaalwijze": "incasso", "termijnen": [
+                {"volgnummer": n, "vervaldatum": d.isoformat(), "bedrag": b}
+                for n, d, b in v.termijnen]} if v.termijnen else None,
+        )  # fmt: skip
+        brieven.append((organisatie.pk, v.debiteur_id, v.vordering_id, stap_id,
+                        _BRIEF[v.stap].value, datum, gegevens))  # fmt: skip
+    brieven_rijen_create(velden=_BRIEF_VELDEN, rijen=brieven)
 
     # The collection state on the claim, one UPDATE per step and per interest date.
     _stand_bijwerken(voorstellen, datum)

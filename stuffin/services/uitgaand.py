@@ -21,7 +21,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from inningen.models import Vorderingstatus
-from inningen.services.boekingen import bulk_insert
+from inningen.services.boekingen import CopyRows
 
 from ..identiteit import eigen_systeem
 from ..models import (
@@ -60,10 +60,12 @@ def queue_on_commit(koppeling_ids) -> None:
 # --- recording --------------------------------------------------------------------------------
 
 
-def statuswijzigingen_enqueue(*, statussen: list[Vorderingstatus]) -> list[UitgaandBericht]:
-    """One outbox row per status change the owning TSA wants (its TSA code, its status filter)."""
+def statuswijzigingen_enqueue(*, statussen: list[Vorderingstatus]) -> int:
+    """One outbox row per status change the owning TSA wants (its TSA code, its status filter);
+    returns how many. An invorderingsrun or a bank statement changes 100,000 statuses at once:
+    on PostgreSQL the rows go in with one COPY of plain values, without model instances."""
     if not statussen:
-        return []
+        return 0
     codes = {s.vordering.tsa for s in statussen}
     eigenaars = {
         t.code: t.koppeling
@@ -71,24 +73,39 @@ def statuswijzigingen_enqueue(*, statussen: list[Vorderingstatus]) -> list[Uitga
         if t.koppeling.actief and t.koppeling.url
     }
     nu = timezone.now()
-    rows = []
+    rijen = []
     for s in statussen:
         koppeling = eigenaars.get(s.vordering.tsa)
         if koppeling is not None and koppeling.wants_status(s.status):
-            rows.append(
-                UitgaandBericht(
-                    soort=UitgaandSoort.STATUSWIJZIGING,
-                    koppeling=koppeling,
-                    vordering=s.vordering,
-                    vorderingstatus=s,
-                    referentienummer=uuid.uuid4().hex,
-                    volgende_poging=nu,
-                )
+            rijen.append((koppeling.pk, s.vordering_id, s.pk, uuid.uuid4().hex))
+    if CopyRows.supported(UitgaandBericht):
+        copy = CopyRows(UitgaandBericht, _OUTBOX_VELDEN)
+        for koppeling_id, vordering_id, status_id, referentie in rijen:
+            copy.add(
+                UitgaandSoort.STATUSWIJZIGING.value, koppeling_id, vordering_id, status_id,
+                referentie, nu,
+            )  # fmt: skip
+        copy.write()
+    else:
+        UitgaandBericht.objects.bulk_create(
+            UitgaandBericht(
+                soort=UitgaandSoort.STATUSWIJZIGING, koppeling_id=k, vordering_id=v,
+                vorderingstatus_id=st, referentienummer=r, volgende_poging=nu,
             )
-    # COPY on PostgreSQL: an invorderingsrun or bank statement changes 100,000 statuses at once.
-    created = bulk_insert(rows)
-    queue_on_commit(b.koppeling_id for b in created)
-    return created
+            for k, v, st, r in rijen
+        )  # fmt: skip
+    queue_on_commit({k for k, _, _, _ in rijen})
+    return len(rijen)
+
+
+_OUTBOX_VELDEN = (
+    "soort",
+    "koppeling_id",
+    "vordering_id",
+    "vorderingstatus_id",
+    "referentienummer",
+    "volgende_poging",
+)
 
 
 def verantwoording_enqueue(*, verantwoording) -> UitgaandBericht | None:
