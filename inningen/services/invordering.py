@@ -252,6 +252,19 @@ class Plan:
         }
 
 
+PLAN_KOLOMMEN = ["vordering", "debiteur", "stap", "openstaand_cent", "kosten_cent",
+                 "rente_cent", "betalen_voor", "overgeslagen_omdat"]  # fmt: skip
+
+
+def plan_rijen(plan: Plan):
+    """The full plan as rows of PLAN_KOLOMMEN: steps, then what is skipped and why."""
+    for v in plan.voorstellen:
+        yield [v.vorderingnummer, v.debiteur_naam, v.stap, v.openstaand, v.kosten, v.rente,
+               v.betalen_voor or "", ""]  # fmt: skip
+    for o in plan.overgeslagen:
+        yield [o.vorderingnummer, o.debiteur_naam, o.stap, "", "", "", "", o.reden]
+
+
 def _json(d: dict) -> dict:
     return {
         k: (v.isoformat() if isinstance(v, dt.date) else v)

@@ -1,7 +1,6 @@
 """The invorderaar's run screens: previews (dry runs) of the invorderingsrun, approval, results
 and the hand-over export. Thin: the plan and execution are services/invordering.py."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -13,13 +12,16 @@ from django.views.decorators.http import require_POST
 
 from ..choices import Invorderingsstap as Stap
 from ..choices import RunStatus
+from ..csvbestand import csv_tekst
 from ..models import Invorderingsrun, Invorderingsstap
 from ..selectors.positie import organisaties_van
 from ..services.invordering import (
+    PLAN_KOLOMMEN,
     GoedkeuringFout,
     invordering_plan,
     invorderingsrun_goedkeuren,
     invorderingsrun_voorstel,
+    plan_rijen,
 )
 from ..services.verwerkingen import DOEL_INVORDERING, verwerking_log
 from .balie import balie_view
@@ -120,21 +122,9 @@ def run_goedkeuren(request, pk):
     return redirect("balie:run", r.pk)
 
 
-def _cel(waarde):
-    """Text from TSAs and debtors goes into files opened in spreadsheets: a leading = + - @
-    (or tab/CR) would be read as a formula (CSV injection), so it is quoted as text."""
-    if isinstance(waarde, str) and waarde[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + waarde
-    return waarde
-
-
 def _csv(naam: str, kop: list[str], rijen) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_tekst(kop, rijen), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{naam}"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    schrijver = csv.writer(response, delimiter=";")
-    schrijver.writerow(kop)
-    schrijver.writerows([_cel(w) for w in rij] for rij in rijen)
     return response
 
 
@@ -142,24 +132,15 @@ def _csv(naam: str, kop: list[str], rijen) -> HttpResponse:
 def run_lijst(request, pk):
     """Every claim of the run: for a preview the plan computed now, for a run what was done."""
     r = _run_voor(request.user, pk)
-    kop = ["vordering", "debiteur", "stap", "openstaand_cent", "kosten_cent", "rente_cent",
-           "betalen_voor", "overgeslagen_omdat"]  # fmt: skip
     if r.status == RunStatus.VOORSTEL:
-        plan = invordering_plan(organisatie=r.organisatie, datum=r.datum)
-        rijen = [
-            [v.vorderingnummer, v.debiteur_naam, v.stap, v.openstaand, v.kosten, v.rente,
-             v.betalen_voor or "", ""] for v in plan.voorstellen
-        ] + [
-            [o.vorderingnummer, o.debiteur_naam, o.stap, "", "", "", "", o.reden]
-            for o in plan.overgeslagen
-        ]  # fmt: skip
+        rijen = plan_rijen(invordering_plan(organisatie=r.organisatie, datum=r.datum))
     else:
         rijen = (
             [s.vordering.vorderingnummer, s.vordering.debiteur.naam if s.vordering.debiteur else "",
              s.stap, s.openstaand, s.kosten, s.rente, s.betalen_voor or "", ""]
             for s in r.stappen.select_related("vordering__debiteur").order_by("vordering_id")
         )  # fmt: skip
-    return _csv(f"invorderingsrun-{r.organisatie.rsin}-{r.datum}.csv", kop, rijen)
+    return _csv(f"invorderingsrun-{r.organisatie.rsin}-{r.datum}.csv", PLAN_KOLOMMEN, rijen)
 
 
 @balie_view("inningen.view_invorderingsrun")

@@ -1,15 +1,17 @@
-import csv
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from inningen.bedragen import euro
+from inningen.csvbestand import csv_tekst
 from inningen.models import Organisatie
 from inningen.services.invordering import (
+    PLAN_KOLOMMEN,
     RunGeweigerd,
     invordering_plan,
     invorderingsrun_execute,
+    plan_rijen,
 )
 from inningen.services.regelingen import regelingen_bewaken
 
@@ -63,13 +65,10 @@ class Command(BaseCommand):
                     self.stderr.write(self.style.ERROR(f"Geweigerd: {exc}"))
                     continue
             self._toon(organisatie, plan, opts["dry_run"])
-            regels.extend(_csv_regels(organisatie, plan))
+            regels.extend([organisatie.rsin, *rij] for rij in plan_rijen(plan))
         if opts["csv"]:
             with open(opts["csv"], "w", newline="", encoding="utf-8") as f:
-                schrijver = csv.writer(f, delimiter=";")
-                schrijver.writerow(["organisatie", "vordering", "debiteur", "stap", "openstaand",
-                                    "kosten", "rente", "betalen_voor", "overgeslagen_omdat"])  # fmt: skip
-                schrijver.writerows(regels)
+                f.write(csv_tekst(["organisatie", *PLAN_KOLOMMEN], regels))
         if geweigerd:
             raise CommandError(
                 "Run geweigerd voor: " + " ".join(geweigerd) + " Lees het bankafschrift in of "
@@ -92,12 +91,3 @@ class Command(BaseCommand):
         )
         for reden, aantal in s["overgeslagen"].items():
             self.stdout.write(f"  overgeslagen: {aantal} × {reden}")
-
-
-def _csv_regels(organisatie, plan):
-    for v in plan.voorstellen:
-        yield [organisatie.rsin, v.vorderingnummer, v.debiteur_naam, v.stap, v.openstaand,
-               v.kosten, v.rente, v.betalen_voor or "", ""]  # fmt: skip
-    for o in plan.overgeslagen:
-        yield [organisatie.rsin, o.vorderingnummer, o.debiteur_naam, o.stap, "", "", "", "",
-               o.reden]  # fmt: skip
