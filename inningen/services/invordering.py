@@ -632,26 +632,22 @@ class Resultaat:
         return len(self.plan.voorstellen)
 
 
-def invorderingsrun_start(
-    *, organisatie: Organisatie, datum: dt.date, door: str, forceer: bool = False
+def _run_openen(
+    *, organisatie: Organisatie, datum: dt.date, door: str, forceer: bool, run=None
 ) -> Invorderingsrun:
-    """Check the statements and register the run; refuses (RunGeweigerd) unless ``forceer``."""
+    """Check the statements and record the run (new, or the approved preview) as started, or
+    as refused with the reason (RunGeweigerd) unless ``forceer``."""
     melding = afschrift_check(organisatie, datum)
+    if run is None:
+        run = Invorderingsrun(organisatie=organisatie, datum=datum, aangemaakt_door=door)
+    run.melding = melding
     if melding and not forceer:
-        Invorderingsrun.objects.create(
-            organisatie=organisatie, datum=datum, status=RunStatus.GEWEIGERD, melding=melding,
-            aangemaakt_door=door,
-        )  # fmt: skip
+        run.status = RunStatus.GEWEIGERD
+        run.save()
         raise RunGeweigerd(melding)
-    return Invorderingsrun.objects.create(
-        organisatie=organisatie,
-        datum=datum,
-        status=RunStatus.BEZIG,
-        geforceerd=bool(melding),
-        melding=melding,
-        aangemaakt_door=door,
-        uitgevoerd_door=door,
-    )
+    run.status, run.geforceerd, run.uitgevoerd_door = RunStatus.BEZIG, bool(melding), door
+    run.save()
+    return run
 
 
 def invorderingsrun_execute(
@@ -662,18 +658,7 @@ def invorderingsrun_execute(
     batch of claims is one transaction: a claim gets its whole step (costs, interest, letter,
     status, history) or nothing, and a run broken off halfway is completed by running again.
     """
-    if run is None:
-        run = invorderingsrun_start(
-            organisatie=organisatie, datum=datum, door=door, forceer=forceer
-        )
-    else:
-        melding = afschrift_check(organisatie, datum)
-        if melding and not forceer:
-            run.status, run.melding = RunStatus.GEWEIGERD, melding
-            run.save(update_fields=["status", "melding"])
-            raise RunGeweigerd(melding)
-        run.status, run.uitgevoerd_door = RunStatus.BEZIG, door
-        run.save(update_fields=["status", "uitgevoerd_door"])
+    run = _run_openen(organisatie=organisatie, datum=datum, door=door, forceer=forceer, run=run)
     tabellen = tabellen_laden(datum)
     instelling = instelling_voor(organisatie)
     plan = Plan(organisatie, datum, afschrift_melding=run.melding)
