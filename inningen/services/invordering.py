@@ -23,13 +23,14 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..choices import (
     AFGESLOTEN_STATUSSEN,
     BetalingStatus,
+    Boekingdeel,
     Boekingsoort,
     Briefsoort,
     Debiteursoort,
@@ -71,6 +72,7 @@ from ..selectors.invordering_blokkades import (
     met_actieve_opschorting,
     met_open_afboekingsvoorstel,
 )
+from .betalingen import effectief_deel
 from .boekingen import boekingen_rijen_create, bulk_insert, rijen_insert, update_per_pk
 from .brieven import (
     brief_gegevens,
@@ -382,22 +384,17 @@ def _betalen_voor(instelling, stap: str, datum: dt.date) -> dt.date | None:
 
 
 def _delen(lo: int, hi: int) -> dict[int, dict[str, int]]:
-    """Open amount per claim and part (hoofdsom, kosten, rente) for claims with pk in [lo, hi]."""
-    deel = Case(
-        When(~Q(deel=""), then=F("deel")),
-        When(soort=Boekingsoort.KOSTEN, then=Value("kosten")),
-        When(soort=Boekingsoort.RENTE, then=Value("rente")),
-        default=Value("hoofdsom"),
-    )
+    """Open amount per claim and part (hoofdsom, kosten, rente) for claims with pk in [lo, hi],
+    parts as the payment allocation sees them (``effectief_deel``)."""
     uit: dict[int, dict[str, int]] = defaultdict(lambda: {"hoofdsom": 0, "kosten": 0, "rente": 0})
     rijen = (
         Boeking.objects.filter(vordering_id__gte=lo, vordering_id__lte=hi)
-        .annotate(d=deel)
-        .values_list("vordering_id", "d")
+        .values_list("vordering_id", "soort", "deel")
         .annotate(s=Sum("bedrag_incl_btw"))
         .order_by()
     )
-    for vpk, d, som in rijen:
+    for vpk, soort, deel, som in rijen:
+        d = effectief_deel(soort, deel)
         uit[vpk][d] = uit[vpk].get(d, 0) + som
     return uit
 
@@ -446,7 +443,7 @@ def _plan_batch(organisatie, instelling, tabellen, datum, ids, *, lock: bool = F
     }  # fmt: skip
     tegoed = dict(
         Boeking.objects.filter(
-            debiteur_id__in=debiteur_ids, vordering__isnull=True, deel="tegoed",
+            debiteur_id__in=debiteur_ids, vordering__isnull=True, deel=Boekingdeel.TEGOED,
             organisatie=organisatie,
         ).values_list("debiteur_id").annotate(s=Sum("bedrag_incl_btw")).order_by()
     )  # fmt: skip
