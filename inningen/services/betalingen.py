@@ -32,6 +32,7 @@ from ..choices import (
 )
 from ..models import (
     Betaling,
+    Betalingsregeling,
     Boeking,
     DebiteurRekening,
     Machtiging,
@@ -590,8 +591,6 @@ def betalingen_verwerk(*, betalingen: list[Betaling], door: str) -> Verwerking:
 def _regelingsgenoten(vordering_pks) -> dict[int, list[int]]:
     """Per claim in an active betalingsregeling: the regeling's other open claims, oldest first
     (one query)."""
-    from ..models import Betalingsregeling
-
     koppel = Betalingsregeling.vorderingen.through
     paren = (
         list(
