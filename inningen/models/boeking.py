@@ -38,8 +38,13 @@ class Boeking(models.Model):
     """
 
     organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="boekingen")
-    vordering = models.ForeignKey(
-        Vordering, on_delete=models.PROTECT, related_name="boekingen", null=True, blank=True
+    vordering = models.ForeignKey(  # indexed through boeking_vordering_datum
+        Vordering,
+        on_delete=models.PROTECT,
+        related_name="boekingen",
+        null=True,
+        blank=True,
+        db_index=False,
     )
     termijn = models.ForeignKey(
         Termijn, on_delete=models.PROTECT, related_name="boekingen", null=True, blank=True

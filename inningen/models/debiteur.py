@@ -39,12 +39,11 @@ class Debiteur(models.Model):
     """One debtor across all TSAs and organisations, so the balie sees one position."""
 
     soort = models.CharField(max_length=3, choices=Debiteursoort.choices)
-    debiteurnummer = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Identifiers are unique through Meta.constraints (see there why not unique=True).
+    debiteurnummer = models.CharField(max_length=64, null=True, blank=True)
 
     # Natuurlijk persoon (BG:NPS)
-    bsn = models.CharField(
-        "BSN", max_length=9, unique=True, null=True, blank=True, validators=[validate_bsn]
-    )
+    bsn = models.CharField("BSN", max_length=9, null=True, blank=True, validators=[validate_bsn])
     a_nummer = models.CharField("A-nummer", max_length=10, blank=True)
     geslachtsnaam = models.CharField(max_length=200, blank=True)
     voorvoegsel_geslachtsnaam = models.CharField(max_length=10, blank=True)
@@ -65,10 +64,8 @@ class Debiteur(models.Model):
     geboortedatum = models.DateField(null=True, blank=True)
 
     # Niet-natuurlijk persoon (BG:NNP)
-    rsin = models.CharField(
-        "RSIN", max_length=9, unique=True, null=True, blank=True, validators=[validate_rsin]
-    )
-    kvk_nummer = models.CharField("KvK-nummer", max_length=8, unique=True, null=True, blank=True)
+    rsin = models.CharField("RSIN", max_length=9, null=True, blank=True, validators=[validate_rsin])
+    kvk_nummer = models.CharField("KvK-nummer", max_length=8, null=True, blank=True)
     statutaire_naam = models.CharField(max_length=500, blank=True)
     rechtsvorm = models.CharField(max_length=100, blank=True)
 
@@ -81,7 +78,7 @@ class Debiteur(models.Model):
     huisnummer = models.PositiveIntegerField(null=True, blank=True)
     huisletter = models.CharField(max_length=1, blank=True)
     huisnummertoevoeging = models.CharField(max_length=4, blank=True)
-    postcode = models.CharField(max_length=6, blank=True, db_index=True)
+    postcode = models.CharField(max_length=6, blank=True)  # indexed with huisnummer
     woonplaats = models.CharField(max_length=80, blank=True)
     locatiebeschrijving = models.CharField(max_length=200, blank=True)
     land = models.CharField(max_length=60, blank=True, help_text="Leeg voor Nederland.")
@@ -93,7 +90,7 @@ class Debiteur(models.Model):
     emailadres = models.EmailField(max_length=254, blank=True)
 
     # Folded name for accent-insensitive prefix search on every database.
-    zoeknaam = models.CharField(max_length=500, blank=True, db_index=True, editable=False)
+    zoeknaam = models.CharField(max_length=500, blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,8 +107,22 @@ class Debiteur(models.Model):
                 | Q(soort=Debiteursoort.NIET_NATUURLIJK_PERSOON, bsn__isnull=True),
                 name="debiteur_bsn_of_rsin_past_bij_soort",
             ),
+            # Constraints rather than unique=True: on PostgreSQL that adds a second,
+            # varchar_pattern_ops index per column for LIKE, which nothing here uses (debtors
+            # are matched on equality) and every new debtor of a Di01 would pay for.
+            models.UniqueConstraint(fields=["bsn"], name="uniek_debiteur_bsn"),
+            models.UniqueConstraint(fields=["rsin"], name="uniek_debiteur_rsin"),
+            models.UniqueConstraint(fields=["kvk_nummer"], name="uniek_debiteur_kvk_nummer"),
+            models.UniqueConstraint(
+                fields=["debiteurnummer"], name="uniek_debiteur_debiteurnummer"
+            ),
         ]
-        indexes = [models.Index(fields=["postcode", "huisnummer"], name="debiteur_postcode_huisnr")]
+        indexes = [
+            models.Index(fields=["postcode", "huisnummer"], name="debiteur_postcode_huisnr"),
+            # Prefix search is a range on zoeknaam (selectors/zoeken.py): a plain index serves it
+            # in every collation.
+            models.Index(fields=["zoeknaam"], name="debiteur_zoeknaam"),
+        ]
 
     def __str__(self):
         return self.naam or self.debiteurnummer or f"Debiteur {self.pk}"

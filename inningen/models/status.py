@@ -7,7 +7,10 @@ from .vordering import Vordering
 class Vorderingstatus(models.Model):
     """One entry in a claim's status history (VorderingstatusGrp): append-only."""
 
-    vordering = models.ForeignKey(Vordering, on_delete=models.CASCADE, related_name="statussen")
+    # Indexed through status_vordering_tijd (vordering, datum_en_tijd).
+    vordering = models.ForeignKey(
+        Vordering, on_delete=models.CASCADE, related_name="statussen", db_index=False
+    )
     status = models.CharField(max_length=3, choices=VorderingStatus.choices)
     datum_en_tijd = models.DateTimeField()
     totaal_betaald = models.BigIntegerField(null=True, blank=True)

@@ -45,12 +45,13 @@ class Vordering(models.Model):
     only ever changed by the services that add Boekingen, in the same transaction.
     """
 
+    # Indexed through the leading column of uniek_vorderingnummer_per_organisatie_tsa.
     organisatie = models.ForeignKey(
-        Organisatie, on_delete=models.PROTECT, related_name="vorderingen"
+        Organisatie, on_delete=models.PROTECT, related_name="vorderingen", db_index=False
     )
     tsa = models.CharField("TSA-code", max_length=200)
     vorderingnummer = models.CharField(max_length=64)
-    factuurnummer = models.CharField(max_length=64, blank=True, db_index=True)
+    factuurnummer = models.CharField(max_length=64, blank=True)
     creatiedatum = models.DateField()
     factuurdatum = models.DateField(null=True, blank=True)
     vervaldatum = models.DateField(null=True, blank=True)
@@ -81,8 +82,13 @@ class Vordering(models.Model):
     # The number as the TSA sent it; kept even when that claim is not (yet) known here.
     heeft_betrekking_op_nummer = models.CharField(max_length=64, blank=True)
     # Empty when the TSA sent no debtor: the claim waits in the work list "debiteur onbekend".
-    debiteur = models.ForeignKey(
-        Debiteur, on_delete=models.PROTECT, null=True, blank=True, related_name="vorderingen"
+    debiteur = models.ForeignKey(  # indexed through vordering_debiteur_status
+        Debiteur,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vorderingen",
+        db_index=False,
     )
     machtiging = models.ForeignKey(
         Machtiging, on_delete=models.PROTECT, null=True, blank=True, related_name="vorderingen"
@@ -119,8 +125,12 @@ class Vordering(models.Model):
                 name="vordering_totaal_incl_is_excl_plus_btw",
             ),
         ]
+        # Only what queries use: every index costs each of the thousands of rows a Di01 or a
+        # run inserts. Foreign keys that lead a composite index here get no index of their own;
+        # exact-match text columns get no varchar_pattern_ops twin (db_index=True adds one).
         indexes = [
             models.Index(fields=["vorderingnummer"], name="vordering_nummer"),
+            models.Index(fields=["factuurnummer"], name="vordering_factuurnummer"),
             models.Index(fields=["status", "vervaldatum"], name="vordering_status_verval"),
             models.Index(fields=["debiteur", "status"], name="vordering_debiteur_status"),
         ]
@@ -144,7 +154,10 @@ class Vordering(models.Model):
 
 
 class Vorderingsregel(models.Model):
-    vordering = models.ForeignKey(Vordering, on_delete=models.CASCADE, related_name="regels")
+    # Indexed through uniek_regelnummer (vordering, volgnummer).
+    vordering = models.ForeignKey(
+        Vordering, on_delete=models.CASCADE, related_name="regels", db_index=False
+    )
     volgnummer = models.PositiveIntegerField()
     bedrag_excl_btw = models.BigIntegerField()
     bedrag_incl_btw = models.BigIntegerField()
@@ -189,7 +202,10 @@ class BtwTotaalregel(models.Model):
 class Termijn(models.Model):
     """A termijn of the invorderingsschema: when (part of) the claim must be paid."""
 
-    vordering = models.ForeignKey(Vordering, on_delete=models.CASCADE, related_name="termijnen")
+    # Indexed through uniek_termijnnummer (vordering, volgnummer).
+    vordering = models.ForeignKey(
+        Vordering, on_delete=models.CASCADE, related_name="termijnen", db_index=False
+    )
     volgnummer = models.PositiveIntegerField()
     datum = models.DateField(null=True, blank=True)
     bedrag = models.BigIntegerField("termijnbedrag incl. btw (cent)", null=True, blank=True)

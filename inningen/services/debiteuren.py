@@ -73,7 +73,7 @@ def debiteuren_upsert(*, invoer: list[DebiteurInvoer]) -> list[Debiteur]:
     for naam in ("bsn", "rsin", "kvk_nummer", "debiteurnummer"):
         waarden = {getattr(i, naam) for i in invoer if getattr(i, naam)}
         if waarden:
-            q |= Q(**{f"{naam}__in": waarden})
+            q |= Q(**{f"{naam}__any": waarden})
     index: dict[tuple[str, str], Debiteur] = {}
     opgeslagen: dict[int, tuple] = {}  # the stored values, to write only what changes
     for deb in Debiteur.objects.filter(q):
@@ -140,7 +140,7 @@ def _add_rekeningen(debiteuren: list[Debiteur], invoer: list[DebiteurInvoer]) ->
     if not wens:
         return
     bestaand = set(
-        DebiteurRekening.objects.filter(debiteur__in={pk for pk, _ in wens}).values_list(
+        DebiteurRekening.objects.filter(debiteur__any={pk for pk, _ in wens}).values_list(
             "debiteur_id", "iban"
         )
     )

@@ -595,13 +595,13 @@ def _machtigingen(invoer: list[VorderingInvoer]) -> dict:
         # Narrow by debtor too: a kenmerk such as "test" or a scheme-wide prefix can be shared by
         # thousands of mandates of other debtors, which would all be loaded only to be ignored.
         debiteuren = {k[1] for k in deelbaar}
-        van_debiteur = Q(debiteur_id__in=debiteuren - {None})
+        van_debiteur = Q(debiteur_id__any=debiteuren - {None})
         if None in debiteuren:
             van_debiteur |= Q(debiteur__isnull=True)
         for m in Machtiging.objects.filter(
             van_debiteur,
-            organisatie_id__in={k[0] for k in deelbaar},
-            kenmerk__in={k[2] for k in deelbaar},
+            organisatie_id__any={k[0] for k in deelbaar},
+            kenmerk__any={k[2] for k in deelbaar},
         ):
             bestaand[(m.organisatie_id, m.debiteur_id, m.kenmerk, m.iban)] = m
     nieuw_keys = [key for key in wens if key not in bestaand]

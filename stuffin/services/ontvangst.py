@@ -5,15 +5,17 @@ answer and the berichtenlog. Views only hand over the HTTP request and return wh
 import contextlib
 import gc
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+import psycopg
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from lxml import etree
 
-from inningen.services.boekingen import bulk_insert
+from inningen.services.boekingen import CopyRows, server_side_binding
 
 from ..identiteit import eigen_systeem, is_eigen_systeem
 from ..models import Bericht, Koppeling, Koppelingsrol, Richting
@@ -100,8 +102,77 @@ class _Ontvangst:
             foutmelding=fout.details if fout else "",
             http_status=status,
             aantal_objecten=self.aantal,
-            duur_ms=int((time.perf_counter() - self.start) * 1000),
+            duur_ms=self.duur_ms(),
         )
+
+    def duur_ms(self) -> int:
+        return int((time.perf_counter() - self.start) * 1000)
+
+
+def _save(bericht: Bericht) -> None:
+    # The raw message (up to the body limit) goes as a parameter, not quoted into the SQL text.
+    with server_side_binding():
+        bericht.save()
+
+
+class _Beside:
+    """Run one SQL statement on this transaction's connection in a second thread while the
+    body of the ``with`` block runs; the end of the block waits for it (and raises its error,
+    as a django.db exception, unless the block raised one of its own).
+
+    A Di01 of 1,000 claims has two such waits of ~40–100 ms of PostgreSQL work: storing the
+    raw message (lz4, TOAST) and checking the ~20,000 deferred foreign keys of its rows. The
+    Python work that must happen anyway (validating and reading the message; freeing it) runs
+    meanwhile: lxml's validation releases the GIL, and psycopg waits for the server without
+    it. The block must not use the database (psycopg would serialise it behind the statement).
+    Outside a PostgreSQL transaction the statement runs before the block, on Django's cursor."""
+
+    def __init__(self, sql: str, params=()):
+        self.sql, self.params = sql, params
+        self.rij = None
+        self._thread: threading.Thread | None = None
+        self._fout: BaseException | None = None
+
+    def __enter__(self):
+        if connection.vendor != "postgresql" or connection.get_autocommit():
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, self.params)
+                self.rij = cursor.fetchone() if cursor.description else None
+            return self
+        self._thread = threading.Thread(
+            target=self._run, args=(connection.connection,), name="stuf-beside", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def _run(self, raw) -> None:
+        try:
+            # A plain psycopg cursor binds server-side: a 10 MB message goes as a parameter.
+            with psycopg.Cursor(raw) as cursor:
+                cursor.execute(self.sql, self.params)
+                self.rij = cursor.fetchone() if cursor.description else None
+        except BaseException as exc:  # handed to the waiting thread
+            self._fout = exc
+
+    def __exit__(self, *exc_info) -> None:
+        if self._thread is None:
+            return
+        self._thread.join()
+        if self._fout is not None and exc_info[0] is None:
+            with connection.wrap_database_errors:
+                raise self._fout
+
+
+def _insert_beside(bericht: Bericht) -> _Beside:
+    """The log row's INSERT for :class:`_Beside`; the caller sets the key it returns."""
+    velden = [f for f in Bericht._meta.concrete_fields if not f.primary_key]
+    waarden = [f.get_db_prep_save(f.pre_save(bericht, True), connection) for f in velden]
+    qn = connection.ops.quote_name
+    return _Beside(
+        f"INSERT INTO {qn(Bericht._meta.db_table)} ({', '.join(qn(f.column) for f in velden)}) "
+        f"VALUES ({', '.join(['%s'] * len(velden))}) RETURNING {qn(Bericht._meta.pk.column)}",
+        waarden,
+    )
 
 
 def _check_soapaction(soapaction: str, verwacht: str) -> None:
@@ -242,40 +313,54 @@ def receive_di01_verstrek_vordering(
         berichtsoort="Di01-verstrekVordering",
         start=time.perf_counter(),
     )
-    inhoud_hash = ""
     try:
         _check_soapaction(soapaction, soap.SOAPACTION_DI01_VERSTREK_VORDERING)
         element = _parse_body(ontvangst, DI01_VERSTREK_VORDERING)
         sg = ontvangst.stuurgegevens
         _check_stuurgegevens(sg, koppeling, berichtcode="Di01", functie="verstrekVordering")
-        # The raw request's digest: cheap, and equal for a byte-identical resend. Only when it
-        # differs does _replay compare canonical forms (see there).
-        inhoud_hash = Bericht.hash_inhoud(body)
         eerder = _accepted(sg)
         if eerder is not None:
-            return _replay(ontvangst, eerder, inhoud_hash, element)
-        _validate(element, proces_schema())
-        bericht = parse_di01_verstrek_vordering(element)
-        ontvangst.aantal = len(bericht.vorderingen)
+            return _replay(ontvangst, eerder)
+        antwoord = soap.envelope(
+            build.build_bv03(
+                ontvangen=sg,
+                eigen=eigen_systeem(),
+                referentienummer=new_referentienummer(),
+                tijdstip=timezone.now(),
+            )
+        )
         with transaction.atomic():
+            # The log row reserves zender + referentienummer in the same transaction as the
+            # claims. Its insert (the raw message, up to the body limit) runs while the message
+            # is validated and read; a fault rolls it back and logs the Fo03 instead.
+            log = ontvangst.log(antwoord=antwoord, antwoordsoort="Bv03", status=200)
+            with _insert_beside(log) as insert:
+                _validate(element, proces_schema())
+                bericht = parse_di01_verstrek_vordering(element)
+            log.pk, log._state.adding = insert.rij[0], False
+            ontvangst.aantal = len(bericht.vorderingen)
             vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
-            antwoord = soap.envelope(
-                build.build_bv03(
-                    ontvangen=sg,
-                    eigen=eigen_systeem(),
-                    referentienummer=new_referentienummer(),
-                    tijdstip=timezone.now(),
-                )
-            )
-            # The log row reserves zender + referentienummer in the same transaction as the claims.
-            log = ontvangst.log(
-                antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash
-            )
-            log.save()
-            # COPY on PostgreSQL: a row per claim, up to thousands per message.
-            bulk_insert(
-                Bericht.vorderingen.through(bericht_id=log.pk, vordering_id=v.pk)
-                for v in vorderingen
+            # A row per claim, up to thousands per message: plain rows, no model instances.
+            koppelingen = CopyRows(Bericht.vorderingen.through, ("bericht_id", "vordering_id"))
+            for v in vorderingen:
+                koppelingen.add(log.pk, v.pk)
+            koppelingen.write()
+            if connection.vendor == "postgresql":
+                # The deferred foreign-key checks, otherwise run by COMMIT, run now beside
+                # work that has to be done anyway: the digest and freeing the message (its
+                # tree and objects). Afterwards the constraints are deferred again, for a
+                # caller's enclosing transaction.
+                with _Beside("SET CONSTRAINTS ALL IMMEDIATE"):
+                    inhoud_hash = Bericht.hash_inhoud(body)
+                    del element, bericht, vorderingen, koppelingen
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                inhoud_hash = Bericht.hash_inhoud(body)
+            Bericht.objects.filter(pk=log.pk).update(
+                inhoud_hash=inhoud_hash,
+                aantal_objecten=ontvangst.aantal,
+                duur_ms=ontvangst.duur_ms(),
             )
         return Antwoord(200, antwoord)
     except IntegrityError:
@@ -283,9 +368,9 @@ def receive_di01_verstrek_vordering(
         eerder = _accepted(ontvangst.stuurgegevens)
         if eerder is None:
             raise
-        return _replay(ontvangst, eerder, inhoud_hash, element)
+        return _replay(ontvangst, eerder)
     except StufFout as fout:
-        return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
+        return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=_hash_if_read(ontvangst))
 
 
 def _accepted(sg: Stuurgegevens) -> Bericht | None:
@@ -301,22 +386,30 @@ def _accepted(sg: Stuurgegevens) -> Bericht | None:
     ).first()
 
 
-def _same_message(eerder: Bericht, inhoud_hash: str, element) -> bool:
+def _same_message(eerder: Bericht, inhoud_hash: str, body: bytes) -> bool:
     """Identical means the same StUF body: a resend may come in another envelope (other SOAP
     headers, whitespace), so a differing raw digest is settled by comparing canonical forms."""
     if eerder.inhoud_hash == inhoud_hash:
         return True
     try:
         vorig = soap.unwrap_envelope(parse_xml(eerder.inhoud.encode("utf-8")))
+        nieuw = soap.unwrap_envelope(parse_xml(body))
     except StufFout:
         return False
-    return etree.tostring(vorig, method="c14n") == etree.tostring(element, method="c14n")
+    return etree.tostring(vorig, method="c14n") == etree.tostring(nieuw, method="c14n")
 
 
-def _replay(ontvangst: _Ontvangst, eerder: Bericht, inhoud_hash: str, element) -> Antwoord:
+def _hash_if_read(ontvangst: _Ontvangst) -> str:
+    """The raw request's digest, once its stuurgegevens were read (as for the resend check)."""
+    return Bericht.hash_inhoud(ontvangst.body) if ontvangst.stuurgegevens else ""
+
+
+def _replay(ontvangst: _Ontvangst, eerder: Bericht) -> Antwoord:
     """StUF 03.01 §4.4: an identical resend gets the same answer again and changes nothing; a
-    different message under a used referentienummer gets StUF016."""
-    if not _same_message(eerder, inhoud_hash, element):
+    different message under a used referentienummer gets StUF016. The raw digest (cheap) is
+    equal for a byte-identical resend; only when it differs are canonical forms compared."""
+    inhoud_hash = Bericht.hash_inhoud(ontvangst.body)
+    if not _same_message(eerder, inhoud_hash, ontvangst.body):
         fout = StufFout(
             Foutcode.STUF016,
             f"Referentienummer {eerder.referentienummer} is al gebruikt voor een "
@@ -324,9 +417,11 @@ def _replay(ontvangst: _Ontvangst, eerder: Bericht, inhoud_hash: str, element) -
         )
         return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
     antwoord = eerder.antwoord.encode("utf-8")
-    ontvangst.log(
-        antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash
-    ).save()
+    _save(
+        ontvangst.log(
+            antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash
+        )
+    )
     return Antwoord(200, antwoord)
 
 
@@ -343,9 +438,11 @@ def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: st
             tijdstip=timezone.now(),
         )
     inhoud = soap.fault_envelope(fout_el, plek=fout.plek, omschrijving=fout.omschrijving)
-    ontvangst.log(
-        antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
-    ).save()
+    _save(
+        ontvangst.log(
+            antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
+        )
+    )
     logger.info("StUF %s %s van %s: %s", soort, fout.code.code, ontvangst.koppeling, fout.details)
     return Antwoord(500, inhoud)
 
@@ -380,7 +477,7 @@ def receive_vrd_lv01(*, body: bytes, soapaction: str, koppeling: Koppeling) -> A
                 indicator_vervolgvraag=vervolg,
             )
         )
-        ontvangst.log(antwoord=antwoord, antwoordsoort="La01", status=200).save()
+        _save(ontvangst.log(antwoord=antwoord, antwoordsoort="La01", status=200))
         return Antwoord(200, antwoord)
     except StufFout as fout:
         return _fault(ontvangst, fout, soort="Fo02")

@@ -151,7 +151,7 @@ def _check_not_known(vorderingen, organisaties) -> None:
         per_sleutel.setdefault((org, v.tsa), []).append(v.vorderingnummer)
     q = Q(pk__in=[])
     for (org, tsa), nummers in per_sleutel.items():
-        q |= Q(organisatie=org, tsa=tsa, vorderingnummer__in=nummers)
+        q |= Q(organisatie=org, tsa=tsa, vorderingnummer__any=nummers)
     bekend = list(Vordering.objects.filter(q).values_list("vorderingnummer", flat=True)[:10])
     if bekend:
         raise StufFout(
@@ -171,7 +171,7 @@ def _link_existing(invoer: list[VorderingInvoer]) -> None:
         per_organisatie.setdefault(i.organisatie, set()).add(i.heeft_betrekking_op_nummer)
     q = Q(pk__in=[])
     for organisatie, nummers in per_organisatie.items():
-        q |= Q(organisatie=organisatie, vorderingnummer__in=nummers)
+        q |= Q(organisatie=organisatie, vorderingnummer__any=nummers)
     kandidaten: dict[tuple[int, str], list[Vordering]] = {}
     for vordering in Vordering.objects.filter(q).order_by("pk"):
         kandidaten.setdefault((vordering.organisatie_id, vordering.vorderingnummer), []).append(

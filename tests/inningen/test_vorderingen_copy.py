@@ -277,3 +277,65 @@ def test_copyrows_waarden_in_de_volgorde_van_de_kolommen():
     for f in Vordering._meta.concrete_fields:
         if f.attname not in velden and f.attname in per_kolom and f.attname != "waarschuwingen":
             assert per_kolom[f.attname] == f.get_default(), f.attname
+
+
+def test_instances_from_rows_are_what_a_query_loads(db):
+    from inningen.services.boekingen import instances_from_rows
+
+    organisatie = OrganisatieFactory()
+    opgeslagen = vordering_maken(organisatie, vorderingnummer="I-1", debiteur=DebiteurFactory())
+    geladen = Vordering.objects.get(pk=opgeslagen.pk)
+    rij = [getattr(geladen, f.attname) for f in Vordering._meta.concrete_fields]
+
+    [gebouwd] = instances_from_rows(Vordering, [rij])
+
+    def velden(obj):
+        return {k: v for k, v in vars(obj).items() if k != "_state"}
+
+    assert velden(gebouwd) == velden(geladen)
+    assert (gebouwd._state.adding, gebouwd._state.db) == (False, geladen._state.db)
+    # Relations resolve as on a loaded instance, and assignment still goes through Django.
+    assert gebouwd.organisatie == organisatie and gebouwd.debiteur == geladen.debiteur
+    gebouwd.debiteur = None
+    assert gebouwd.debiteur_id is None
+
+
+def test_instances_from_rows_honour_init_receivers(db):
+    from django.db.models.signals import post_init
+
+    from inningen.services.boekingen import instances_from_rows
+
+    gezien = []
+
+    def ontvanger(sender, instance, **kwargs):
+        gezien.append(instance)
+
+    post_init.connect(ontvanger, sender=Vorderingstatus)
+    try:
+        moment = timezone.now()
+        [status] = instances_from_rows(
+            Vorderingstatus, [[1, 2, "VRW", moment, None, None, "", "test"]]
+        )
+    finally:
+        post_init.disconnect(ontvanger, sender=Vorderingstatus)
+    assert gezien == [status] and status.vordering_id == 2 and not status._state.adding
+
+
+def test_copy_rows_without_copy_store_through_bulk_create(db, monkeypatch):
+    """Elsewhere than PostgreSQL the same rows go in through model instances (tested here on
+    whatever database runs the suite by hiding the vendor)."""
+    from django.db import connection
+
+    organisatie = OrganisatieFactory()
+    vordering = vordering_maken(organisatie, vorderingnummer="F-1")
+    monkeypatch.setattr(connection, "vendor", "anders")
+    rijen = CopyRows(Vorderingstatus, ("vordering_id", "status", "datum_en_tijd", "door"))
+    moment = datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    rijen.add(vordering.pk, "OPN", moment, "test")
+    rijen.write()
+    monkeypatch.undo()
+    assert list(
+        Vorderingstatus.objects.filter(vordering=vordering, status="OPN").values_list(
+            "datum_en_tijd", "door", "opmerkingen"
+        )
+    ) == [(moment, "test", "")]

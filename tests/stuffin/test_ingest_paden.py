@@ -67,3 +67,72 @@ def test_receiving_switches_cyclic_gc_off_only_for_the_message():
     with pytest.raises(RuntimeError):
         fout()
     assert gc.isenabled()
+
+
+def _ontvang(body, koppeling):
+    from stuffin.stuf import soap
+
+    return ontvangst.receive_di01_verstrek_vordering(
+        body=body, soapaction=soap.SOAPACTION_DI01_VERSTREK_VORDERING, koppeling=koppeling
+    )
+
+
+def test_log_row_is_inserted_beside_validation_and_lands_with_the_claims(koppeling):
+    from inningen.models import Vordering
+    from stuffin.models import Bericht
+    from tests.stuffin.conftest import officieel_bericht
+
+    antwoord = _ontvang(officieel_bericht("Di01-verstrekVordering-max.xml"), koppeling)
+
+    assert antwoord.status == 200
+    log = Bericht.objects.get(antwoordsoort="Bv03")
+    assert log.antwoord.encode() == antwoord.inhoud
+    assert log.aantal_objecten == 2 and log.duur_ms >= 0
+    assert set(log.vorderingen.all()) == set(Vordering.objects.all())
+    assert log.inhoud.startswith("<") and log.inhoud_hash == Bericht.hash_inhoud(
+        log.inhoud.encode()
+    )
+
+
+def test_invalid_message_rolls_the_early_log_row_back(koppeling):
+    from stuffin.models import Bericht
+    from tests.stuffin.conftest import officieel_bericht
+
+    body = officieel_bericht("Di01-verstrekVordering-max.xml").replace(
+        b"<FIN:taaknummer>1234<", b"<FIN:bestaatNiet>x</FIN:bestaatNiet><FIN:taaknummer>1234<"
+    )
+    antwoord = _ontvang(body, koppeling)
+
+    assert antwoord.status == 500
+    # Only the fault is logged: the Bv03 row inserted during validation went with the rollback.
+    assert list(Bericht.objects.values_list("antwoordsoort", "foutcode")) == [("Fo03", "StUF055")]
+
+
+def test_concurrent_identical_delivery_is_answered_as_a_resend(koppeling, monkeypatch):
+    """The other delivery won between the look-up and our insert: the insert (in the log
+    thread) hits the unique constraint, and the message is answered as a resend."""
+    from inningen.models import Vordering
+    from stuffin.models import Bericht
+    from tests.stuffin.conftest import officieel_bericht
+
+    body = officieel_bericht("Di01-verstrekVordering-max.xml", referentienummer="gelijktijdig")
+    eerste = _ontvang(body, koppeling)
+    assert eerste.status == 200
+
+    echte = ontvangst._accepted
+    aanroepen = []
+
+    def nog_niet_gezien(sg):
+        aanroepen.append(sg)
+        return None if len(aanroepen) == 1 else echte(sg)
+
+    monkeypatch.setattr(ontvangst, "_accepted", nog_niet_gezien)
+    tweede = _ontvang(body, koppeling)
+
+    assert (tweede.status, tweede.inhoud) == (200, eerste.inhoud)
+    assert len(aanroepen) == 2
+    assert Vordering.objects.count() == 2
+    assert list(Bericht.objects.order_by("pk").values_list("antwoordsoort", flat=True)) == [
+        "Bv03",
+        "Bv03-herhaald",
+    ]
