@@ -20,6 +20,11 @@ from ..models import Boeking, Vordering
 # Rows per UPDATE statement (two parameters each; SQLite allows 32,766 per statement).
 _UPDATE_CHUNK = 5000
 
+# The table's sequence, looked up once per statement (an InitPlan): as the argument of the
+# volatile nextval() a plain pg_get_serial_sequence() call is evaluated again for every key
+# drawn, which made drawing 1,000 keys cost 6 ms instead of 1 ms.
+_SEQUENCE = "(SELECT pg_get_serial_sequence(%s, %s))::regclass"
+
 
 @transaction.atomic
 def boekingen_create(*, boekingen: Iterable[Boeking]) -> list[Boeking]:
@@ -155,7 +160,7 @@ def bulk_insert(objs: Iterable[models.Model]) -> list:
         connection.cursor() as cursor,
     ):
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, %s)",
             [opts.db_table, opts.pk.column, len(objs)],
         )
         # Sorted: keys ascend in list order, as with bulk_create's INSERT ... RETURNING.
@@ -280,9 +285,7 @@ def pks_reserve(aantallen: dict[type[models.Model], int]) -> dict[type[models.Mo
         return result
     delen, params = [], []
     for model in modellen:
-        delen.append(
-            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s))"
-        )
+        delen.append(f"ARRAY(SELECT nextval({_SEQUENCE}) FROM generate_series(1, %s))")
         params += [model._meta.db_table, model._meta.pk.column, aantallen[model]]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(delen)}", params)
