@@ -163,6 +163,44 @@ class _Beside:
                 raise self._fout
 
 
+class _ValidationBeside:
+    """Schema validation of ``element`` in a second thread while the body of the ``with``
+    block reads the same tree: libxml2 validates without the GIL (80 ms for 1,000 claims)
+    while Python maps the elements to dataclasses (100 ms), on two cores at once.
+
+    The block may only read the tree downwards (children, text, attributes): during validation
+    lxml gives the body element a temporary document of its own and points its children's
+    parent links there (lxml's _fakeRootDoc), and restores them afterwards. The parser in
+    stuf/parse.py never walks up. :meth:`raise_if_invalid` waits and raises StUF055 as
+    :func:`_validate` does; leaving the block waits too."""
+
+    def __init__(self, element):
+        self.element = element
+        self._fouten: list[str] | None = None
+        self._fout: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="stuf-validatie", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            self._fouten = schema_fouten(self.element, proces_schema())
+        except BaseException as exc:  # handed to the waiting thread
+            self._fout = exc
+
+    def raise_if_invalid(self) -> None:
+        self._thread.join()
+        if self._fout is not None:
+            raise self._fout
+        if self._fouten:
+            raise StufFout(Foutcode.STUF055, "; ".join(self._fouten))
+
+    def __exit__(self, *exc_info) -> None:
+        self._thread.join()
+
+
 def _insert_beside(bericht: Bericht) -> _Beside:
     """The log row's INSERT for :class:`_Beside`; the caller sets the key it returns."""
     velden = [f for f in Bericht._meta.concrete_fields if not f.primary_key]
@@ -334,9 +372,13 @@ def receive_di01_verstrek_vordering(
             # claims. Its insert (the raw message, up to the body limit) runs while the message
             # is validated and read; a fault rolls it back and logs the Fo03 instead.
             log = ontvangst.log(antwoord=antwoord, antwoordsoort="Bv03", status=200)
-            with _insert_beside(log) as insert:
-                _validate(element, proces_schema())
-                bericht = parse_di01_verstrek_vordering(element)
+            with _insert_beside(log) as insert, _ValidationBeside(element) as validatie:
+                try:
+                    bericht = parse_di01_verstrek_vordering(element)
+                except StufFout:
+                    validatie.raise_if_invalid()  # a schema error is the one to report
+                    raise
+                validatie.raise_if_invalid()
             log.pk, log._state.adding = insert.rij[0], False
             ontvangst.aantal = len(bericht.vorderingen)
             vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)

@@ -136,3 +136,21 @@ def test_concurrent_identical_delivery_is_answered_as_a_resend(koppeling, monkey
         "Bv03",
         "Bv03-herhaald",
     ]
+
+
+def test_schema_error_is_reported_when_reading_fails_too(koppeling):
+    """Validation runs beside reading the message: when both fail, the schema's error (the
+    one a sequential run reports first) is the answer."""
+    from stuffin.models import Bericht
+    from tests.stuffin.conftest import officieel_bericht
+
+    body = officieel_bericht("Di01-verstrekVordering-max.xml").replace(
+        b"<FIN:bedragExclBTW>", b"<FIN:bedragExclBTW>x", 1
+    )
+    antwoord = _ontvang(body, koppeling)
+
+    assert antwoord.status == 500
+    fout = Bericht.objects.get()
+    assert fout.foutcode == "StUF055"
+    assert "element FIN:bedragExclBTW" in fout.foutmelding
+    assert "geen geldig" not in fout.foutmelding  # not the reader's own message
