@@ -46,20 +46,25 @@ class DebiteurFactory(factory.django.DjangoModelFactory):
     woonplaats = factory.Faker("city", locale="nl_NL")
 
 
+def regel_invoer(**overrides) -> RegelInvoer:
+    waarden = dict(
+        bedrag_excl_btw=10000,
+        bedrag_btw=2100,
+        bedrag_incl_btw=12100,
+        btw_categorie=BtwCategorie.HOOG,
+        btw_percentage=2100,
+        vorderingtype=Vorderingtype.FACTUUR,
+        vorderingcode="OMZ-001",
+        vorderingomschrijving="Huur sportzaal",
+    )
+    waarden.update(overrides)
+    return RegelInvoer(**waarden)
+
+
 def vordering_invoer(organisatie, **overrides) -> VorderingInvoer:
+    """Totals follow the regels (given or the default one) unless overridden."""
     today = timezone.localdate()
-    regels = overrides.pop("regels", None) or [
-        RegelInvoer(
-            bedrag_excl_btw=10000,
-            bedrag_btw=2100,
-            bedrag_incl_btw=12100,
-            btw_categorie=BtwCategorie.HOOG,
-            btw_percentage=2100,
-            vorderingtype=Vorderingtype.FACTUUR,
-            vorderingcode="OMZ-001",
-            vorderingomschrijving="Huur sportzaal",
-        ),
-    ]
+    regels = overrides.pop("regels", None) or [regel_invoer()]
     values = dict(
         organisatie=organisatie,
         tsa="facturatie",

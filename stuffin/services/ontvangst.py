@@ -24,7 +24,7 @@ from ..stuf import build, soap
 from ..stuf.berichten import Stuurgegevens, Systeem
 from ..stuf.fouten import Foutcode, StufFout
 from ..stuf.parse import parse_di01_verstrek_vordering, parse_stuurgegevens, parse_vrd_lv01
-from ..stuf.xml import parse_xml, proces_schema, schema_fouten, vraag_antwoord_schema
+from ..stuf.xml import parse_xml, proces_schema, validate_or_raise, vraag_antwoord_schema
 from .verstrek_vordering import verstrek_vordering_process
 
 logger = logging.getLogger(__name__)
@@ -171,12 +171,11 @@ class _ValidationBeside:
     The block may only read the tree downwards (children, text, attributes): during validation
     lxml gives the body element a temporary document of its own and points its children's
     parent links there (lxml's _fakeRootDoc), and restores them afterwards. The parser in
-    stuf/parse.py never walks up. :meth:`raise_if_invalid` waits and raises StUF055 as
-    :func:`_validate` does; leaving the block waits too."""
+    stuf/parse.py never walks up. :meth:`raise_if_invalid` waits and raises what
+    :func:`validate_or_raise` raised (StUF055); leaving the block waits too."""
 
     def __init__(self, element):
         self.element = element
-        self._fouten: list[str] | None = None
         self._fout: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="stuf-validatie", daemon=True)
 
@@ -186,7 +185,7 @@ class _ValidationBeside:
 
     def _run(self) -> None:
         try:
-            self._fouten = schema_fouten(self.element, proces_schema())
+            validate_or_raise(self.element, proces_schema())
         except BaseException as exc:  # handed to the waiting thread
             self._fout = exc
 
@@ -194,8 +193,6 @@ class _ValidationBeside:
         self._thread.join()
         if self._fout is not None:
             raise self._fout
-        if self._fouten:
-            raise StufFout(Foutcode.STUF055, "; ".join(self._fouten))
 
     def __exit__(self, *exc_info) -> None:
         self._thread.join()
@@ -284,12 +281,6 @@ def _check_stuurgegevens(
         raise StufFout(Foutcode.STUF037, f"Functie {sg.functie}; verwacht {functie}.")
     if koppeling.rol != Koppelingsrol.TSA:
         raise StufFout(Foutcode.STUF052, f"Koppeling {koppeling} heeft niet de rol TSA.")
-
-
-def _validate(element, schema) -> None:
-    fouten = schema_fouten(element, schema)
-    if fouten:
-        raise StufFout(Foutcode.STUF055, "; ".join(fouten))
 
 
 def _parse_body(ontvangst: _Ontvangst, verwacht: str):
@@ -504,7 +495,7 @@ def receive_vrd_lv01(*, body: bytes, soapaction: str, koppeling: Koppeling) -> A
         _check_stuurgegevens(
             ontvangst.stuurgegevens, koppeling, berichtcode="Lv01", entiteittype="VRD"
         )
-        _validate(element, vraag_antwoord_schema())
+        validate_or_raise(element, vraag_antwoord_schema())
         vraag = parse_vrd_lv01(element)
         vorderingen, vervolg = vorderingen_for_vraag(vraag=vraag, koppeling=koppeling)
         ontvangst.aantal = len(vorderingen)

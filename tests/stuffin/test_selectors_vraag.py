@@ -17,12 +17,18 @@ from inningen.choices import (
 )
 from inningen.models import Boeking, Vordering
 from inningen.services.boekingen import boekingen_create
-from inningen.services.vorderingen import MachtigingInvoer, RegelInvoer, TermijnInvoer
+from inningen.services.vorderingen import MachtigingInvoer, TermijnInvoer
 from stuffin import selectors
 from stuffin.services.koppelingen import koppeling_upsert
 from stuffin.stuf import berichten as stuf
 from stuffin.stuf.fouten import Foutcode, StufFout
-from tests.factories import DebiteurFactory, OrganisatieFactory, elfproef_nummer, vordering_maken
+from tests.factories import (
+    DebiteurFactory,
+    OrganisatieFactory,
+    elfproef_nummer,
+    regel_invoer,
+    vordering_maken,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,33 +36,9 @@ PEILMOMENT = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
 DAG = datetime.date(2026, 2, 1)
 
 
-def _regel(**overrides) -> RegelInvoer:
-    waarden = dict(
-        bedrag_excl_btw=10000,
-        bedrag_btw=2100,
-        bedrag_incl_btw=12100,
-        btw_categorie=BtwCategorie.HOOG,
-        btw_percentage=2100,
-        vorderingtype=Vorderingtype.FACTUUR,
-        vorderingcode="OMZ-001",
-        vorderingomschrijving="Huur sportzaal",
-    )
-    waarden.update(overrides)
-    return RegelInvoer(**waarden)
-
-
 def _claim(organisatie, nummer, regels=None, tsa="belastingen", **overrides):
-    regels = regels or [_regel()]
-    return vordering_maken(
-        organisatie,
-        tsa=tsa,
-        vorderingnummer=nummer,
-        regels=regels,
-        totaalbedrag_excl_btw=sum(r.bedrag_excl_btw for r in regels),
-        totaalbedrag_btw=sum(r.bedrag_btw for r in regels),
-        totaalbedrag_incl_btw=sum(r.bedrag_incl_btw for r in regels),
-        **overrides,
-    )
+    # vordering_invoer derives the totals from the regels.
+    return vordering_maken(organisatie, tsa=tsa, vorderingnummer=nummer, regels=regels, **overrides)
 
 
 def _boek(vordering, *bedragen_en_soorten) -> None:
@@ -160,8 +142,10 @@ def vorderingen(organisatie, koppeling, monkeypatch):
         organisatie,
         "V-VOLLEDIG",
         regels=[
-            _regel(aantal=3, eenheid="uur", stuksprijs_excl_btw=3333, vorderingtoelichting="x"),
-            _regel(
+            regel_invoer(
+                aantal=3, eenheid="uur", stuksprijs_excl_btw=3333, vorderingtoelichting="x"
+            ),
+            regel_invoer(
                 bedrag_excl_btw=500,
                 bedrag_btw=45,
                 bedrag_incl_btw=545,
