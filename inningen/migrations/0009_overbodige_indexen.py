@@ -4,21 +4,9 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import inningen.validators
+from inningen.migration_operations import drop_fk_index
 
-
-def _drop_fk_index(alter_field, tabel, kolom, index):
-    """db_index=False on a foreign key: Django would drop and re-add the constraint, which
-    re-checks every row of a large table under lock. Only the index goes; the foreign key
-    stays (its lookups use the composite index that starts with the same column)."""
-    return migrations.SeparateDatabaseAndState(
-        state_operations=[alter_field],
-        database_operations=[
-            migrations.RunSQL(
-                f'DROP INDEX IF EXISTS "{index}"',
-                reverse_sql=f'CREATE INDEX "{index}" ON "{tabel}" ("{kolom}")',
-            )
-        ],
-    )
+_drop_fk_index = drop_fk_index
 
 
 class Migration(migrations.Migration):

@@ -68,8 +68,13 @@ class Vordering(models.Model):
     )
     zaak_identificatie = models.CharField(max_length=40, blank=True)
     zaak_omschrijving = models.CharField(max_length=80, blank=True)
-    organisatorische_eenheid = models.ForeignKey(
-        OrganisatorischeEenheid, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    organisatorische_eenheid = models.ForeignKey(  # partial index, as the two below
+        OrganisatorischeEenheid,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     heeft_betrekking_op = models.ForeignKey(
         "self",
@@ -78,6 +83,7 @@ class Vordering(models.Model):
         blank=True,
         related_name="gerelateerde_vorderingen",
         help_text="Eerdere vordering waarop deze (credit/correctie) betrekking heeft.",
+        db_index=False,
     )
     # The number as the TSA sent it; kept even when that claim is not (yet) known here.
     heeft_betrekking_op_nummer = models.CharField(max_length=64, blank=True)
@@ -91,7 +97,12 @@ class Vordering(models.Model):
         db_index=False,
     )
     machtiging = models.ForeignKey(
-        Machtiging, on_delete=models.PROTECT, null=True, blank=True, related_name="vorderingen"
+        Machtiging,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vorderingen",
+        db_index=False,
     )
     status = models.CharField(max_length=3, choices=VorderingStatus.choices)
     status_datum = models.DateTimeField()
@@ -133,6 +144,15 @@ class Vordering(models.Model):
             models.Index(fields=["factuurnummer"], name="vordering_factuurnummer"),
             models.Index(fields=["status", "vervaldatum"], name="vordering_status_verval"),
             models.Index(fields=["debiteur", "status"], name="vordering_debiteur_status"),
+            # Keys many claims leave empty: partial, so such a claim adds no entry.
+            *(
+                models.Index(fields=[veld], name=naam, condition=Q(**{f"{veld}__isnull": False}))
+                for veld, naam in (
+                    ("organisatorische_eenheid", "vordering_eenheid"),
+                    ("heeft_betrekking_op", "vordering_gerelateerd"),
+                    ("machtiging", "vordering_machtiging"),
+                )
+            ),
         ]
 
     def __str__(self):

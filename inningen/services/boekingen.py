@@ -16,6 +16,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
 from ..models import Boeking, Vordering
+from ..writebehind import copy_rows
 
 # Rows per UPDATE statement (two parameters each; SQLite allows 32,766 per statement).
 _UPDATE_CHUNK = 5000
@@ -115,16 +116,17 @@ _AS_IS = {
 }
 
 
-def bulk_insert(objs: Iterable[models.Model]) -> list:
+def bulk_insert(objs: Iterable[models.Model], *, sleutels: "KeyReserve | None" = None) -> list:
     """``Model.objects.bulk_create(objs)`` for new instances of one model, through COPY on
     PostgreSQL; foreign keys may also point to (unsaved) instances of the same batch.
 
     For batches of thousands of rows most of bulk_create's time goes to preparing every value
     of every field and quoting them into one huge INSERT; COPY takes plain values as they are.
     The primary keys are drawn from the table's sequence first, so the instances get their pk
-    (and can serve as foreign keys, also within the batch) just as with bulk_create. Like
-    bulk_create: no save(), no signals. Other databases use bulk_create and set relations
-    within the batch with one UPDATE afterwards.
+    (and can serve as foreign keys, also within the batch) just as with bulk_create; with
+    ``sleutels`` they come from that reserve instead. Like bulk_create: no save(), no signals.
+    Other databases use bulk_create and set relations within the batch with one UPDATE
+    afterwards.
     """
     objs = list(objs)
     if not objs:
@@ -154,36 +156,30 @@ def bulk_insert(objs: Iterable[models.Model]) -> list:
     soorten = [k[2] for k in kolommen]
     qn = connection.ops.quote_name
     copy_sql = f"COPY {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
-    with (
-        transaction.atomic(savepoint=False),
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-    ):
-        cursor.execute(
-            f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, %s)",
-            [opts.db_table, opts.pk.column, len(objs)],
-        )
-        # Sorted: keys ascend in list order, as with bulk_create's INSERT ... RETURNING.
-        for obj, pk in zip(objs, sorted(pk for (pk,) in cursor.fetchall()), strict=True):
-            obj.pk = pk
-        with cursor.cursor.copy(copy_sql) as copy:
-            for obj in objs:
-                # All stored attributes in one C call; only the few columns that need it are
-                # looked at one by one (a Python step per value was most of the cost).
-                rij = list(waarden(obj))
-                for i in eigen:
-                    rij[i] = kolommen[i][0].pre_save(obj, True)
-                for i in relaties:
-                    if rij[i] is None:
-                        rij[i] = _related_pk(obj, kolommen[i][0])
-                for i, waarde in enumerate(rij):
-                    if waarde is not None:
-                        as_is = soorten[i]
-                        if type(waarde) is not as_is or (
-                            as_is is datetime.datetime and waarde.tzinfo is None
-                        ):
-                            rij[i] = kolommen[i][0].get_db_prep_save(waarde, connection)
-                copy.write_row(rij)
+    # Keys ascend in list order, as with bulk_create's INSERT ... RETURNING.
+    pks = (sleutels or KeyReserve()).take(model, len(objs))
+    for obj, pk in zip(objs, pks, strict=True):
+        obj.pk = pk
+    rijen = []
+    for obj in objs:
+        # All stored attributes in one C call; only the few columns that need it are looked at
+        # one by one (a Python step per value was most of the cost).
+        rij = list(waarden(obj))
+        for i in eigen:
+            rij[i] = kolommen[i][0].pre_save(obj, True)
+        for i in relaties:
+            if rij[i] is None:
+                rij[i] = _related_pk(obj, kolommen[i][0])
+        for i, waarde in enumerate(rij):
+            if waarde is not None:
+                as_is = soorten[i]
+                if type(waarde) is not as_is or (
+                    as_is is datetime.datetime and waarde.tzinfo is None
+                ):
+                    rij[i] = kolommen[i][0].get_db_prep_save(waarde, connection)
+        rijen.append(rij)
+    with transaction.atomic(savepoint=False):
+        copy_rows(copy_sql, rijen, table=opts.db_table)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -294,6 +290,38 @@ def pks_reserve(aantallen: dict[type[models.Model], int]) -> dict[type[models.Mo
     return result
 
 
+class KeyReserve:
+    """Primary keys drawn ahead for a batch written in parts (see inningen.writebehind): the
+    first :meth:`take` draws what :meth:`expect` announced for every model in one round trip,
+    instead of one statement per part and model, each of which would wait for the
+    write-behind's running COPY. Keys drawn and not used stay unused (a sequence has gaps
+    anyway); a reserve that runs short draws more."""
+
+    def __init__(self):
+        self._verwacht: dict[type[models.Model], int] = {}
+        self._voorraad: dict[type[models.Model], list[int]] = {}
+        self._getrokken = False
+
+    def expect(self, model: type[models.Model], aantal: int) -> None:
+        self._verwacht[model] = self._verwacht.get(model, 0) + aantal
+
+    def take(self, model: type[models.Model], aantal: int) -> list[int]:
+        """``aantal`` new keys of ``model``, ascending."""
+        if not aantal:
+            return []
+        if not self._getrokken:
+            self._getrokken = True
+            wens = dict(self._verwacht)
+            wens[model] = max(wens.get(model, 0), aantal)
+            self._voorraad = pks_reserve(wens)
+        voorraad = self._voorraad.setdefault(model, [])
+        if len(voorraad) < aantal:
+            voorraad += pks_reserve({model: aantal - len(voorraad)})[model]
+        result = voorraad[:aantal]
+        del voorraad[:aantal]
+        return result
+
+
 class CopyRows:
     """New rows of one model as plain tuples, written with one COPY: for batches of thousands of
     rows whose caller needs no model instances (those cost more than the rows themselves).
@@ -391,12 +419,8 @@ class CopyRows:
         qn = connection.ops.quote_name
         opts = self.model._meta
         kolommen = ", ".join(qn(f.column) for f in self._velden_op_volgorde)
-        with (
-            transaction.atomic(savepoint=False),
-            connection.wrap_database_errors,
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {qn(opts.db_table)} ({kolommen}) FROM STDIN") as copy,
-        ):
+        if prep or tijd:
+            rijen = []
             for rij in self._rijen:
                 rij += tijd
                 if prep:
@@ -404,7 +428,13 @@ class CopyRows:
                     for i, f in prep:
                         if rij[i] is not None:
                             rij[i] = f.get_db_prep_save(rij[i], connection)
-                copy.write_row(rij)
+                rijen.append(rij)
+        else:
+            rijen = self._rijen
+        with transaction.atomic(savepoint=False):
+            copy_rows(
+                f"COPY {qn(opts.db_table)} ({kolommen}) FROM STDIN", rijen, table=opts.db_table
+            )
         return nu
 
     def instances(self, nu: datetime.datetime) -> list[models.Model]:

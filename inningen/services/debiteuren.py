@@ -9,7 +9,8 @@ from django.db.models import Q
 
 from ..choices import Debiteursoort
 from ..models import Debiteur, DebiteurRekening
-from .boekingen import bulk_insert
+from ..writebehind import independent_reads
+from .boekingen import CopyRows, KeyReserve, bulk_insert
 
 # Fields a message may fill; empty values never erase what we know.
 UPDATABLE_FIELDS = tuple(
@@ -60,27 +61,53 @@ class DebiteurInvoer:
         ]
 
 
+_SLEUTELS = ("bsn", "rsin", "kvk_nummer", "debiteurnummer")
+
+
+@dataclass
+class DebiteurenBatch:
+    """What :func:`debiteuren_upsert` knows of a batch of debtors handled in parts (chunks) of
+    one transaction: every debtor it saw or wrote under each of its keys, with the values as
+    stored, and their accounts. A later part resolves to the same debtor without asking the
+    database again; it only asks for keys it has not seen, whose rows cannot be among those the
+    earlier parts queued (see inningen.writebehind)."""
+
+    index: dict[tuple[str, str], Debiteur] = field(default_factory=dict)
+    per_pk: dict[int, Debiteur] = field(default_factory=dict)
+    opgeslagen: dict[int, tuple] = field(default_factory=dict)  # to write only what changes
+    gevraagd: set[tuple[str, str]] = field(default_factory=set)
+    rekeningen: set[tuple[int, str]] = field(default_factory=set)
+    rekeningen_van: set[int] = field(default_factory=set)  # debtors whose accounts are known
+    nieuw: set[int] = field(default_factory=set)  # debtors the batch created
+    sleutels: KeyReserve | None = None  # keys for new debtors
+
+    def remember(self, deb: Debiteur) -> None:
+        self.per_pk[deb.pk] = deb
+        self.opgeslagen[deb.pk] = tuple(getattr(deb, naam) for naam in _WRITABLE)
+
+    def load(self, invoer: list[DebiteurInvoer]) -> None:
+        """Look up the stored debtors of every part at once, before the first part is written;
+        the reserve then expects a key for each invoer no stored debtor matches."""
+        _load(self, invoer)
+        if self.sleutels is not None:
+            nieuw = sum(1 for i in invoer if not any(k in self.index for k in i.sleutels()))
+            self.sleutels.expect(Debiteur, nieuw)
+
+
 @transaction.atomic
-def debiteuren_upsert(*, invoer: list[DebiteurInvoer]) -> list[Debiteur]:
+def debiteuren_upsert(
+    *, invoer: list[DebiteurInvoer], batch: DebiteurenBatch | None = None
+) -> list[Debiteur]:
     """Return one Debiteur per invoer (same order), creating or updating in bulk.
 
     Newer data wins: non-empty values in the invoer overwrite stored ones. Two invoer rows with
-    the same identity resolve to the same Debiteur.
+    the same identity resolve to the same Debiteur, also across the calls of one ``batch``.
     """
     if not invoer:
         return []
-    q = Q(pk__in=[])
-    for naam in ("bsn", "rsin", "kvk_nummer", "debiteurnummer"):
-        waarden = {getattr(i, naam) for i in invoer if getattr(i, naam)}
-        if waarden:
-            q |= Q(**{f"{naam}__any": waarden})
-    index: dict[tuple[str, str], Debiteur] = {}
-    opgeslagen: dict[int, tuple] = {}  # the stored values, to write only what changes
-    for deb in Debiteur.objects.filter(q):
-        opgeslagen[deb.pk] = tuple(getattr(deb, naam) for naam in _WRITABLE)
-        for naam in ("bsn", "rsin", "kvk_nummer", "debiteurnummer"):
-            if getattr(deb, naam):
-                index[(naam, getattr(deb, naam))] = deb
+    batch = batch if batch is not None else DebiteurenBatch()
+    index = batch.index
+    _load(batch, invoer)
 
     result: list[Debiteur] = []
     nieuw: list[Debiteur] = []
@@ -99,14 +126,18 @@ def debiteuren_upsert(*, invoer: list[DebiteurInvoer]) -> list[Debiteur]:
 
     for deb in [*nieuw, *gewijzigd.values()]:
         deb.zoeknaam = deb.compute_zoeknaam()
-    bulk_insert(nieuw)
+    bulk_insert(nieuw, sleutels=batch.sleutels)
+    for deb in nieuw:
+        batch.remember(deb)
+        batch.nieuw.add(deb.pk)
+        batch.rekeningen_van.add(deb.pk)  # a new debtor has no accounts yet
     # Known debtors are written only where their data changes, and only the changed fields: a
     # TSA sending the same people again (the common case) costs no UPDATE at all.
     te_schrijven, velden = [], set()
     for deb in gewijzigd.values():
         anders = {
             naam
-            for naam, oud in zip(_WRITABLE, opgeslagen[deb.pk], strict=True)
+            for naam, oud in zip(_WRITABLE, batch.opgeslagen[deb.pk], strict=True)
             if getattr(deb, naam) != oud
         }
         if anders:
@@ -116,8 +147,39 @@ def debiteuren_upsert(*, invoer: list[DebiteurInvoer]) -> list[Debiteur]:
         Debiteur.objects.bulk_update(
             te_schrijven, [f for f in _WRITABLE if f in velden], batch_size=_UPDATE_BATCH
         )
-    _add_rekeningen(result, invoer)
+        for deb in te_schrijven:
+            batch.remember(deb)
+    _add_rekeningen(result, invoer, batch)
     return result
+
+
+def _load(batch: DebiteurenBatch, invoer: list[DebiteurInvoer]) -> None:
+    """The stored debtors with a key of ``invoer`` the batch has not asked for yet."""
+    q, gevraagd = Q(pk__in=[]), set()
+    for naam in _SLEUTELS:
+        waarden = {
+            waarde
+            for i in invoer
+            if (waarde := getattr(i, naam))
+            and (naam, waarde) not in batch.index
+            and (naam, waarde) not in batch.gevraagd
+        }
+        if waarden:
+            q |= Q(**{f"{naam}__any": waarden})
+            gevraagd.update((naam, w) for w in waarden)
+    if not gevraagd:
+        return
+    with independent_reads():
+        gevonden = list(Debiteur.objects.filter(q))
+    batch.gevraagd |= gevraagd
+    for deb in gevonden:
+        # One the batch already holds (found by another key) stays the instance it holds.
+        deb = batch.per_pk.get(deb.pk, deb)
+        if deb.pk not in batch.opgeslagen:
+            batch.remember(deb)
+        for naam in _SLEUTELS:
+            if getattr(deb, naam):
+                batch.index.setdefault((naam, getattr(deb, naam)), deb)
 
 
 def _apply(deb: Debiteur, item: DebiteurInvoer, index) -> None:
@@ -133,18 +195,31 @@ def _apply(deb: Debiteur, item: DebiteurInvoer, index) -> None:
             setattr(deb, naam, waarde)
 
 
-def _add_rekeningen(debiteuren: list[Debiteur], invoer: list[DebiteurInvoer]) -> None:
+def _add_rekeningen(
+    debiteuren: list[Debiteur], invoer: list[DebiteurInvoer], batch: DebiteurenBatch
+) -> None:
     wens = {
         (deb.pk, iban) for deb, item in zip(debiteuren, invoer, strict=True) for iban in item.ibans
     }
     if not wens:
         return
-    bestaand = set(
-        DebiteurRekening.objects.filter(debiteur__any={pk for pk, _ in wens}).values_list(
-            "debiteur_id", "iban"
-        )
-    )
-    bulk_insert(DebiteurRekening(debiteur_id=pk, iban=iban) for pk, iban in sorted(wens - bestaand))
+    onbekend = {pk for pk, _ in wens} - batch.rekeningen_van
+    if onbekend:
+        with independent_reads():
+            batch.rekeningen.update(
+                DebiteurRekening.objects.filter(debiteur__any=onbekend).values_list(
+                    "debiteur_id", "iban"
+                )
+            )
+        batch.rekeningen_van |= onbekend
+    nieuw = sorted(wens - batch.rekeningen)
+    if nieuw:
+        # Keys drawn by the database: no statement that would wait for a write-behind.
+        rijen = CopyRows(DebiteurRekening, ("debiteur_id", "iban"))
+        for pk, iban in nieuw:
+            rijen.add(pk, iban)
+        rijen.write()
+    batch.rekeningen.update(nieuw)
 
 
 def debiteur_natuurlijk_persoon(**kwargs) -> DebiteurInvoer:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from lxml import etree
 
 from inningen.services.boekingen import CopyRows, server_side_binding
+from inningen.writebehind import write_behind
 
 from ..identiteit import eigen_systeem, is_eigen_systeem
 from ..models import Bericht, Koppeling, Koppelingsrol, Richting
@@ -120,12 +121,12 @@ class _Beside:
     body of the ``with`` block runs; the end of the block waits for it (and raises its error,
     as a django.db exception, unless the block raised one of its own).
 
-    A Di01 of 1,000 claims has two such waits of ~40–100 ms of PostgreSQL work: storing the
-    raw message (lz4, TOAST) and checking the ~20,000 deferred foreign keys of its rows. The
-    Python work that must happen anyway (validating and reading the message; freeing it) runs
-    meanwhile: lxml's validation releases the GIL, and psycopg waits for the server without
-    it. The block must not use the database (psycopg would serialise it behind the statement).
-    Outside a PostgreSQL transaction the statement runs before the block, on Django's cursor."""
+    Storing the raw message of a Di01 of 1,000 claims (10 MB; lz4, TOAST) is ~40–50 ms of
+    PostgreSQL work; validating and reading the message runs meanwhile: lxml's validation
+    releases the GIL, and psycopg waits for the server without it. The block must not use the
+    database (psycopg would serialise it behind the statement). The claims' rows themselves go
+    through inningen.writebehind, a queue of such statements. Outside a PostgreSQL transaction
+    the statement runs before the block, on Django's cursor."""
 
     def __init__(self, sql: str, params=()):
         self.sql, self.params = sql, params
@@ -372,24 +373,22 @@ def receive_di01_verstrek_vordering(
                 validatie.raise_if_invalid()
             log.pk, log._state.adding = insert.rij[0], False
             ontvangst.aantal = len(bericht.vorderingen)
-            vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
-            # A row per claim, up to thousands per message: plain rows, no model instances.
-            koppelingen = CopyRows(Bericht.vorderingen.through, ("bericht_id", "vordering_id"))
-            for v in vorderingen:
-                koppelingen.add(log.pk, v.pk)
-            koppelingen.write()
-            if connection.vendor == "postgresql":
-                # The deferred foreign-key checks, otherwise run by COMMIT, run now beside
-                # work that has to be done anyway: the digest and freeing the message (its
-                # tree and objects). Afterwards the constraints are deferred again, for a
-                # caller's enclosing transaction.
-                with _Beside("SET CONSTRAINTS ALL IMMEDIATE"):
-                    inhoud_hash = Bericht.hash_inhoud(body)
-                    del element, bericht, vorderingen, koppelingen
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            else:
+            with write_behind() as wb:
+                if wb is not None:
+                    # Each part's rows are checked as they are written, in the write-behind's
+                    # thread beside the Python work of the next part, instead of all at COMMIT.
+                    wb.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
+                # A row per claim, up to thousands per message: plain rows, no model instances.
+                koppelingen = CopyRows(Bericht.vorderingen.through, ("bericht_id", "vordering_id"))
+                for v in vorderingen:
+                    koppelingen.add(log.pk, v.pk)
+                koppelingen.write()
+                if wb is not None:
+                    wb.execute("SET CONSTRAINTS ALL DEFERRED")  # for a caller's enclosing block
+                # While the last parts are written: the digest, and freeing the message.
                 inhoud_hash = Bericht.hash_inhoud(body)
+                del element, bericht, vorderingen, koppelingen
             Bericht.objects.filter(pk=log.pk).update(
                 inhoud_hash=inhoud_hash,
                 aantal_objecten=ontvangst.aantal,
