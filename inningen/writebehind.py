@@ -157,19 +157,28 @@ def _copy(sql: str, rows: list, cursor: psycopg.Cursor) -> None:
             copy.write_row(row)
 
 
-def _copy_data(sql: str, data: bytes, cursor: psycopg.Cursor) -> None:
+def _copy_data(sql: str, data: bytearray, cursor: psycopg.Cursor) -> None:
     with cursor.copy(sql) as copy:
         copy.write(data)
 
 
 def _formatter(raw: psycopg.Connection):
-    """psycopg's own COPY text formatter, with the connection's adapters; None when this psycopg
-    has it elsewhere (it is not public API: the rows are then formatted in the thread)."""
+    """A function rows → COPY text, by psycopg's own (C) row formatter with the connection's
+    adapters; None when this psycopg has it elsewhere (it is not public API: the rows are then
+    formatted in the thread)."""
     try:
-        from psycopg._copy_base import TextFormatter
+        from psycopg._copy_base import format_row_text
     except ImportError:  # pragma: no cover - another psycopg layout
         return None
-    return TextFormatter(Transformer(raw))
+    transformer = Transformer(raw)
+
+    def formatted(rows: list) -> bytearray:
+        data = bytearray()
+        for row in rows:
+            format_row_text(row, transformer, data)
+        return data
+
+    return formatted
 
 
 def active() -> WriteBehind | None:
@@ -232,11 +241,9 @@ def copy_rows(sql: str, rows: list, *, table: str) -> None:
         deel = rows[start : start + COPY_ROWS_PER_JOB]
         # Formatted here, by psycopg's C formatter: the thread then needs the GIL only to hand
         # the bytes to libpq, not once per row while this thread runs Python.
-        formatter = _formatter(wb._raw)
-        if formatter is None:
+        formatted = _formatter(wb._raw)
+        if formatted is None:
             job = functools.partial(_copy, sql, deel)
         else:
-            data = [formatter.write_row(row) for row in deel]
-            data.append(formatter.end())
-            job = functools.partial(_copy_data, sql, b"".join(data))
+            job = functools.partial(_copy_data, sql, formatted(deel))
         wb.submit(job, tables=(table,))

@@ -1,6 +1,7 @@
 """Finding, creating and updating debtors: one record per person or company across all TSAs
 and organisations, matched on BSN, RSIN, KvK-nummer or debiteurnummer."""
 
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ UPDATABLE_FIELDS = tuple(
 _UPDATABLE = frozenset(UPDATABLE_FIELDS)  # for the membership test per value
 # What an update of a known debtor may write.
 _WRITABLE = (*UPDATABLE_FIELDS, "bsn", "rsin", "kvk_nummer", "debiteurnummer", "zoeknaam")
+_writable_values = operator.attrgetter(*_WRITABLE)  # all in one C call
 # bulk_update sends one CASE per field over its whole batch, which PostgreSQL evaluates for every
 # row: the cost grows with rows x batch size (1,000 debtors in one batch took ~10 s).
 _UPDATE_BATCH = 100
@@ -83,7 +85,7 @@ class DebiteurenBatch:
 
     def remember(self, deb: Debiteur) -> None:
         self.per_pk[deb.pk] = deb
-        self.opgeslagen[deb.pk] = tuple(getattr(deb, naam) for naam in _WRITABLE)
+        self.opgeslagen[deb.pk] = _writable_values(deb)
 
     def load(self, invoer: list[DebiteurInvoer]) -> None:
         """Look up the stored debtors of every part at once, before the first part is written;
