@@ -14,6 +14,6 @@ class InningenConfig(AppConfig):
     verbose_name = "Inningen"
 
     def ready(self):
-        from . import checks, lookups  # noqa: F401  (register system checks, field__any)
+        from . import checks  # noqa: F401  (registers system checks)
 
         post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="inningen_roles_ensure")

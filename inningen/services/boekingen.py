@@ -1,29 +1,21 @@
 """Writing the ledger. Boekingen are only ever added; the cached open balance of every
 affected claim moves by exactly the sum added, in the same transaction."""
 
-import contextlib
 import datetime
-import functools
-import operator
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, models, transaction
-from django.db.models import signals
-from django.db.models.base import ModelState
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
 from ..models import Boeking, Vordering
-from ..writebehind import copy_rows
 
 # Rows per UPDATE statement (two parameters each; SQLite allows 32,766 per statement).
 _UPDATE_CHUNK = 5000
 
 # The table's sequence, looked up once per statement (an InitPlan): as the argument of the
 # volatile nextval() a plain pg_get_serial_sequence() call is evaluated again for every key
-# drawn, which made drawing 1,000 keys cost 6 ms instead of 1 ms.
+# drawn (1,000 keys: 6 ms instead of 1 ms).
 _SEQUENCE = "(SELECT pg_get_serial_sequence(%s, %s))::regclass"
 
 
@@ -116,17 +108,16 @@ _AS_IS = {
 }
 
 
-def bulk_insert(objs: Iterable[models.Model], *, sleutels: "KeyReserve | None" = None) -> list:
+def bulk_insert(objs: Iterable[models.Model]) -> list:
     """``Model.objects.bulk_create(objs)`` for new instances of one model, through COPY on
     PostgreSQL; foreign keys may also point to (unsaved) instances of the same batch.
 
     For batches of thousands of rows most of bulk_create's time goes to preparing every value
     of every field and quoting them into one huge INSERT; COPY takes plain values as they are.
     The primary keys are drawn from the table's sequence first, so the instances get their pk
-    (and can serve as foreign keys, also within the batch) just as with bulk_create; with
-    ``sleutels`` they come from that reserve instead. Like bulk_create: no save(), no signals.
-    Other databases use bulk_create and set relations within the batch with one UPDATE
-    afterwards.
+    (and can serve as foreign keys, also within the batch) just as with bulk_create. Like
+    bulk_create: no save(), no signals. Other databases use bulk_create and set relations
+    within the batch with one UPDATE afterwards.
     """
     objs = list(objs)
     if not objs:
@@ -150,36 +141,34 @@ def bulk_insert(objs: Iterable[models.Model], *, sleutels: "KeyReserve | None" =
         # auto_now(_add) and the like set their value in pre_save(); other fields just read it.
         eigen_pre_save = type(f).pre_save is not models.Field.pre_save
         kolommen.append((f, f.attname, _AS_IS.get(intern), eigen_pre_save))
-    waarden = operator.attrgetter(*(attname for _, attname, _, _ in kolommen))
-    eigen = [i for i, k in enumerate(kolommen) if k[3]]
-    relaties = [i for i, k in enumerate(kolommen) if k[0].is_relation and not k[3]]
-    soorten = [k[2] for k in kolommen]
     qn = connection.ops.quote_name
     copy_sql = f"COPY {qn(opts.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
-    # Keys ascend in list order, as with bulk_create's INSERT ... RETURNING.
-    pks = (sleutels or KeyReserve()).take(model, len(objs))
-    for obj, pk in zip(objs, pks, strict=True):
-        obj.pk = pk
-    rijen = []
-    for obj in objs:
-        # All stored attributes in one C call; only the few columns that need it are looked at
-        # one by one (a Python step per value was most of the cost).
-        rij = list(waarden(obj))
-        for i in eigen:
-            rij[i] = kolommen[i][0].pre_save(obj, True)
-        for i in relaties:
-            if rij[i] is None:
-                rij[i] = _related_pk(obj, kolommen[i][0])
-        for i, waarde in enumerate(rij):
-            if waarde is not None:
-                as_is = soorten[i]
-                if type(waarde) is not as_is or (
-                    as_is is datetime.datetime and waarde.tzinfo is None
-                ):
-                    rij[i] = kolommen[i][0].get_db_prep_save(waarde, connection)
-        rijen.append(rij)
-    with transaction.atomic(savepoint=False):
-        copy_rows(copy_sql, rijen, table=opts.db_table)
+    with (
+        transaction.atomic(savepoint=False),
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"SELECT nextval({_SEQUENCE}) FROM generate_series(1, %s)",
+            [opts.db_table, opts.pk.column, len(objs)],
+        )
+        # Sorted: keys ascend in list order, as with bulk_create's INSERT ... RETURNING.
+        for obj, pk in zip(objs, sorted(pk for (pk,) in cursor.fetchall()), strict=True):
+            obj.pk = pk
+        with cursor.cursor.copy(copy_sql) as copy:
+            for obj in objs:
+                rij = []
+                for f, attname, as_is, eigen_pre_save in kolommen:
+                    waarde = f.pre_save(obj, True) if eigen_pre_save else getattr(obj, attname)
+                    if waarde is None and f.is_relation:
+                        waarde = _related_pk(obj, f)
+                    if waarde is not None and (
+                        type(waarde) is not as_is
+                        or (as_is is datetime.datetime and waarde.tzinfo is None)
+                    ):
+                        waarde = f.get_db_prep_save(waarde, connection)
+                    rij.append(waarde)
+                copy.write_row(rij)
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -248,30 +237,6 @@ def update_per_pk(
 # --- rows without model instances (PostgreSQL) -------------------------------------------------
 
 
-@contextlib.contextmanager
-def server_side_binding():
-    """Statements in this block send their parameters separately (server-side binding) on
-    PostgreSQL with psycopg 3. Django binds client-side by default: the values are quoted into
-    the SQL text, which PostgreSQL must then parse; for the 10 MB raw message of a Di01 that
-    costs ~50 ms more than passing it as a parameter. Elsewhere a no-op."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    from django.db.backends.postgresql.base import ServerBindingCursor, is_psycopg3
-
-    if not is_psycopg3:
-        yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    vorig = raw.cursor_factory
-    raw.cursor_factory = ServerBindingCursor
-    try:
-        yield
-    finally:
-        raw.cursor_factory = vorig
-
-
 def pks_reserve(aantallen: dict[type[models.Model], int]) -> dict[type[models.Model], list[int]]:
     """Draw ``aantal`` new primary keys per model from the tables' sequences, all models in one
     round trip; ascending per model. PostgreSQL only (for :class:`CopyRows`)."""
@@ -290,38 +255,6 @@ def pks_reserve(aantallen: dict[type[models.Model], int]) -> dict[type[models.Mo
     return result
 
 
-class KeyReserve:
-    """Primary keys drawn ahead for a batch written in parts (see inningen.writebehind): the
-    first :meth:`take` draws what :meth:`expect` announced for every model in one round trip,
-    instead of one statement per part and model, each of which would wait for the
-    write-behind's running COPY. Keys drawn and not used stay unused (a sequence has gaps
-    anyway); a reserve that runs short draws more."""
-
-    def __init__(self):
-        self._verwacht: dict[type[models.Model], int] = {}
-        self._voorraad: dict[type[models.Model], list[int]] = {}
-        self._getrokken = False
-
-    def expect(self, model: type[models.Model], aantal: int) -> None:
-        self._verwacht[model] = self._verwacht.get(model, 0) + aantal
-
-    def take(self, model: type[models.Model], aantal: int) -> list[int]:
-        """``aantal`` new keys of ``model``, ascending."""
-        if not aantal:
-            return []
-        if not self._getrokken:
-            self._getrokken = True
-            wens = dict(self._verwacht)
-            wens[model] = max(wens.get(model, 0), aantal)
-            self._voorraad = pks_reserve(wens)
-        voorraad = self._voorraad.setdefault(model, [])
-        if len(voorraad) < aantal:
-            voorraad += pks_reserve({model: aantal - len(voorraad)})[model]
-        result = voorraad[:aantal]
-        del voorraad[:aantal]
-        return result
-
-
 class CopyRows:
     """New rows of one model as plain tuples, written with one COPY: for batches of thousands of
     rows whose caller needs no model instances (those cost more than the rows themselves).
@@ -334,8 +267,6 @@ class CopyRows:
     must be given (a model change then fails loudly here instead of writing wrong rows).
     Values of plain types (str, int, bool, date, aware datetime, None) go to COPY as they are,
     as in :func:`bulk_insert`; fields of other types go through ``get_db_prep_save``.
-    On other databases than PostgreSQL :meth:`write` stores the same rows through model
-    instances and bulk_create, so callers need no second code path for SQLite.
     """
 
     @staticmethod
@@ -356,7 +287,6 @@ class CopyRows:
         if onbekend:
             raise ValueError(f"{model.__name__} heeft geen veld(en) {', '.join(onbekend)}")
         self._rijen: list[tuple] = []
-        self._objs: list[models.Model] | None = None  # the instances of the bulk_create path
         self._vast: list[tuple[models.Field, object]] = []  # (field, constant default)
         self._per_rij: list[models.Field] = []  # callable defaults
         self._nu: list[models.Field] = []  # auto_now(_add)
@@ -380,7 +310,6 @@ class CopyRows:
                 self._vast.append((f, waarde))
         volgorde = [*velden, *(f.attname for f, _ in self._vast)]
         volgorde += [f.attname for f in self._per_rij] + [f.attname for f in self._nu]
-        self._attnames = volgorde
         self._constant = tuple(w for _, w in self._vast)
         self._velden_op_volgorde = [per_attname[a] for a in volgorde]
         self._voor_instance = (
@@ -404,13 +333,6 @@ class CopyRows:
         if not self._rijen:
             return nu
         tijd = (nu,) * len(self._nu)
-        if connection.vendor != "postgresql":
-            self._objs = [
-                self.model(**dict(zip(self._attnames, rij + tijd, strict=True)))
-                for rij in self._rijen
-            ]
-            self.model.objects.bulk_create(self._objs)
-            return nu
         prep = [
             (i, f)
             for i, f in enumerate(self._velden_op_volgorde)
@@ -419,8 +341,12 @@ class CopyRows:
         qn = connection.ops.quote_name
         opts = self.model._meta
         kolommen = ", ".join(qn(f.column) for f in self._velden_op_volgorde)
-        if prep or tijd:
-            rijen = []
+        with (
+            transaction.atomic(savepoint=False),
+            connection.wrap_database_errors,
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {qn(opts.db_table)} ({kolommen}) FROM STDIN") as copy,
+        ):
             for rij in self._rijen:
                 rij += tijd
                 if prep:
@@ -428,67 +354,21 @@ class CopyRows:
                     for i, f in prep:
                         if rij[i] is not None:
                             rij[i] = f.get_db_prep_save(rij[i], connection)
-                rijen.append(rij)
-        else:
-            rijen = self._rijen
-        with transaction.atomic(savepoint=False):
-            copy_rows(
-                f"COPY {qn(opts.db_table)} ({kolommen}) FROM STDIN", rijen, table=opts.db_table
-            )
+                copy.write_row(rij)
         return nu
 
     def instances(self, nu: datetime.datetime) -> list[models.Model]:
         """Saved model instances of the rows written (as a query would load them)."""
         if self._voor_instance is None:
             raise ValueError("Zonder opgegeven primaire sleutels zijn er geen instances.")
-        if self._objs is not None:
-            return self._objs
+        model, db = self.model, connection.alias
         tijd = (nu,) * len(self._nu)
         volgorde = self._voor_instance
-        return instances_from_rows(
-            self.model, ([rij[i] for i in volgorde] for rij in (r + tijd for r in self._rijen))
-        )
-
-
-def instances_from_rows(model: type[models.Model], rijen: Iterable) -> list[models.Model]:
-    """Saved instances of ``model`` from rows of values in ``concrete_fields`` order, as
-    ``Model.from_db`` builds them.
-
-    For thousands of rows ``Model.__init__`` (a descriptor-aware setattr per field, the init
-    signals) costs more than the rows themselves: when no pre_init/post_init receivers listen
-    and every field is a plain stored attribute, the instance dict is filled directly, which
-    is what ``__init__`` ends up doing for such models."""
-    db = connection.alias
-    attnames = [f.attname for f in model._meta.concrete_fields]
-    if not _plain_attributes(model) or (
-        signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
-    ):
         result = []
-        for rij in rijen:
-            obj = model(*rij)
+        for rij in self._rijen:
+            rij += tijd
+            obj = model(*[rij[i] for i in volgorde])
             obj._state.adding = False
             obj._state.db = db
             result.append(obj)
         return result
-    nieuw = object.__new__
-    result = []
-    for rij in rijen:
-        obj = nieuw(model)
-        state = ModelState()
-        state.adding = False
-        state.db = db
-        waarden = obj.__dict__
-        waarden.update(zip(attnames, rij, strict=True))
-        waarden["_state"] = state
-        result.append(obj)
-    return result
-
-
-@functools.cache
-def _plain_attributes(model: type[models.Model]) -> bool:
-    # DeferredAttribute (ForeignKeyDeferredAttribute for a key) is what every ordinary field
-    # installs; file, generic or custom fields install descriptors that do work on assignment.
-    return all(
-        type(model.__dict__.get(f.attname)) in (DeferredAttribute, ForeignKeyDeferredAttribute)
-        for f in model._meta.concrete_fields
-    )

@@ -25,7 +25,6 @@ import itertools
 import random
 import time
 from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -279,11 +278,7 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
         for u in user_model.objects.filter(username__in=[g.gebruikersnaam for g in GEBRUIKERS])
     }
     nieuw = [g for g in GEBRUIKERS if g.gebruikersnaam not in bestaand]
-    # Password hashing is slow on purpose and releases the GIL: hash the new ones in parallel.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        hashes = dict(
-            zip(nieuw, pool.map(lambda g: make_password(g.wachtwoord), nieuw), strict=True)
-        )
+    hashes = {g: make_password(g.wachtwoord) for g in nieuw}
     resultaat = []
     for g in GEBRUIKERS:
         user = bestaand.get(g.gebruikersnaam)
@@ -856,15 +851,11 @@ class _Opbouw:
     # --- steps ---
 
     def run(self) -> None:
-        # Generating debtors and claims is pure Python and touches no database; it runs in a
-        # second thread while the koppelingen hash their passwords (PBKDF2 releases the GIL).
         start = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            generatie = pool.submit(self.genereren)
-            self.organisaties()
-            self.koppelingen()
-            self.stap("Organisaties en koppelingen", start)
-            generatie.result()
+        self.organisaties()
+        self.koppelingen()
+        self.stap("Organisaties en koppelingen", start)
+        self.genereren()
         self.stap(
             f"{_getal(self.n_debiteuren)} debiteuren en {_getal(self.n_vorderingen)} vorderingen "
             "samengesteld",

@@ -21,8 +21,7 @@ from ..models import (
     Vorderingstatus,
 )
 from ..signals import vorderingstatussen_vastgelegd
-from ..writebehind import independent_reads
-from .boekingen import CopyRows, KeyReserve, boekingen_create, bulk_insert
+from .boekingen import CopyRows, boekingen_create, bulk_insert, pks_reserve
 
 
 @dataclass(slots=True)
@@ -202,84 +201,28 @@ def _collect_warnings(invoer: VorderingInvoer) -> None:
             )
 
 
-@dataclass
-class VorderingenBatch:
-    """What :func:`vorderingen_register` knows of a batch of claims stored in parts (chunks) of
-    one transaction: the organisational units and mandates it found or created, per key. A later
-    part uses them without asking the database again; it only asks for keys not asked before,
-    whose rows cannot be among those the earlier parts queued (see inningen.writebehind)."""
-
-    eenheden: dict[tuple, OrganisatorischeEenheid] = field(default_factory=dict)
-    eenheden_gevraagd: set[tuple] = field(default_factory=set)
-    machtigingen: dict[tuple, Machtiging] = field(default_factory=dict)
-    machtigingen_gevraagd: set[tuple] = field(default_factory=set)
-    # Debtors created in this transaction (DebiteurenBatch.nieuw): no stored mandate can be
-    # theirs, so their mandates are not looked up.
-    nieuwe_debiteuren: set[int] = field(default_factory=set)
-    sleutels: KeyReserve | None = None  # keys for new rows
-    # In a ``with`` block the history rows of every part are handed to the subscribers of
-    # vorderingstatussen_vastgelegd once, when the block ends without an error (their
-    # look-ups then run once, not once per part); outside one, after every call.
-    statussen: list[Vorderingstatus] = field(default_factory=list)
-    open: bool = False
-
-    def expect(self, *, vorderingen: int, machtigingen: int) -> None:
-        """Announce the new rows of every part to the key reserve."""
-        if self.sleutels is not None:
-            self.sleutels.expect(Vordering, vorderingen)
-            self.sleutels.expect(Vorderingstatus, vorderingen)
-            self.sleutels.expect(Machtiging, machtigingen)
-
-    def __enter__(self) -> "VorderingenBatch":
-        self.open = True
-        return self
-
-    def __exit__(self, exc_type, *exc) -> None:
-        self.open = False
-        statussen, self.statussen = self.statussen, []
-        if exc_type is None and statussen:
-            vorderingstatussen_vastgelegd.send(sender=Vorderingstatus, statussen=statussen)
-
-
 @transaction.atomic
 def vorderingen_register(
-    *,
-    invoer: list[VorderingInvoer],
-    door: str,
-    tijdstip=None,
-    batch: VorderingenBatch | None = None,
+    *, invoer: list[VorderingInvoer], door: str, tijdstip=None
 ) -> list[Vordering]:
     """Store a batch of validated claims with regels, termijnen, mandate, status VRW with
-    history and the Boekingen that impose them, in a fixed number of queries. A batch stored
-    in parts passes the same ``batch`` (and ``tijdstip``) to every call.
+    history and the Boekingen that impose them, in a fixed number of queries.
 
     On PostgreSQL the rows go straight to COPY (:func:`_register_copy`), elsewhere through model
     instances (:func:`_register_orm`); both store the same rows, return saved claims and send
     ``vorderingstatussen_vastgelegd`` with the saved history rows in this transaction."""
     tijdstip = tijdstip or timezone.now()
-    batch = batch if batch is not None else VorderingenBatch()
     boekdatum = timezone.localdate(tijdstip)
     for item in invoer:
         for r in item.regels:
             # As boekingen_create refuses the Boeking of such a regel.
             if r.bedrag_incl_btw != r.bedrag_excl_btw + r.bedrag_btw:
                 raise ValueError(f"Boeking incl ≠ excl + btw: regel van {item.vorderingnummer}")
-    eenheden = _eenheden(invoer, batch)
-    machtigingen = _machtigingen(invoer, batch)
+    eenheden = _eenheden(invoer)
+    machtigingen = _machtigingen(invoer)
     if _copy_mogelijk() and not timezone.is_naive(tijdstip):
-        vorderingen, statussen = _register_copy(
-            invoer, door, tijdstip, boekdatum, eenheden, machtigingen, batch.sleutels
-        )
-    else:
-        vorderingen, statussen = _register_orm(
-            invoer, door, tijdstip, boekdatum, eenheden, machtigingen
-        )
-    if batch.open:
-        batch.statussen += statussen
-    else:
-        # Subscribers (the StUF outbox: VRW to the TSA) record in this same transaction.
-        vorderingstatussen_vastgelegd.send(sender=Vorderingstatus, statussen=statussen)
-    return vorderingen
+        return _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen)
+    return _register_orm(invoer, door, tijdstip, boekdatum, eenheden, machtigingen)
 
 
 def _copy_mogelijk() -> bool:
@@ -288,7 +231,7 @@ def _copy_mogelijk() -> bool:
     )
 
 
-def _register_orm(invoer, door, tijdstip, boekdatum, eenheden, machtigingen):
+def _register_orm(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) -> list[Vordering]:
     """Through model instances (bulk_insert): the path of other databases than PostgreSQL."""
     vorderingen = []
     for item in invoer:
@@ -397,10 +340,12 @@ def _register_orm(invoer, door, tijdstip, boekdatum, eenheden, machtigingen):
     bulk_insert(btw)
     bulk_insert(termijnen)
     bulk_insert(historie)
+    # Subscribers (the StUF outbox: VRW to the TSA) record in this same transaction.
+    vorderingstatussen_vastgelegd.send(sender=Vorderingstatus, statussen=historie)
     boekingen_create(boekingen=boekingen)
     for item, vordering in zip(invoer, vorderingen, strict=True):
         vordering.openstaand_bedrag = sum(r.bedrag_incl_btw for r in item.regels)
-    return vorderingen, historie
+    return vorderingen
 
 
 _VORDERING_VELDEN = (
@@ -466,7 +411,7 @@ _BOEKING_VELDEN = (
 )
 
 
-def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen, sleutels):
+def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen) -> list[Vordering]:
     """The same rows as :func:`_register_orm`, written with COPY straight from the invoer: for a
     message of 1,000 claims the ~11,000 model instances cost more than storing the rows."""
     regels = CopyRows(Vorderingsregel, _REGEL_VELDEN)
@@ -477,11 +422,7 @@ def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen, sl
     vorderingen = CopyRows(Vordering, _VORDERING_VELDEN)
     # Keys only where rows point to them (claims) or the signal hands them on (statuses); the
     # database draws the others during the COPY.
-    if sleutels is None:
-        sleutels = KeyReserve()
-        sleutels.expect(Vordering, len(invoer))
-        sleutels.expect(Vorderingstatus, len(invoer))
-    pks = {m: sleutels.take(m, len(invoer)) for m in (Vordering, Vorderingstatus)}
+    pks = pks_reserve({Vordering: len(invoer), Vorderingstatus: len(invoer)})
     vordering_pks = pks[Vordering]
     in_batch = {id(item): pk for item, pk in zip(invoer, vordering_pks, strict=True)}
     verwerkt, opgelegd = str(VorderingStatus.VERWERKT), str(Boekingsoort.OPGELEGD)
@@ -588,7 +529,9 @@ def _register_copy(invoer, door, tijdstip, boekdatum, eenheden, machtigingen, sl
     status_vordering = Vorderingstatus._meta.get_field("vordering")
     for status, vordering in zip(statussen, result, strict=True):
         status_vordering.set_cached_value(status, vordering)
-    return result, statussen
+    # Subscribers (the StUF outbox: VRW to the TSA) record in this same transaction.
+    vorderingstatussen_vastgelegd.send(sender=Vorderingstatus, statussen=statussen)
+    return result
 
 
 _VORDERING_RELATIES = (
@@ -606,31 +549,28 @@ def _eenheid_key(item: VorderingInvoer):
     return None
 
 
-def _eenheden(invoer: list[VorderingInvoer], batch: VorderingenBatch) -> dict:
+def _eenheden(invoer: list[VorderingInvoer]) -> dict:
     wens = {}
     for item in invoer:
         key = _eenheid_key(item)
         if key:
             wens[key] = item.organisatorische_eenheid[1]
-    vragen = [k for k in wens if k not in batch.eenheden and k not in batch.eenheden_gevraagd]
-    if vragen:
-        with independent_reads():
-            batch.eenheden.update(
-                ((e.organisatie_id, e.identificatie), e)
-                for e in OrganisatorischeEenheid.objects.filter(
-                    organisatie_id__in={k[0] for k in vragen},
-                    identificatie__in={k[1] for k in vragen},
-                )
-            )
-        batch.eenheden_gevraagd.update(vragen)
+    if not wens:
+        return {}
+    bestaand = {
+        (e.organisatie_id, e.identificatie): e
+        for e in OrganisatorischeEenheid.objects.filter(
+            organisatie_id__in={k[0] for k in wens}, identificatie__in={k[1] for k in wens}
+        )
+    }
     nieuw = [
         OrganisatorischeEenheid(organisatie_id=o, identificatie=i, naam=wens[(o, i)])
         for (o, i) in wens
-        if (o, i) not in batch.eenheden
+        if (o, i) not in bestaand
     ]
-    bulk_insert(nieuw, sleutels=batch.sleutels)
-    batch.eenheden.update(((e.organisatie_id, e.identificatie), e) for e in nieuw)
-    return batch.eenheden
+    bulk_insert(nieuw)
+    bestaand.update({(e.organisatie_id, e.identificatie): e for e in nieuw})
+    return bestaand
 
 
 def _machtiging_key(item: VorderingInvoer):
@@ -640,49 +580,40 @@ def _machtiging_key(item: VorderingInvoer):
     return (item.organisatie.pk, item.debiteur.pk if item.debiteur else None, m.kenmerk, m.iban)
 
 
-def _machtigingen(invoer: list[VorderingInvoer], batch: VorderingenBatch) -> dict:
+def _machtigingen(invoer: list[VorderingInvoer]) -> dict:
     wens = {}
     for item in invoer:
         key = _machtiging_key(item)
         if key:
             wens[key] = item.machtiging
-    bestaand = batch.machtigingen
-    # "-" is the spec's placeholder kenmerk: such mandates are never looked up in the database.
-    vragen = [
-        k
-        for k in wens
-        if k[2] != "-"
-        and k not in bestaand
-        and k not in batch.machtigingen_gevraagd
-        and k[1] not in batch.nieuwe_debiteuren
-    ]
-    if vragen:
+    if not wens:
+        return {}
+    bestaand = {}
+    # "-" is the spec's placeholder kenmerk: such mandates are never shared between claims.
+    deelbaar = [k for k in wens if k[2] != "-"]
+    if deelbaar:
         # Narrow by debtor too: a kenmerk such as "test" or a scheme-wide prefix can be shared by
         # thousands of mandates of other debtors, which would all be loaded only to be ignored.
-        debiteuren = {k[1] for k in vragen}
-        van_debiteur = Q(debiteur_id__any=debiteuren - {None})
+        debiteuren = {k[1] for k in deelbaar}
+        van_debiteur = Q(debiteur_id__in=debiteuren - {None})
         if None in debiteuren:
             van_debiteur |= Q(debiteur__isnull=True)
-        with independent_reads():
-            for m in Machtiging.objects.filter(
-                van_debiteur,
-                organisatie_id__any={k[0] for k in vragen},
-                kenmerk__any={k[2] for k in vragen},
-            ):
-                bestaand.setdefault((m.organisatie_id, m.debiteur_id, m.kenmerk, m.iban), m)
-        batch.machtigingen_gevraagd.update(vragen)
+        for m in Machtiging.objects.filter(
+            van_debiteur,
+            organisatie_id__in={k[0] for k in deelbaar},
+            kenmerk__in={k[2] for k in deelbaar},
+        ):
+            bestaand[(m.organisatie_id, m.debiteur_id, m.kenmerk, m.iban)] = m
     nieuw_keys = [key for key in wens if key not in bestaand]
-    if not nieuw_keys:
-        return bestaand
-    if _copy_mogelijk():
+    if _copy_mogelijk() and nieuw_keys:
         # Usually one new mandate per claim: rows without model instances, as in _register_copy.
         rijen = CopyRows(Machtiging, _MACHTIGING_VELDEN)
-        pks = (batch.sleutels or KeyReserve()).take(Machtiging, len(nieuw_keys))
+        pks = pks_reserve({Machtiging: len(nieuw_keys)})[Machtiging]
         for key, pk in zip(nieuw_keys, pks, strict=True):
             m = wens[key]
             rijen.add(pk, key[0], key[1], m.kenmerk, m.afgiftedatum, m.iban, m.bic)
-        bestaand.update(zip(nieuw_keys, rijen.instances(rijen.write()), strict=True))
-        return bestaand
+        nieuw = dict(zip(nieuw_keys, rijen.instances(rijen.write()), strict=True))
+        return {**bestaand, **nieuw}
     nieuw = {}
     for key in nieuw_keys:
         m = wens[key]
@@ -695,8 +626,7 @@ def _machtigingen(invoer: list[VorderingInvoer], batch: VorderingenBatch) -> dic
             bic=m.bic,
         )
     bulk_insert(nieuw.values())
-    bestaand.update(nieuw)
-    return bestaand
+    return {**bestaand, **nieuw}
 
 
 _MACHTIGING_VELDEN = (

@@ -2,21 +2,16 @@
 stuurgegevens, idempotency on referentienummer, schema validation, the business service, the
 answer and the berichtenlog. Views only hand over the HTTP request and return what comes back."""
 
-import contextlib
-import gc
 import logging
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 
-import psycopg
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
-from inningen.services.boekingen import CopyRows, server_side_binding
-from inningen.writebehind import write_behind
+from inningen.services.boekingen import bulk_insert
 
 from ..identiteit import eigen_systeem, is_eigen_systeem
 from ..models import Bericht, Koppeling, Koppelingsrol, Richting
@@ -108,107 +103,6 @@ class _Ontvangst:
 
     def duur_ms(self) -> int:
         return int((time.perf_counter() - self.start) * 1000)
-
-
-def _save(bericht: Bericht) -> None:
-    # The raw message (up to the body limit) goes as a parameter, not quoted into the SQL text.
-    with server_side_binding():
-        bericht.save()
-
-
-class _Beside:
-    """Run one SQL statement on this transaction's connection in a second thread while the
-    body of the ``with`` block runs; the end of the block waits for it (and raises its error,
-    as a django.db exception, unless the block raised one of its own).
-
-    Storing the raw message of a Di01 of 1,000 claims (10 MB; lz4, TOAST) is ~40–50 ms of
-    PostgreSQL work; validating and reading the message runs meanwhile: lxml's validation
-    releases the GIL, and psycopg waits for the server without it. The block must not use the
-    database (psycopg would serialise it behind the statement). The claims' rows themselves go
-    through inningen.writebehind, a queue of such statements. Outside a PostgreSQL transaction
-    the statement runs before the block, on Django's cursor."""
-
-    def __init__(self, sql: str, params=()):
-        self.sql, self.params = sql, params
-        self.rij = None
-        self._thread: threading.Thread | None = None
-        self._fout: BaseException | None = None
-
-    def __enter__(self):
-        if connection.vendor != "postgresql" or connection.get_autocommit():
-            with connection.cursor() as cursor:
-                cursor.execute(self.sql, self.params)
-                self.rij = cursor.fetchone() if cursor.description else None
-            return self
-        self._thread = threading.Thread(
-            target=self._run, args=(connection.connection,), name="stuf-beside", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def _run(self, raw) -> None:
-        try:
-            # A plain psycopg cursor binds server-side: a 10 MB message goes as a parameter.
-            with psycopg.Cursor(raw) as cursor:
-                cursor.execute(self.sql, self.params)
-                self.rij = cursor.fetchone() if cursor.description else None
-        except BaseException as exc:  # handed to the waiting thread
-            self._fout = exc
-
-    def __exit__(self, *exc_info) -> None:
-        if self._thread is None:
-            return
-        self._thread.join()
-        if self._fout is not None and exc_info[0] is None:
-            with connection.wrap_database_errors:
-                raise self._fout
-
-
-class _ValidationBeside:
-    """Schema validation of ``element`` in a second thread while the body of the ``with``
-    block reads the same tree: libxml2 validates without the GIL (80 ms for 1,000 claims)
-    while Python maps the elements to dataclasses (100 ms), on two cores at once.
-
-    The block may only read the tree downwards (children, text, attributes): during validation
-    lxml gives the body element a temporary document of its own and points its children's
-    parent links there (lxml's _fakeRootDoc), and restores them afterwards. The parser in
-    stuf/parse.py never walks up. :meth:`raise_if_invalid` waits and raises what
-    :func:`validate_or_raise` raised (StUF055); leaving the block waits too."""
-
-    def __init__(self, element):
-        self.element = element
-        self._fout: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="stuf-validatie", daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            validate_or_raise(self.element, proces_schema())
-        except BaseException as exc:  # handed to the waiting thread
-            self._fout = exc
-
-    def raise_if_invalid(self) -> None:
-        self._thread.join()
-        if self._fout is not None:
-            raise self._fout
-
-    def __exit__(self, *exc_info) -> None:
-        self._thread.join()
-
-
-def _insert_beside(bericht: Bericht) -> _Beside:
-    """The log row's INSERT for :class:`_Beside`; the caller sets the key it returns."""
-    velden = [f for f in Bericht._meta.concrete_fields if not f.primary_key]
-    waarden = [f.get_db_prep_save(f.pre_save(bericht, True), connection) for f in velden]
-    qn = connection.ops.quote_name
-    return _Beside(
-        f"INSERT INTO {qn(Bericht._meta.db_table)} ({', '.join(qn(f.column) for f in velden)}) "
-        f"VALUES ({', '.join(['%s'] * len(velden))}) RETURNING {qn(Bericht._meta.pk.column)}",
-        waarden,
-    )
 
 
 def _check_soapaction(soapaction: str, verwacht: str) -> None:
@@ -310,28 +204,6 @@ def _fallback_stuurgegevens(ontvangst: _Ontvangst, berichtcode: str) -> Stuurgeg
     )
 
 
-@contextlib.contextmanager
-def _without_cyclic_gc():
-    """A Di01 of 1,000 claims creates a few hundred thousand objects (lxml proxies, dataclasses,
-    rows) that live until the answer: the cyclic collector ran ~150 times per message and, as
-    they outlive its young generations, scanned the whole heap once or twice (together 50–200 ms
-    of a ~1 s message). Reference counting frees them all the same; cycles wait for the next
-    collection after the message. Only re-enabled by whoever disabled it (threads).
-
-    The switch is process-wide: in a threaded server every thread runs without the cyclic
-    collector while a Di01 is received (memory, not correctness). The documented deployment
-    (gunicorn sync workers, one request per process) has no such threads."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@_without_cyclic_gc()
 def receive_di01_verstrek_vordering(
     *, body: bytes, soapaction: str, koppeling: Koppeling
 ) -> Antwoord:
@@ -343,14 +215,21 @@ def receive_di01_verstrek_vordering(
         berichtsoort="Di01-verstrekVordering",
         start=time.perf_counter(),
     )
+    inhoud_hash = ""
     try:
         _check_soapaction(soapaction, soap.SOAPACTION_DI01_VERSTREK_VORDERING)
         element = _parse_body(ontvangst, DI01_VERSTREK_VORDERING)
         sg = ontvangst.stuurgegevens
         _check_stuurgegevens(sg, koppeling, berichtcode="Di01", functie="verstrekVordering")
+        # The raw request's digest: cheap, and equal for a byte-identical resend. Only when it
+        # differs does _replay compare canonical forms (see there).
+        inhoud_hash = Bericht.hash_inhoud(body)
         eerder = _accepted(sg)
         if eerder is not None:
-            return _replay(ontvangst, eerder)
+            return _replay(ontvangst, eerder, inhoud_hash, element)
+        validate_or_raise(element, proces_schema())
+        bericht = parse_di01_verstrek_vordering(element)
+        ontvangst.aantal = len(bericht.vorderingen)
         antwoord = soap.envelope(
             build.build_bv03(
                 ontvangen=sg,
@@ -360,49 +239,29 @@ def receive_di01_verstrek_vordering(
             )
         )
         with transaction.atomic():
-            # The log row reserves zender + referentienummer in the same transaction as the
-            # claims. Its insert (the raw message, up to the body limit) runs while the message
-            # is validated and read; a fault rolls it back and logs the Fo03 instead.
-            log = ontvangst.log(antwoord=antwoord, antwoordsoort="Bv03", status=200)
-            with _insert_beside(log) as insert, _ValidationBeside(element) as validatie:
-                try:
-                    bericht = parse_di01_verstrek_vordering(element)
-                except StufFout:
-                    validatie.raise_if_invalid()  # a schema error is the one to report
-                    raise
-                validatie.raise_if_invalid()
-            log.pk, log._state.adding = insert.rij[0], False
-            ontvangst.aantal = len(bericht.vorderingen)
-            with write_behind() as wb:
-                if wb is not None:
-                    # Each part's rows are checked as they are written, in the write-behind's
-                    # thread beside the Python work of the next part, instead of all at COMMIT.
-                    wb.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
-                # A row per claim, up to thousands per message: plain rows, no model instances.
-                koppelingen = CopyRows(Bericht.vorderingen.through, ("bericht_id", "vordering_id"))
-                for v in vorderingen:
-                    koppelingen.add(log.pk, v.pk)
-                koppelingen.write()
-                if wb is not None:
-                    wb.execute("SET CONSTRAINTS ALL DEFERRED")  # for a caller's enclosing block
-                # While the last parts are written: the digest, and freeing the message.
-                inhoud_hash = Bericht.hash_inhoud(body)
-                del element, bericht, vorderingen, koppelingen
-            Bericht.objects.filter(pk=log.pk).update(
-                inhoud_hash=inhoud_hash,
-                aantal_objecten=ontvangst.aantal,
-                duur_ms=ontvangst.duur_ms(),
+            # The log row reserves zender + referentienummer (unique index) first, in the same
+            # transaction as the claims: of two concurrent identical deliveries the second
+            # waits here for the first and is then answered as a resend, never with FIN001.
+            log = ontvangst.log(
+                antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash
             )
+            log.save()
+            vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
+            # COPY on PostgreSQL: a row per claim, up to thousands per message.
+            bulk_insert(
+                Bericht.vorderingen.through(bericht_id=log.pk, vordering_id=v.pk)
+                for v in vorderingen
+            )
+            Bericht.objects.filter(pk=log.pk).update(duur_ms=ontvangst.duur_ms())
         return Antwoord(200, antwoord)
     except IntegrityError:
         # A concurrent identical delivery won the race: answer as for a resend.
         eerder = _accepted(ontvangst.stuurgegevens)
         if eerder is None:
             raise
-        return _replay(ontvangst, eerder)
+        return _replay(ontvangst, eerder, inhoud_hash, element)
     except StufFout as fout:
-        return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=_hash_if_read(ontvangst))
+        return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
 
 
 def _accepted(sg: Stuurgegevens) -> Bericht | None:
@@ -418,30 +277,22 @@ def _accepted(sg: Stuurgegevens) -> Bericht | None:
     ).first()
 
 
-def _same_message(eerder: Bericht, inhoud_hash: str, body: bytes) -> bool:
+def _same_message(eerder: Bericht, inhoud_hash: str, element) -> bool:
     """Identical means the same StUF body: a resend may come in another envelope (other SOAP
     headers, whitespace), so a differing raw digest is settled by comparing canonical forms."""
     if eerder.inhoud_hash == inhoud_hash:
         return True
     try:
         vorig = soap.unwrap_envelope(parse_xml(eerder.inhoud.encode("utf-8")))
-        nieuw = soap.unwrap_envelope(parse_xml(body))
     except StufFout:
         return False
-    return etree.tostring(vorig, method="c14n") == etree.tostring(nieuw, method="c14n")
+    return etree.tostring(vorig, method="c14n") == etree.tostring(element, method="c14n")
 
 
-def _hash_if_read(ontvangst: _Ontvangst) -> str:
-    """The raw request's digest, once its stuurgegevens were read (as for the resend check)."""
-    return Bericht.hash_inhoud(ontvangst.body) if ontvangst.stuurgegevens else ""
-
-
-def _replay(ontvangst: _Ontvangst, eerder: Bericht) -> Antwoord:
+def _replay(ontvangst: _Ontvangst, eerder: Bericht, inhoud_hash: str, element) -> Antwoord:
     """StUF 03.01 §4.4: an identical resend gets the same answer again and changes nothing; a
-    different message under a used referentienummer gets StUF016. The raw digest (cheap) is
-    equal for a byte-identical resend; only when it differs are canonical forms compared."""
-    inhoud_hash = Bericht.hash_inhoud(ontvangst.body)
-    if not _same_message(eerder, inhoud_hash, ontvangst.body):
+    different message under a used referentienummer gets StUF016."""
+    if not _same_message(eerder, inhoud_hash, element):
         fout = StufFout(
             Foutcode.STUF016,
             f"Referentienummer {eerder.referentienummer} is al gebruikt voor een "
@@ -449,11 +300,9 @@ def _replay(ontvangst: _Ontvangst, eerder: Bericht) -> Antwoord:
         )
         return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
     antwoord = eerder.antwoord.encode("utf-8")
-    _save(
-        ontvangst.log(
-            antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash
-        )
-    )
+    ontvangst.log(
+        antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash
+    ).save()
     return Antwoord(200, antwoord)
 
 
@@ -470,11 +319,9 @@ def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: st
             tijdstip=timezone.now(),
         )
     inhoud = soap.fault_envelope(fout_el, plek=fout.plek, omschrijving=fout.omschrijving)
-    _save(
-        ontvangst.log(
-            antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
-        )
-    )
+    ontvangst.log(
+        antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
+    ).save()
     logger.info("StUF %s %s van %s: %s", soort, fout.code.code, ontvangst.koppeling, fout.details)
     return Antwoord(500, inhoud)
 
@@ -509,7 +356,7 @@ def receive_vrd_lv01(*, body: bytes, soapaction: str, koppeling: Koppeling) -> A
                 indicator_vervolgvraag=vervolg,
             )
         )
-        _save(ontvangst.log(antwoord=antwoord, antwoordsoort="La01", status=200))
+        ontvangst.log(antwoord=antwoord, antwoordsoort="La01", status=200).save()
         return Antwoord(200, antwoord)
     except StufFout as fout:
         return _fault(ontvangst, fout, soort="Fo02")

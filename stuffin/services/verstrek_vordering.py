@@ -17,14 +17,11 @@ from django.utils import timezone
 
 from inningen.choices import Debiteursoort
 from inningen.models import Debiteur, Organisatie, Vordering
-from inningen.services.boekingen import KeyReserve
-from inningen.services.debiteuren import DebiteurenBatch, DebiteurInvoer, debiteuren_upsert
+from inningen.services.debiteuren import DebiteurInvoer, debiteuren_upsert
 from inningen.services.vorderingen import (
     MachtigingInvoer,
     RegelInvoer,
-    Regelovertreding,
     TermijnInvoer,
-    VorderingenBatch,
     VorderingInvoer,
     vordering_check,
     vorderingen_register,
@@ -66,11 +63,6 @@ class Autorisatie:
         )
 
 
-# Claims per part. A part's Python work (debtors, mapping, rules, rows: 60–75 ms for 200 claims of
-# the max variant) runs while PostgreSQL stores and checks the part before it (write-behind).
-DEEL = 200
-
-
 def verstrek_vordering_process(
     *,
     bericht: stuf.VerstrekVorderingBericht,
@@ -80,61 +72,13 @@ def verstrek_vordering_process(
     vandaag = vandaag or timezone.localdate()
     autorisatie = Autorisatie.of(koppeling)
     door = f"StUF {koppeling}"
-    vorderingen = bericht.vorderingen
     with transaction.atomic():
-        organisaties = _check_message(vorderingen, autorisatie)
-        # Every debtor's identity first: a broken BSN or RSIN is reported before the claims'
-        # own rules. Their data is read part by part.
-        debiteur_invoer = [_debiteur_sleutels(v) for v in vorderingen]
-        # What every part needs from the database is asked before the first part is written,
-        # so the parts themselves wait for no statement of the write-behind (new keys, stored
-        # debtors, the TSAs' koppelingen for the outbox once at the end).
-        sleutels = KeyReserve()
-        debiteuren = DebiteurenBatch(sleutels=sleutels)
-        debiteuren.load([i for i in debiteur_invoer if i is not None])
-        registratie = VorderingenBatch(sleutels=sleutels, nieuwe_debiteuren=debiteuren.nieuw)
-        registratie.expect(
-            vorderingen=len(vorderingen),
-            machtigingen=sum(1 for v in vorderingen if v.automatische_incasso),
-        )
-        tijdstip = timezone.now()
-        per_nummer: dict[tuple[int, str], VorderingInvoer | Vordering] = {}
-        fouten: list[tuple[stuf.Vordering, Regelovertreding]] = []
-        result: list[Vordering] = []
-        with registratie:
-            for start in range(0, len(vorderingen), DEEL):
-                deel = slice(start, start + DEEL)
-                invoer = _build_invoer(
-                    vorderingen[deel],
-                    organisaties[deel],
-                    # Once the message is refused only the rules are checked, to report all.
-                    debiteur_invoer[deel] if not fouten else [None] * len(debiteur_invoer[deel]),
-                    debiteuren,
-                    per_nummer,
-                    fouten,
-                    vandaag,
-                )
-                if fouten:
-                    continue
-                _link_existing(invoer)
-                opgeslagen = vorderingen_register(
-                    invoer=invoer, door=door, tijdstip=tijdstip, batch=registratie
-                )
-                for item, vordering in zip(invoer, opgeslagen, strict=True):
-                    # A later part relates to the stored claim.
-                    per_nummer[(item.organisatie.pk, item.vorderingnummer)] = vordering
-                result += opgeslagen
-            if fouten:
-                eerste = min(fouten, key=lambda f: _VOLGORDE.index(f[1].regel))
-                details = "; ".join(
-                    f"vordering {v.volgnummer}: {f.melding}" for v, f in fouten[:20]
-                )
-                raise StufFout(REGEL_FOUTCODES[eerste[1].regel], details)
-        return result
+        invoer = _build_invoer(bericht, autorisatie, vandaag)
+        return vorderingen_register(invoer=invoer, door=door)
 
 
-def _check_message(vorderingen, autorisatie: Autorisatie) -> list[Organisatie]:
-    """The checks on the message as a whole; returns each claim's vorderende organisatie."""
+def _build_invoer(bericht, autorisatie: Autorisatie, vandaag) -> list[VorderingInvoer]:
+    vorderingen = bericht.vorderingen
     _check_unique_in_message(vorderingen)
     organisaties = [_organisatie(v, autorisatie) for v in vorderingen]
     for v in vorderingen:
@@ -145,21 +89,12 @@ def _check_message(vorderingen, autorisatie: Autorisatie) -> list[Organisatie]:
                 f"{v.tsa!r} hoort niet bij deze koppeling.",
             )
     _check_not_known(vorderingen, organisaties)
-    return organisaties
 
-
-def _build_invoer(
-    vorderingen, organisaties, debiteur_invoer, debiteuren, per_nummer, fouten, vandaag
-) -> list[VorderingInvoer]:
-    """The invoer of one part; its debtors upserted, broken rules added to ``fouten``."""
-    debiteur_invoer = [
-        _debiteur_invoer(v, i) if i is not None else None
-        for v, i in zip(vorderingen, debiteur_invoer, strict=True)
-    ]
+    debiteuren = _debiteuren(vorderingen)
     invoer: list[VorderingInvoer] = []
-    for v, organisatie, debiteur in zip(
-        vorderingen, organisaties, _debiteuren(debiteur_invoer, debiteuren), strict=True
-    ):
+    per_nummer: dict[tuple[int, str], VorderingInvoer] = {}
+    fouten = []
+    for v, organisatie, debiteur in zip(vorderingen, organisaties, debiteuren, strict=True):
         item = _vordering_invoer(v, organisatie, debiteur)
         if v.heeft_betrekking_op:
             item.heeft_betrekking_op = per_nummer.get((organisatie.pk, v.heeft_betrekking_op))
@@ -167,6 +102,11 @@ def _build_invoer(
         for fout in vordering_check(item, vandaag=vandaag):
             fouten.append((v, fout))
         invoer.append(item)
+    if fouten:
+        eerste = min(fouten, key=lambda f: _VOLGORDE.index(f[1].regel))
+        details = "; ".join(f"vordering {v.volgnummer}: {f.melding}" for v, f in fouten[:20])
+        raise StufFout(REGEL_FOUTCODES[eerste[1].regel], details)
+    _link_existing(invoer)
     return invoer
 
 
@@ -211,7 +151,7 @@ def _check_not_known(vorderingen, organisaties) -> None:
         per_sleutel.setdefault((org, v.tsa), []).append(v.vorderingnummer)
     q = Q(pk__in=[])
     for (org, tsa), nummers in per_sleutel.items():
-        q |= Q(organisatie=org, tsa=tsa, vorderingnummer__any=nummers)
+        q |= Q(organisatie=org, tsa=tsa, vorderingnummer__in=nummers)
     bekend = list(Vordering.objects.filter(q).values_list("vorderingnummer", flat=True)[:10])
     if bekend:
         raise StufFout(
@@ -231,7 +171,7 @@ def _link_existing(invoer: list[VorderingInvoer]) -> None:
         per_organisatie.setdefault(i.organisatie, set()).add(i.heeft_betrekking_op_nummer)
     q = Q(pk__in=[])
     for organisatie, nummers in per_organisatie.items():
-        q |= Q(organisatie=organisatie, vorderingnummer__any=nummers)
+        q |= Q(organisatie=organisatie, vorderingnummer__in=nummers)
     kandidaten: dict[tuple[int, str], list[Vordering]] = {}
     for vordering in Vordering.objects.filter(q).order_by("pk"):
         kandidaten.setdefault((vordering.organisatie_id, vordering.vorderingnummer), []).append(
@@ -337,13 +277,18 @@ def _vordering_invoer(
 # --- debtors -----------------------------------------------------------------------------------
 
 
-def _debiteuren(
-    invoer: list[DebiteurInvoer | None], batch: DebiteurenBatch
-) -> list[Debiteur | None]:
-    posities = [i for i, item in enumerate(invoer) if item is not None]
-    result: list[Debiteur | None] = [None] * len(invoer)
-    gevonden = debiteuren_upsert(invoer=[invoer[i] for i in posities], batch=batch)
-    for i, debiteur in zip(posities, gevonden, strict=True):
+def _debiteuren(vorderingen) -> list[Debiteur | None]:
+    invoer, posities = [], []
+    for i, v in enumerate(vorderingen):
+        if v.debiteur is not None and (
+            v.debiteur.natuurlijk_persoon
+            or v.debiteur.niet_natuurlijk_persoon
+            or v.debiteur.debiteurnummer
+        ):
+            invoer.append(_debiteur_invoer(v))
+            posities.append(i)
+    result: list[Debiteur | None] = [None] * len(vorderingen)
+    for i, debiteur in zip(posities, debiteuren_upsert(invoer=invoer), strict=True):
         result[i] = debiteur
     return result
 
@@ -415,49 +360,18 @@ def _iban(waarde: str) -> str | None:
         return None
 
 
-def _debiteur_sleutels(v: stuf.Vordering) -> DebiteurInvoer | None:
-    """The identity of a claim's debtor (BSN or RSIN checked), without the data that
-    :func:`_debiteur_invoer` adds; None when the message names no debtor."""
+def _debiteur_invoer(v: stuf.Vordering) -> DebiteurInvoer:
     deb = v.debiteur
-    if deb is None:
-        return None
-    if p := deb.natuurlijk_persoon:
-        return DebiteurInvoer(
-            soort=Debiteursoort.NATUURLIJK_PERSOON,
-            bsn=_elfproef(v, "BSN", p.bsn),
-            debiteurnummer=deb.debiteurnummer,
-        )
-    if n := deb.niet_natuurlijk_persoon:
-        return DebiteurInvoer(
-            soort=Debiteursoort.NIET_NATUURLIJK_PERSOON,
-            rsin=_elfproef(v, "RSIN", n.nnp_id),
-            debiteurnummer=deb.debiteurnummer,
-        )
-    if deb.debiteurnummer:
-        # Only a debiteurnummer: match an existing debtor by it (or create a bare one).
-        return DebiteurInvoer(
-            soort=Debiteursoort.NATUURLIJK_PERSOON, debiteurnummer=deb.debiteurnummer
-        )
-    return None
-
-
-def _elfproef(v: stuf.Vordering, soort: str, nummer: str) -> str:
-    """A BSN or RSIN normalised, "" when absent; FIN011 when it fails the 11-proef."""
-    genormaliseerd = normalize_elfproef(nummer) if nummer else ""
-    if genormaliseerd and not is_valid_elfproef(genormaliseerd):
-        raise StufFout(
-            Foutcode.FIN011,
-            f"Vordering {v.volgnummer}: {soort} {nummer} voldoet niet aan de elfproef.",
-        )
-    return genormaliseerd
-
-
-def _debiteur_invoer(v: stuf.Vordering, invoer: DebiteurInvoer) -> DebiteurInvoer:
-    """``invoer`` of :func:`_debiteur_sleutels` with the debtor's data from the message."""
-    deb = v.debiteur
-    if p := deb.natuurlijk_persoon:
-        contact, invoer.ibans = _contact(p.telefoonnummer, p.emailadres, p.rekeningnummer)
-        invoer.gegevens = {
+    if deb.natuurlijk_persoon:
+        p = deb.natuurlijk_persoon
+        bsn = normalize_elfproef(p.bsn) if p.bsn else ""
+        if bsn and not is_valid_elfproef(bsn):
+            raise StufFout(
+                Foutcode.FIN011,
+                f"Vordering {v.volgnummer}: BSN {p.bsn} voldoet niet aan de elfproef.",
+            )
+        contact, ibans = _contact(p.telefoonnummer, p.emailadres, p.rekeningnummer)
+        gegevens = {
             "a_nummer": _clip("a_nummer", p.a_nummer),
             "geslachtsnaam": _clip("geslachtsnaam", p.geslachtsnaam),
             "voorvoegsel_geslachtsnaam": _clip(
@@ -483,12 +397,34 @@ def _debiteur_invoer(v: stuf.Vordering, invoer: DebiteurInvoer) -> DebiteurInvoe
             **_adres_gegevens(p.verblijfsadres or p.correspondentieadres),
             **contact,
         }
-    elif n := deb.niet_natuurlijk_persoon:
-        contact, invoer.ibans = _contact(n.telefoonnummer, n.emailadres, n.rekeningnummer)
-        invoer.gegevens = {
+        return DebiteurInvoer(
+            soort=Debiteursoort.NATUURLIJK_PERSOON,
+            bsn=bsn,
+            debiteurnummer=deb.debiteurnummer,
+            gegevens=gegevens,
+            ibans=ibans,
+        )
+    if deb.niet_natuurlijk_persoon:
+        n = deb.niet_natuurlijk_persoon
+        rsin = normalize_elfproef(n.nnp_id) if n.nnp_id else ""
+        if rsin and not is_valid_elfproef(rsin):
+            raise StufFout(
+                Foutcode.FIN011,
+                f"Vordering {v.volgnummer}: RSIN {n.nnp_id} voldoet niet aan de elfproef.",
+            )
+        contact, ibans = _contact(n.telefoonnummer, n.emailadres, n.rekeningnummer)
+        gegevens = {
             "statutaire_naam": _clip("statutaire_naam", n.statutaire_naam),
             "rechtsvorm": _clip("rechtsvorm", n.rechtsvorm),
             **_adres_gegevens(n.adres or n.correspondentieadres),
             **contact,
         }
-    return invoer
+        return DebiteurInvoer(
+            soort=Debiteursoort.NIET_NATUURLIJK_PERSOON,
+            rsin=rsin,
+            debiteurnummer=deb.debiteurnummer,
+            gegevens=gegevens,
+            ibans=ibans,
+        )
+    # Only a debiteurnummer: match an existing debtor by it (or create a bare one).
+    return DebiteurInvoer(soort=Debiteursoort.NATUURLIJK_PERSOON, debiteurnummer=deb.debiteurnummer)
