@@ -144,7 +144,7 @@ BSN_BASIS = 70_000_000
 
 def volgende_bsn_basis() -> int:
     """First BSN base above every benchmark debtor already stored, so re-runs create new debtors."""
-    from inningen.models import Debiteur
+    from inningen.debiteuren.models import Debiteur
 
     hoogste = (
         Debiteur.objects.filter(bsn__startswith="7")

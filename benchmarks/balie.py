@@ -87,7 +87,7 @@ def _waarden(model, overrides: dict[str, str]) -> tuple[str, str]:
 
 
 def organisaties():
-    from inningen.models import Organisatie
+    from inningen.organisaties.models import Organisatie
 
     rsins = ["002220647", "001770366", "008174325"]
     namen = ["Benchmark Rivierstad", "Benchmark Polderdam", "Benchmark Belastingen"]
@@ -100,8 +100,9 @@ def organisaties():
 def laad(n_deb: int, n_vrd: int, n_groot: int) -> None:
     from django.db import connection, transaction
 
-    from inningen.models import Boeking, Debiteur, Vordering, Vorderingstatus
-    from inningen.models.debiteur import fold
+    from inningen.debiteuren.models import Debiteur
+    from inningen.debiteuren.models.debiteur import fold
+    from inningen.grootboek.models import Boeking, Vordering, Vorderingstatus
 
     orgs = organisaties()
     org_ids = "ARRAY[" + ",".join(str(o.pk) for o in orgs) + "]"
@@ -243,8 +244,8 @@ def laad(n_deb: int, n_vrd: int, n_groot: int) -> None:
 def gebruiker(orgs):
     from django.contrib.auth.models import Group, User
 
-    from inningen.models import Medewerker
-    from inningen.services.rollen import roles_ensure
+    from inningen.organisaties.models import Medewerker
+    from inningen.organisaties.services.rollen import roles_ensure
 
     roles_ensure()
     user, _ = User.objects.get_or_create(username="balie-benchmark")
@@ -290,7 +291,7 @@ def main() -> None:
     except NoReverseMatch:  # config/urls.py does not include the balie yet
         settings.ROOT_URLCONF = "tests.ui.urls"
         clear_url_caches()
-    from inningen.models import Debiteur
+    from inningen.debiteuren.models import Debiteur
 
     print(f"Database: {_setup.database_beschrijving()}")
     laad(args.debiteuren, args.vorderingen, args.groot)
@@ -304,7 +305,7 @@ def main() -> None:
         .order_by("?").values_list("pk", flat=True)[:500]
     )  # fmt: skip
     n_groot = groot.vorderingen.count()
-    from inningen.models import Vordering
+    from inningen.grootboek.models import Vordering
 
     print(f"Data: {Debiteur.objects.count():,} debtors, {Vordering.objects.count():,} claims; "
           f"big debtor has {n_groot} claims")  # fmt: skip
@@ -314,7 +315,7 @@ def main() -> None:
     t, q = meet(client, lambda i: f"/debiteuren/{gewoon[i % len(gewoon)]}/", args.aanroepen)
     print(f"Debtor page, ordinary:     {_setup.samenvatting_ms(t)}  queries {sorted(q)}")
 
-    from inningen.models.debiteur import fold
+    from inningen.debiteuren.models.debiteur import fold
 
     prefixen = [fold(_splits(n)[1])[:4] for n in ACHTERNAMEN]
     monsters = list(

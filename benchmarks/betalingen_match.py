@@ -39,8 +39,8 @@ def _iban(n: int) -> str:
 
 
 def _organisatie():
-    from inningen.models import Bankrekening
-    from inningen.services.organisaties import organisatie_upsert
+    from inningen.organisaties.models import Bankrekening
+    from inningen.organisaties.services.organisaties import organisatie_upsert
 
     org, _ = organisatie_upsert(rsin=RSIN, naam="Benchmarkgemeente Betalingen")
     Bankrekening.objects.get_or_create(organisatie=org, iban=ORG_IBAN)
@@ -51,9 +51,14 @@ def laad(org, doel: int, batch: int) -> None:
     from django.db import transaction
 
     from inningen.choices import BtwCategorie, Vorderingtype
-    from inningen.models import Debiteur, Vordering
-    from inningen.services.debiteuren import debiteur_natuurlijk_persoon, debiteuren_upsert
-    from inningen.services.vorderingen import RegelInvoer, VorderingInvoer, vorderingen_register
+    from inningen.debiteuren.models import Debiteur
+    from inningen.debiteuren.services import debiteur_natuurlijk_persoon, debiteuren_upsert
+    from inningen.grootboek.models import Vordering
+    from inningen.grootboek.services.vorderingen import (
+        RegelInvoer,
+        VorderingInvoer,
+        vorderingen_register,
+    )
     from tests.factories import elfproef_nummer
 
     prefix = "BB-"
@@ -124,7 +129,8 @@ def laad(org, doel: int, batch: int) -> None:
 
 
 def afschrift(org, n: int, seed: int) -> tuple[bytes, dict]:
-    from inningen.models import DebiteurRekening, Vordering
+    from inningen.debiteuren.models import DebiteurRekening
+    from inningen.grootboek.models import Vordering
     from tests.inningen.afschriftbestanden import camt053
 
     rng = random.Random(seed)
@@ -180,7 +186,7 @@ def _meet_fasen() -> dict[str, float]:
     """Wrap the phases of the import with timers (benchmark only) to print where time goes."""
     import functools
 
-    from inningen.services import afschriften, betalingen
+    from inningen.betalingen.services import afschriften, betalingen
 
     tijden: dict[str, float] = {}
 
@@ -228,8 +234,8 @@ def main() -> None:
     from django.conf import settings
 
     settings.DEBUG = False
-    from inningen.models import Vordering
-    from inningen.services.afschriften import afschrift_import
+    from inningen.betalingen.services.afschriften import afschrift_import
+    from inningen.grootboek.models import Vordering
 
     print(database_beschrijving())
     org = _organisatie()

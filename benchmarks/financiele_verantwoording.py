@@ -30,7 +30,7 @@ def main() -> None:
     from django.db import connection
     from django.db.models import Sum
 
-    from inningen.models import Boeking
+    from inningen.grootboek.models import Boeking
     from tests.factories import OrganisatieFactory
     from verantwoording.services.verantwoordingen import verantwoording_create
 

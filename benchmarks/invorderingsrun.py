@@ -31,10 +31,17 @@ def _laad(aantal: int, seed: int):
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from inningen.betalingen.models import Afschrift
     from inningen.choices import BtwCategorie, Invorderingsstap, Opschortingsoort, Vorderingtype
-    from inningen.models import Afschrift, Bankrekening, Opschorting, Organisatie, Vordering
-    from inningen.services.debiteuren import debiteur_natuurlijk_persoon, debiteuren_upsert
-    from inningen.services.vorderingen import RegelInvoer, VorderingInvoer, vorderingen_register
+    from inningen.debiteuren.services import debiteur_natuurlijk_persoon, debiteuren_upsert
+    from inningen.grootboek.models import Vordering
+    from inningen.grootboek.services.vorderingen import (
+        RegelInvoer,
+        VorderingInvoer,
+        vorderingen_register,
+    )
+    from inningen.invordering.models import Opschorting
+    from inningen.organisaties.models import Bankrekening, Organisatie
     from stuffin.services.koppelingen import koppeling_upsert
     from tests.factories import elfproef_nummer
 
@@ -85,7 +92,7 @@ def _laad(aantal: int, seed: int):
                 for i in range(start, min(start + 10_000, n_debiteuren))
             ]
         )
-    from inningen.models import Debiteur
+    from inningen.debiteuren.models import Debiteur
 
     debiteuren = list(
         Debiteur.objects.filter(debiteurnummer__startswith=f"IB{seed}-").order_by("pk").only("pk")
@@ -187,10 +194,11 @@ def main() -> None:
     from django.db.models import Sum
     from django.utils import timezone
 
-    import inningen.services.brieven as brieven
+    import inningen.invordering.services.brieven as brieven
     import stuffin.services.uitgaand as uitgaand
-    from inningen.models import Boeking, Brief, Invorderingsstap, Vordering
-    from inningen.services.invordering import invordering_plan, invorderingsrun_execute
+    from inningen.grootboek.models import Boeking, Vordering
+    from inningen.invordering.models import Brief, Invorderingsstap
+    from inningen.invordering.services.invordering import invordering_plan, invorderingsrun_execute
     from stuffin.models import UitgaandBericht
 
     # Workers deliver and render after commit; not part of the run's own cost.

@@ -42,8 +42,8 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from inningen.models import Vorderingstatus
-    from inningen.services.vorderingen import vorderingen_register
+    from inningen.grootboek.models import Vorderingstatus
+    from inningen.grootboek.services.vorderingen import vorderingen_register
     from stuffin.models import TsaCode, UitgaandBericht, UitgaandSoort, UitgaandStatus
     from stuffin.services.koppelingen import koppeling_upsert
     from tests.factories import OrganisatieFactory, vordering_invoer

@@ -62,7 +62,7 @@ def main() -> None:
     _setup.setup_django(allow_sqlite=args.allow_sqlite)
     from django.conf import settings
 
-    from inningen.models import Vordering
+    from inningen.grootboek.models import Vordering
     from stuffin.services.ontvangst import receive_di01_verstrek_vordering
     from stuffin.stuf import soap
     from stuffin.stuf.xml import parse_xml, proces_schema, schema_fouten

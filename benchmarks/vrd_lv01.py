@@ -31,7 +31,7 @@ BSN_BASIS = 80_000_000  # debtors of the load: BSNs from here (the ingest uses 7
 
 def geladen_aantal() -> tuple[int, int]:
     """(number of loaded claims, highest sequence number) of earlier runs."""
-    from inningen.models import Vordering
+    from inningen.grootboek.models import Vordering
 
     qs = Vordering.objects.filter(vorderingnummer__startswith=PREFIX, tsa=_setup.TSA_CODE)
     hoogste = qs.order_by("-vorderingnummer").values_list("vorderingnummer", flat=True).first()
@@ -43,10 +43,10 @@ def laad(doel: int, batch: int) -> None:
     from django.utils import timezone
 
     from inningen.choices import Boekingsoort, Debiteursoort
-    from inningen.models import Boeking, Organisatie
-    from inningen.services.boekingen import boekingen_create
-    from inningen.services.debiteuren import DebiteurInvoer, debiteuren_upsert
-    from inningen.services.vorderingen import (
+    from inningen.debiteuren.services import DebiteurInvoer, debiteuren_upsert
+    from inningen.grootboek.models import Boeking
+    from inningen.grootboek.services.boekingen import boekingen_create
+    from inningen.grootboek.services.vorderingen import (
         MachtigingInvoer,
         RegelInvoer,
         TermijnInvoer,
@@ -54,6 +54,7 @@ def laad(doel: int, batch: int) -> None:
         vordering_check,
         vorderingen_register,
     )
+    from inningen.organisaties.models import Organisatie
 
     aantal, hoogste = geladen_aantal()
     if aantal >= doel:
@@ -213,7 +214,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from inningen.models import Vordering
+    from inningen.grootboek.models import Vordering
     from stuffin.services.ontvangst import receive_vrd_lv01
     from stuffin.stuf import soap
 

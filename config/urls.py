@@ -10,8 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("stuf/", include("stuffin.urls")),
     path("verantwoording/", include("verantwoording.urls")),
-    path("betalingen/", include("inningen.urls")),
+    path("betalingen/", include("inningen.balie.urls.betalingen")),
     path("inloggen/", auth_views.LoginView.as_view(next_page="balie:zoeken"), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
-    path("", include("inningen.urls_balie")),
+    path("", include("inningen.balie.urls.balie")),
 ]

@@ -1,23 +1,26 @@
 from django.contrib import admin
 
-from .models import (
+from inningen.betalingen.models import (
     Afschrift,
-    Bankrekening,
     Betaling,
-    Boeking,
-    BtwTotaalregel,
-    Debiteur,
-    DebiteurRekening,
     Incassobestand,
     Machtiging,
     Matchinstelling,
-    Medewerker,
-    Organisatie,
-    OrganisatorischeEenheid,
+)
+from inningen.debiteuren.models import Debiteur, DebiteurRekening
+from inningen.grootboek.models import (
+    Boeking,
+    BtwTotaalregel,
     Termijn,
     Vordering,
     Vorderingsregel,
     Vorderingstatus,
+)
+from inningen.organisaties.models import (
+    Bankrekening,
+    Medewerker,
+    Organisatie,
+    OrganisatorischeEenheid,
 )
 
 
@@ -279,5 +282,6 @@ class IncassobestandAdmin(AlleenLezenAdmin):
     list_filter = ["organisatie"]
 
 
-# The verwerkingenlogging (issue 7) has its own read-only admin module.
-from . import admin_invordering, admin_verwerking  # noqa: E402, F401
+# Django loads inningen.admin; the sub-packages with admin modules of their own register here.
+from inningen.invordering import admin as invordering_admin  # noqa: E402, F401
+from inningen.verwerkingen import admin as verwerkingen_admin  # noqa: E402, F401

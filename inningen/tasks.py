@@ -1,9 +1,11 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services.brieven import brieven_render, brieven_render_sweep
-from .services.invordering import invordering_dagelijks as invordering_dagelijks_service
-from .services.invordering import invorderingsrun_approved_execute
+from inningen.invordering.services.brieven import brieven_render, brieven_render_sweep
+from inningen.invordering.services.invordering import (
+    invordering_dagelijks as invordering_dagelijks_service,
+)
+from inningen.invordering.services.invordering import invorderingsrun_approved_execute
 
 
 # One failing letter is logged and left for the sweep inside brieven_render; Celery's retry is

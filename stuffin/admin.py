@@ -2,9 +2,8 @@ from django import forms
 from django.contrib import admin
 
 from inningen.choices import VorderingStatus
-
-from .models import Bericht, Koppeling, TsaCode, UitgaandBericht
-from .services.uitgaand import uitgaand_cancel, uitgaand_resend
+from stuffin.models import Bericht, Koppeling, TsaCode, UitgaandBericht
+from stuffin.services.uitgaand import uitgaand_cancel, uitgaand_resend
 
 
 class KoppelingForm(forms.ModelForm):

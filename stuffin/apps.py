@@ -6,4 +6,4 @@ class StuffinConfig(AppConfig):
     verbose_name = "StUF-FIN koppelingen"
 
     def ready(self):
-        from . import checks, receivers  # noqa: F401  (registers checks and signal receivers)
+        from stuffin import checks, receivers  # noqa: F401  (registers checks and signal receivers)

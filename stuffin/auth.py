@@ -11,7 +11,7 @@ import time
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from .models import Koppeling
+from stuffin.models import Koppeling
 
 # Hash something even for unknown users, so timing does not reveal which usernames exist.
 _DUMMY_HASH = None

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .stuf.berichten import Systeem
+from stuffin.stuf.berichten import Systeem
 
 
 def eigen_systeem() -> Systeem:

@@ -1,8 +1,7 @@
 from django.dispatch import receiver
 
-from inningen.signals import vorderingstatussen_vastgelegd
-
-from .services.uitgaand import statuswijzigingen_enqueue
+from inningen.grootboek.signals import vorderingstatussen_vastgelegd
+from stuffin.services.uitgaand import statuswijzigingen_enqueue
 
 
 @receiver(vorderingstatussen_vastgelegd)

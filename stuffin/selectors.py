@@ -12,11 +12,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from inningen.choices import Boekingsoort, Debiteursoort
-from inningen.models import Boeking, BtwTotaalregel, Debiteur, Termijn, Vordering, Vorderingsregel
-
-from .models import Koppeling, TsaCode
-from .stuf import berichten as stuf
-from .stuf.fouten import Foutcode, StufFout
+from inningen.debiteuren.models import Debiteur
+from inningen.grootboek.models import Boeking, BtwTotaalregel, Termijn, Vordering, Vorderingsregel
+from stuffin.models import Koppeling, TsaCode
+from stuffin.stuf import berichten as stuf
+from stuffin.stuf.fouten import Foutcode, StufFout
 
 # Ledger kinds that are money received from (or returned to) the debtor.
 BETAALSOORTEN = (Boekingsoort.BETALING, Boekingsoort.STORNO, Boekingsoort.TERUGBETALING)

@@ -1,7 +1,7 @@
 from celery import shared_task
 
-from .services.berichtenlog import berichtenlog_prune
-from .services.uitgaand import uitgaand_deliver, uitgaand_sweep
+from stuffin.services.berichtenlog import berichtenlog_prune
+from stuffin.services.uitgaand import uitgaand_deliver, uitgaand_sweep
 
 
 @shared_task(acks_late=True)

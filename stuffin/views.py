@@ -17,11 +17,11 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
-from .auth import authenticate_koppeling
-from .services import ontvangst
-from .stuf import soap
-from .stuf.fouten import Foutcode
-from .stuf.xml import SCHEMA_DIR, parse_xml
+from stuffin.auth import authenticate_koppeling
+from stuffin.services import ontvangst
+from stuffin.stuf import soap
+from stuffin.stuf.fouten import Foutcode
+from stuffin.stuf.xml import SCHEMA_DIR, parse_xml
 
 WSDL_NS = "http://schemas.xmlsoap.org/wsdl/"
 WSDL_SOAP_NS = "http://schemas.xmlsoap.org/wsdl/soap/"

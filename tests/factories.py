@@ -7,8 +7,13 @@ import factory
 from django.utils import timezone
 
 from inningen.choices import BtwCategorie, Debiteursoort, Vorderingtype
-from inningen.models import Debiteur, Organisatie
-from inningen.services.vorderingen import RegelInvoer, VorderingInvoer, vorderingen_register
+from inningen.debiteuren.models import Debiteur
+from inningen.grootboek.services.vorderingen import (
+    RegelInvoer,
+    VorderingInvoer,
+    vorderingen_register,
+)
+from inningen.organisaties.models import Organisatie
 
 
 def elfproef_nummer(rng: random.Random | None = None) -> str:
@@ -98,13 +103,14 @@ def iban_nl(rekeningnummer: int, bank: str = "INGB") -> str:
 
 def brief_maken(vordering, soort="herinnering", **overrides):
     """A letter for one claim with realistic frozen data, saved unrendered (no task queued)."""
-    from inningen.models import Bankrekening, Brief
-    from inningen.services.brieven import (
+    from inningen.invordering.models import Brief
+    from inningen.invordering.services.brieven import (
         brief_gegevens,
         debiteur_gegevens,
         organisatie_gegevens,
         vordering_gegevens,
     )
+    from inningen.organisaties.models import Bankrekening
 
     organisatie = vordering.organisatie
     if not Bankrekening.objects.filter(organisatie=organisatie).exists():
@@ -135,7 +141,7 @@ def gebruiker_maken(naam, rol, *organisaties):
     fetched fresh so no permission cache from before the group was added sticks."""
     from django.contrib.auth.models import Group, User
 
-    from inningen.models import Medewerker
+    from inningen.organisaties.models import Medewerker
 
     user = User.objects.create_user(naam, password="geheim-wachtwoord-123")
     if rol:

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from inningen.models import Boeking
+from inningen.grootboek.models import Boeking
 from tests.factories import DebiteurFactory, vordering_maken
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_ledger_is_read_only_in_admin(beheerder):
 
 
 def test_koppeling_admin_hashes_password(beheerder):
-    from inningen.models import Organisatie
+    from inningen.organisaties.models import Organisatie
     from stuffin.models import Koppeling
 
     Organisatie.objects.create(rsin="002220647", naam="G")

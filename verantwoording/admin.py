@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import (
+from verantwoording.models import (
     Boekingssleutel,
     FinancieleVerantwoording,
     VerantwoordingInstelling,
     Verantwoordingsregel,
 )
-from .services.planning import instelling_save
+from verantwoording.services.planning import instelling_save
 
 
 class RegelInline(admin.TabularInline):

@@ -6,4 +6,4 @@ class VerantwoordingConfig(AppConfig):
     verbose_name = "Financiële verantwoording"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (creates instelling + planning for new organisations)
+        from verantwoording import receivers  # noqa: F401  (creates instelling + planning for new organisations)

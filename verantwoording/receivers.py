@@ -1,10 +1,9 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from inningen.models import Organisatie
-
-from .models import VerantwoordingInstelling
-from .services.planning import planning_sync
+from inningen.organisaties.models import Organisatie
+from verantwoording.models import VerantwoordingInstelling
+from verantwoording.services.planning import planning_sync
 
 
 @receiver(post_save, sender=Organisatie)

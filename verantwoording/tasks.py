@@ -1,8 +1,7 @@
 from celery import shared_task
 
-from inningen.models import Organisatie
-
-from .services.verantwoordingen import verantwoording_scheduled
+from inningen.organisaties.models import Organisatie
+from verantwoording.services.verantwoordingen import verantwoording_scheduled
 
 
 @shared_task(acks_late=True)

@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from .models import FinancieleVerantwoording
-from .services.export import as_csv, as_xlsx
+from verantwoording.models import FinancieleVerantwoording
+from verantwoording.services.export import as_csv, as_xlsx
 
 _FORMATEN = {
     "csv": (as_csv, "text/csv; charset=utf-8"),

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 import inningen.validators
-from inningen.migration_operations import drop_fk_index
+from inningen.db.migration_operations import drop_fk_index
 
 _drop_fk_index = drop_fk_index
 

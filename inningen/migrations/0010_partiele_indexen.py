@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from inningen.migration_operations import drop_fk_index
+from inningen.db.migration_operations import drop_fk_index
 
 
 class Migration(migrations.Migration):

@@ -1,25 +1,46 @@
-from .betaling import Afschrift, Betaling, Incassobestand, Incassopost, Matchinstelling
-from .boeking import Boeking, BoekingQuerySet
-from .debiteur import Debiteur, DebiteurQuerySet, DebiteurRekening
-from .invordering import (
+"""The app's model registry: Django loads ``inningen.models``; the models themselves live in
+the sub-packages (docs/architectuur.md). Code imports them from their sub-package."""
+
+from inningen.betalingen.models import (
+    Afschrift,
+    Betaling,
+    Incassobestand,
+    Incassopost,
+    Machtiging,
+    Matchinstelling,
+)
+from inningen.debiteuren.models import Debiteur, DebiteurQuerySet, DebiteurRekening, Notitie
+from inningen.grootboek.models import (
+    Boeking,
+    BoekingQuerySet,
+    BtwTotaalregel,
+    ImmutableError,
+    Termijn,
+    Vordering,
+    VorderingQuerySet,
+    Vorderingsregel,
+    Vorderingstatus,
+)
+from inningen.invordering.models import (
     Afboekingsvoorstel,
+    Betalingsregeling,
     Brief,
     Invorderingsinstelling,
     Invorderingsrun,
     Invorderingsstap,
     Kostentarief,
     Opschorting,
+    Regelingtermijn,
     Rentetarief,
     Wikstaffel,
 )
-from .machtiging import Machtiging
-from .medewerker import Medewerker
-from .notitie import Notitie
-from .organisatie import Bankrekening, Organisatie, OrganisatorischeEenheid
-from .regeling import Betalingsregeling, Regelingtermijn
-from .status import Vorderingstatus
-from .verwerking import Verwerking
-from .vordering import BtwTotaalregel, Termijn, Vordering, VorderingQuerySet, Vorderingsregel
+from inningen.organisaties.models import (
+    Bankrekening,
+    Medewerker,
+    Organisatie,
+    OrganisatorischeEenheid,
+)
+from inningen.verwerkingen.models import Verwerking, VerwerkingGeweigerd, VerwerkingQuerySet
 
 __all__ = [
     "Afboekingsvoorstel",
@@ -34,6 +55,7 @@ __all__ = [
     "Debiteur",
     "DebiteurQuerySet",
     "DebiteurRekening",
+    "ImmutableError",
     "Incassobestand",
     "Incassopost",
     "Invorderingsinstelling",
@@ -51,6 +73,8 @@ __all__ = [
     "Rentetarief",
     "Termijn",
     "Verwerking",
+    "VerwerkingGeweigerd",
+    "VerwerkingQuerySet",
     "Vordering",
     "VorderingQuerySet",
     "Vorderingsregel",

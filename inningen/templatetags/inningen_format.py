@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from .. import bedragen, betalingskenmerk
+from inningen import bedragen, betalingskenmerk
 
 register = template.Library()
 

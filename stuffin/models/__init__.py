@@ -1,6 +1,6 @@
-from .bericht import Bericht, Richting
-from .koppeling import Koppeling, KoppelingQuerySet, Koppelingsrol, TsaCode
-from .uitgaand import UitgaandBericht, UitgaandSoort, UitgaandStatus
+from stuffin.models.bericht import Bericht, Richting
+from stuffin.models.koppeling import Koppeling, KoppelingQuerySet, Koppelingsrol, TsaCode
+from stuffin.models.uitgaand import UitgaandBericht, UitgaandSoort, UitgaandStatus
 
 __all__ = [
     "Bericht",

@@ -2,7 +2,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
 from django.db.models import Q
 
-from inningen.models import Organisatie
+from inningen.organisaties.models import Organisatie
 
 
 class Koppelingsrol(models.TextChoices):

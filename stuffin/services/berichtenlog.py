@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Bericht
+from stuffin.models import Bericht
 
 
 @transaction.atomic

@@ -2,11 +2,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from inningen.models import Organisatie
-from inningen.services.organisaties import organisatie_upsert
+from inningen.organisaties.models import Organisatie
+from inningen.organisaties.services.organisaties import organisatie_upsert
 from inningen.validators import normalize_elfproef
-
-from ..models import Koppeling, Koppelingsrol, TsaCode
+from stuffin.models import Koppeling, Koppelingsrol, TsaCode
 
 
 @transaction.atomic

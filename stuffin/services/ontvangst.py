@@ -11,17 +11,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
-from inningen.services.boekingen import bulk_insert
-
-from ..identiteit import eigen_systeem, is_eigen_systeem
-from ..models import Bericht, Koppeling, Koppelingsrol, Richting
-from ..selectors import vorderingen_for_vraag
-from ..stuf import build, soap
-from ..stuf.berichten import Stuurgegevens, Systeem
-from ..stuf.fouten import Foutcode, StufFout
-from ..stuf.parse import parse_di01_verstrek_vordering, parse_stuurgegevens, parse_vrd_lv01
-from ..stuf.xml import parse_xml, proces_schema, validate_or_raise, vraag_antwoord_schema
-from .verstrek_vordering import verstrek_vordering_process
+from inningen.db.bulk import bulk_insert
+from stuffin.identiteit import eigen_systeem, is_eigen_systeem
+from stuffin.models import Bericht, Koppeling, Koppelingsrol, Richting
+from stuffin.selectors import vorderingen_for_vraag
+from stuffin.services.verstrek_vordering import verstrek_vordering_process
+from stuffin.stuf import build, soap
+from stuffin.stuf.berichten import Stuurgegevens, Systeem
+from stuffin.stuf.fouten import Foutcode, StufFout
+from stuffin.stuf.parse import parse_di01_verstrek_vordering, parse_stuurgegevens, parse_vrd_lv01
+from stuffin.stuf.xml import parse_xml, proces_schema, validate_or_raise, vraag_antwoord_schema
 
 logger = logging.getLogger(__name__)
 

@@ -20,11 +20,10 @@ from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from inningen.models import Vorderingstatus
-from inningen.services.boekingen import CopyRows
-
-from ..identiteit import eigen_systeem
-from ..models import (
+from inningen.db.bulk import CopyRows
+from inningen.grootboek.models import Vorderingstatus
+from stuffin.identiteit import eigen_systeem
+from stuffin.models import (
     Bericht,
     Koppeling,
     Koppelingsrol,
@@ -34,17 +33,17 @@ from ..models import (
     UitgaandSoort,
     UitgaandStatus,
 )
-from ..models.uitgaand import BLOKKERENDE_STATUSSEN
-from ..stuf import berichten as stuf
-from ..stuf import build, soap
-from ..stuf.parse import parse_answer
-from ..stuf.xml import parse_xml, proces_schema, schema_fouten
+from stuffin.models.uitgaand import BLOKKERENDE_STATUSSEN
+from stuffin.stuf import berichten as stuf
+from stuffin.stuf import build, soap
+from stuffin.stuf.parse import parse_answer
+from stuffin.stuf.xml import parse_xml, proces_schema, schema_fouten
 
 logger = logging.getLogger(__name__)
 
 
 def _queue(koppeling_ids, *, aantal: int = 1, countdown: float = 0) -> None:
-    from ..tasks import uitgaand_afleveren
+    from stuffin.tasks import uitgaand_afleveren
 
     for koppeling_id in sorted(set(koppeling_ids)):
         for _ in range(aantal):

@@ -16,9 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from inningen.choices import Debiteursoort
-from inningen.models import Debiteur, Organisatie, Vordering
-from inningen.services.debiteuren import DebiteurInvoer, debiteuren_upsert
-from inningen.services.vorderingen import (
+from inningen.debiteuren.models import Debiteur
+from inningen.debiteuren.services import DebiteurInvoer, debiteuren_upsert
+from inningen.grootboek.models import Vordering
+from inningen.grootboek.services.vorderingen import (
     MachtigingInvoer,
     RegelInvoer,
     TermijnInvoer,
@@ -26,13 +27,13 @@ from inningen.services.vorderingen import (
     vordering_check,
     vorderingen_register,
 )
+from inningen.organisaties.models import Organisatie
 from inningen.validators import is_valid_elfproef, normalize_elfproef, normalize_iban
+from stuffin.models import Koppeling
+from stuffin.stuf import berichten as stuf
+from stuffin.stuf.fouten import Foutcode, StufFout
 
-from ..models import Koppeling
-from ..stuf import berichten as stuf
-from ..stuf.fouten import Foutcode, StufFout
-
-# Rule identifiers of inningen.services.vorderingen → sector fault codes.
+# Rule identifiers of inningen.grootboek.services.vorderingen → sector fault codes.
 REGEL_FOUTCODES = {
     "valuta": Foutcode.FIN007,
     "factuurgegevens": Foutcode.FIN004,

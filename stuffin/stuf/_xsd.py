@@ -292,7 +292,7 @@ class SchemaIndex:
 def vraag_antwoord_index() -> SchemaIndex:
     """De index voor vrdLa01, eenmaal per proces geladen en vooraf doorgerekend vanaf
     ``FIN:VRD-antwoord``."""
-    from .xml import NS, SCHEMA_DIR
+    from stuffin.stuf.xml import NS, SCHEMA_DIR
 
     index = SchemaIndex(SCHEMA_DIR / "fin0310_vraagAntwoord_entry.xsd")
     index.voorbereiden(index.type(NS["FIN"], "VRD-antwoord"))

@@ -22,8 +22,8 @@ from typing import Any
 
 from lxml import etree
 
-from . import _xsd
-from .berichten import (
+from stuffin.stuf import _xsd
+from stuffin.stuf.berichten import (
     Adres,
     Boeking,
     FinancieleVerantwoording,
@@ -34,15 +34,15 @@ from .berichten import (
     VorderingStatusWijziging,
     VorderingVraag,
 )
-from .fouten import StufFout
-from .tijd import (
+from stuffin.stuf.fouten import StufFout
+from stuffin.stuf.tijd import (
     format_datum,
     format_datum_en_tijd,
     format_stuf_datum,
     format_tijdstip,
     parse_tijdstip,
 )
-from .xml import NS
+from stuffin.stuf.xml import NS
 
 __all__ = [
     "build_bv03",

@@ -12,7 +12,7 @@ from typing import Any
 
 from lxml import etree
 
-from .berichten import (
+from stuffin.stuf.berichten import (
     Adres,
     AutomatischeIncasso,
     Bevestiging,
@@ -39,10 +39,10 @@ from .berichten import (
     VorderingVraag,
     Zaak,
 )
-from .fouten import Foutcode, StufFout
-from .soap import SOAP_ENV, unwrap_envelope
-from .tijd import parse_datum, parse_datum_en_tijd, parse_stuf_datum
-from .xml import NS
+from stuffin.stuf.fouten import Foutcode, StufFout
+from stuffin.stuf.soap import SOAP_ENV, unwrap_envelope
+from stuffin.stuf.tijd import parse_datum, parse_datum_en_tijd, parse_stuf_datum
+from stuffin.stuf.xml import NS
 
 __all__ = [
     "parse_answer",

@@ -12,7 +12,7 @@ import copy
 
 from lxml import etree
 
-from .fouten import SoapFout
+from stuffin.stuf.fouten import SoapFout
 
 __all__ = [
     "SOAPACTION_BV03",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .fouten import Foutcode, StufFout, XmlFout
+from stuffin.stuf.fouten import Foutcode, StufFout, XmlFout
 
 __all__ = [
     "NS",
@@ -138,7 +138,7 @@ def vraag_antwoord_schema() -> etree.XMLSchema:
 def laad_schemas() -> None:
     """Laad alles wat de StUF-laag aan schema's nodig heeft vooraf (bv. bij het opstarten), zodat
     het eerste bericht niet op de ~0,5 s laadtijd hoeft te wachten."""
-    from ._xsd import vraag_antwoord_index
+    from stuffin.stuf._xsd import vraag_antwoord_index
 
     proces_schema()
     vraag_antwoord_schema()

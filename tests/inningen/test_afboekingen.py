@@ -16,11 +16,11 @@ from inningen.choices import (
     VorderingStatus,
     Vorderingtype,
 )
-from inningen.models import Boeking, Vordering
-from inningen.services.afboekingen import afboeking_beoordelen, afboeking_voorstellen
-from inningen.services.boekingen import boekingen_create
-from inningen.services.rollen import roles_ensure
-from inningen.services.vorderingen import RegelInvoer
+from inningen.grootboek.models import Boeking, Vordering
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.grootboek.services.vorderingen import RegelInvoer
+from inningen.invordering.services.afboekingen import afboeking_beoordelen, afboeking_voorstellen
+from inningen.organisaties.services.rollen import roles_ensure
 from stuffin.models import UitgaandBericht
 from stuffin.services.koppelingen import koppeling_upsert
 from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken, vordering_maken

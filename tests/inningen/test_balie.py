@@ -11,14 +11,16 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from inningen.choices import Boekingsoort, Debiteursoort, VorderingStatus
-from inningen.models import Boeking, DebiteurRekening, Medewerker, Notitie, Verwerking, Vordering
-from inningen.models.verwerking import VerwerkingGeweigerd
-from inningen.selectors.zoeken import herken, zoek
-from inningen.services.boekingen import boekingen_create
-from inningen.services.rollen import roles_ensure
-from inningen.services.statussen import vordering_status_set
-from inningen.services.verwerkingen import verwerking_log
+from inningen.debiteuren.models import DebiteurRekening, Notitie
+from inningen.debiteuren.selectors import herken, zoek
+from inningen.grootboek.models import Boeking, Vordering
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.grootboek.services.statussen import vordering_status_set
+from inningen.organisaties.models import Medewerker
+from inningen.organisaties.services.rollen import roles_ensure
 from inningen.templatetags.inningen_format import datum, datumtijd, euro, procent
+from inningen.verwerkingen.models import Verwerking, VerwerkingGeweigerd
+from inningen.verwerkingen.services import verwerking_log
 from tests.factories import (
     DebiteurFactory,
     OrganisatieFactory,
@@ -397,7 +399,6 @@ def test_verwerking_not_logged_for_companies(balie):
 
 
 def test_verwerking_admin_read_only_and_for_privacy_officer(client, rollen, balie, oztuerk):
-    import inningen.admin_verwerking  # noqa: F401 - registers the admin when admin.py does not
 
     verwerking_log(user=balie, debiteuren=[oztuerk], doel="balie", activiteit="inzage")
     model_admin = admin.site._registry[Verwerking]

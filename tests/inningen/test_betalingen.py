@@ -9,6 +9,14 @@ from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from inningen import betalingskenmerk as bk
+from inningen.betalingen.models import Afschrift, Betaling, Machtiging, Matchinstelling
+from inningen.betalingen.services.afschriften import AfschriftFout, afschrift_import, cent_uit, euro
+from inningen.betalingen.services.betalingen import (
+    BetalingFout,
+    betaling_allocate,
+    betaling_park,
+    betaling_refund_mark,
+)
 from inningen.choices import (
     BetalingStatus,
     Boekingdeel,
@@ -18,26 +26,11 @@ from inningen.choices import (
     Matchregel,
     VorderingStatus,
 )
-from inningen.models import (
-    Afschrift,
-    Bankrekening,
-    Betaling,
-    Boeking,
-    DebiteurRekening,
-    Machtiging,
-    Matchinstelling,
-    Vordering,
-    Vorderingstatus,
-)
-from inningen.services.afschriften import AfschriftFout, afschrift_import, cent_uit, euro
-from inningen.services.betalingen import (
-    BetalingFout,
-    betaling_allocate,
-    betaling_park,
-    betaling_refund_mark,
-)
-from inningen.services.boekingen import boekingen_create
-from inningen.services.vorderingen import TermijnInvoer
+from inningen.debiteuren.models import DebiteurRekening
+from inningen.grootboek.models import Boeking, Vordering, Vorderingstatus
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.grootboek.services.vorderingen import TermijnInvoer
+from inningen.organisaties.models import Bankrekening
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 from tests.inningen.afschriftbestanden import camt053, mt940
 
@@ -569,7 +562,7 @@ def test_commando_importeer_afschrift(org, tmp_path, capsys):
 
 
 def test_tegoed_lijst_en_verrekenen_met_andere_vordering(org, deb):
-    from inningen.selectors.betalingen import tegoeden
+    from inningen.betalingen.selectors import tegoeden
 
     v = vordering_maken(org, debiteur=deb)
     w = vordering_maken(org, debiteur=deb)

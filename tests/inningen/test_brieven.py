@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from inningen.betalingskenmerk import betalingskenmerk
 from inningen.choices import Briefsoort
-from inningen.models import Brief, Verwerking
-from inningen.selectors.brieven import brieven_van_debiteur
-from inningen.services import brieven as brieven_service
-from inningen.services.brieven import (
+from inningen.invordering.models import Brief
+from inningen.invordering.selectors.brieven import brieven_van_debiteur
+from inningen.invordering.services import brieven as brieven_service
+from inningen.invordering.services.brieven import (
     brief_gegevens,
     brief_pdf,
     brief_render_html,
@@ -24,7 +24,8 @@ from inningen.services.brieven import (
     brieven_render_sweep,
     datum_voluit,
 )
-from inningen.services.rollen import roles_ensure
+from inningen.organisaties.services.rollen import roles_ensure
+from inningen.verwerkingen.models import Verwerking
 from tests.factories import (
     DebiteurFactory,
     OrganisatieFactory,

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inningen.models import Bankrekening, Organisatie
+from inningen.organisaties.models import Bankrekening, Organisatie
 from stuffin.models import Koppeling, Koppelingsrol
 
 pytestmark = pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.utils import timezone
 from schwifty import IBAN
 from stdnum.eu import at_02
 
+from inningen.betalingen.models import Afschrift, Betaling, Machtiging
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     BetalingStatus,
@@ -28,28 +29,9 @@ from inningen.choices import (
     Vorderingtype,
 )
 from inningen.choices import Invorderingsstap as Stap
-from inningen.models import (
-    Afboekingsvoorstel,
-    Afschrift,
-    Bankrekening,
-    Betaling,
-    Betalingsregeling,
-    Boeking,
-    Brief,
-    Debiteur,
-    DebiteurRekening,
-    Invorderingsrun,
-    Invorderingsstap,
-    Machtiging,
-    Opschorting,
-    Organisatie,
-    Termijn,
-    Vordering,
-    Vorderingsregel,
-    Vorderingstatus,
-)
-from inningen.services import demo as demo_service
-from inningen.services.demo import (
+from inningen.debiteuren.models import Debiteur, DebiteurRekening
+from inningen.demo import generator as demo_service
+from inningen.demo.generator import (
     DEMO_RSINS,
     GEBRUIKERS,
     KOPPELINGEN,
@@ -60,7 +42,17 @@ from inningen.services.demo import (
     demo_users_ensure,
     elfproef_aanvullen,
 )
-from inningen.services.invordering import afschrift_check
+from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingsregel, Vorderingstatus
+from inningen.invordering.models import (
+    Afboekingsvoorstel,
+    Betalingsregeling,
+    Brief,
+    Invorderingsrun,
+    Invorderingsstap,
+    Opschorting,
+)
+from inningen.invordering.services.invordering import afschrift_check
+from inningen.organisaties.models import Bankrekening, Organisatie
 from inningen.validators import is_valid_elfproef
 from stuffin.models import Koppeling, Koppelingsrol
 

@@ -6,17 +6,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from lxml import etree
 
-from inningen.choices import Invorderingsregime, MachtigingStatus, VorderingStatus
-from inningen.models import Bankrekening, DebiteurRekening, Incassopost, Machtiging, Vordering
-from inningen.services.afschriften import afschrift_import
-from inningen.services.incasso import (
+from inningen.betalingen.models import Incassopost, Machtiging
+from inningen.betalingen.services.afschriften import afschrift_import
+from inningen.betalingen.services.incasso import (
     IncassoFout,
     incassobestand_create,
     machtiging_create,
     machtigingen_verloop,
     pain008_validate,
 )
-from inningen.services.vorderingen import TermijnInvoer
+from inningen.choices import Invorderingsregime, MachtigingStatus, VorderingStatus
+from inningen.debiteuren.models import DebiteurRekening
+from inningen.grootboek.models import Vordering
+from inningen.grootboek.services.vorderingen import TermijnInvoer
+from inningen.organisaties.models import Bankrekening
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 from tests.inningen.afschriftbestanden import camt053
 
@@ -182,7 +185,7 @@ def test_regeling_per_incasso_komt_in_het_incassobestand(org, machtiging, monkey
     from django.utils import timezone
 
     from inningen.choices import Betaalwijze, Regelingsoort
-    from inningen.services.regelingen import regeling_create, regeling_plan
+    from inningen.invordering.services.regelingen import regeling_create, regeling_plan
 
     monkeypatch.setattr(timezone, "localdate", lambda *a: DAG - datetime.timedelta(days=10))
     a = vordering_maken(org, debiteur=machtiging.debiteur)  # € 121,00 each
@@ -213,8 +216,8 @@ def test_vordering_in_regeling_of_met_uitstel_niet_via_eigen_termijnen(
     from django.utils import timezone
 
     from inningen.choices import Betaalwijze, Opschortingsoort, Regelingsoort
-    from inningen.models import Opschorting
-    from inningen.services.regelingen import regeling_create, regeling_plan
+    from inningen.invordering.models import Opschorting
+    from inningen.invordering.services.regelingen import regeling_create, regeling_plan
 
     monkeypatch.setattr(timezone, "localdate", lambda *a: DAG - datetime.timedelta(days=10))
     in_regeling = _termijnvordering(org, machtiging)  # own termijn due on DAG

@@ -2,13 +2,18 @@
 interest per day, due dates, termijnen and banking days."""
 
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 
-from inningen.regels.bankdagen import is_bankdag, vorige_bankdag
-from inningen.regels.kosten import Staffel, Tarief, kostenwet_kosten, wik_kosten
-from inningen.regels.rente import rente
-from inningen.regels.termijnen import maanden_erbij, termijnen_verdelen, vervaldatum_afleiden
+from inningen.invordering.regels.bankdagen import is_bankdag, vorige_bankdag
+from inningen.invordering.regels.kosten import Staffel, Tarief, kostenwet_kosten, wik_kosten
+from inningen.invordering.regels.rente import rente, rente_exact
+from inningen.invordering.regels.termijnen import (
+    maanden_erbij,
+    termijnen_verdelen,
+    vervaldatum_afleiden,
+)
 
 D = dt.date
 AANMANING = Tarief(drempel=45400, bedrag_onder=800, bedrag_vanaf=1800)
@@ -75,11 +80,17 @@ def test_rente_over_tariefwissel_en_jaargrens():
 
 
 def test_rente_opsplitsen_verliest_geen_cent_in_afronding():
-    heel = rente(123457, D(2024, 3, 1), D(2025, 3, 1), TARIEVEN)
-    delen = rente(123457, D(2024, 3, 1), D(2024, 9, 1), TARIEVEN) + rente(
-        123457, D(2024, 9, 1), D(2025, 3, 1), TARIEVEN
+    # 305 days of 2024 at 7%/366 and 60 days of 2025 at 6%/365: 7201.66 + 1217.66 cent.
+    # Rounding each segment would give 7202 + 1218 = 8420; the exact sum rounded once is 8419.
+    exact = Fraction(123457 * 700 * 305, 10000 * 366) + Fraction(123457 * 600 * 60, 10000 * 365)
+    assert rente_exact(123457, D(2024, 3, 1), D(2025, 3, 1), TARIEVEN) == exact
+    assert rente(123457, D(2024, 3, 1), D(2025, 3, 1), TARIEVEN) == 8419
+    # Split anywhere, the exact parts add up to the exact whole: nothing lost before the rounding.
+    assert (
+        rente_exact(123457, D(2024, 3, 1), D(2024, 9, 1), TARIEVEN)
+        + rente_exact(123457, D(2024, 9, 1), D(2025, 3, 1), TARIEVEN)
+        == exact
     )
-    assert abs(heel - delen) <= 1
 
 
 def test_rente_nul_zonder_periode_of_tarief():

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from inningen.betalingen.models import Afschrift, Betaling, Machtiging
 from inningen.choices import (
     BetalingStatus,
     Boekingsoort,
@@ -21,30 +22,24 @@ from inningen.choices import (
 from inningen.choices import (
     Invorderingsstap as Stap,
 )
-from inningen.models import (
-    Afschrift,
-    Bankrekening,
-    Betaling,
+from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.grootboek.services.vorderingen import RegelInvoer
+from inningen.invordering.models import (
     Betalingsregeling,
-    Boeking,
     Brief,
     Invorderingsinstelling,
     Invorderingsrun,
     Invorderingsstap,
-    Machtiging,
     Opschorting,
-    Termijn,
-    Vordering,
-    Vorderingstatus,
 )
-from inningen.services.boekingen import boekingen_create
-from inningen.services.invordering import (
+from inningen.invordering.services.invordering import (
     Overslaan,
     RunGeweigerd,
     invordering_plan,
     invorderingsrun_execute,
 )
-from inningen.services.vorderingen import RegelInvoer
+from inningen.organisaties.models import Bankrekening
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 
 pytestmark = pytest.mark.django_db
@@ -440,7 +435,7 @@ def test_commando_droog_en_echt(org, capsys):
 
 
 def test_dagelijks_voorstel_of_direct_uitvoeren(org):
-    from inningen.services.invordering import invordering_dagelijks
+    from inningen.invordering.services.invordering import invordering_dagelijks
     from inningen.tasks import invordering_dagelijks as taak
 
     v = claim(org, verval=DAG - dt.timedelta(days=30))
@@ -472,7 +467,7 @@ def test_commando_csv_en_ongeldige_datum(org, tmp_path):
 
 
 def test_brieven_volgen_het_recht_van_de_vordering(org):
-    from inningen.services.brieven import brief_render_html
+    from inningen.invordering.services.brieven import brief_render_html
 
     Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
     bedrijf = DebiteurFactory(

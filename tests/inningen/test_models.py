@@ -5,9 +5,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from inningen.choices import Boekingsoort, VorderingStatus
-from inningen.models import Boeking, Medewerker, Vordering
-from inningen.models.boeking import ImmutableError
-from inningen.services.boekingen import boekingen_create
+from inningen.grootboek.models import Boeking, Vordering
+from inningen.grootboek.models.boeking import ImmutableError
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.organisaties.models import Medewerker
 from inningen.validators import is_valid_elfproef, validate_bsn
 from tests.factories import DebiteurFactory, OrganisatieFactory, elfproef_nummer, vordering_maken
 
@@ -168,7 +169,7 @@ def test_querysets_are_scoped_to_the_users_organisations():
     # A user without organisations sees nothing at all.
     nobody = get_user_model().objects.create_user("leeg", password="x")
     assert not Vordering.objects.for_user(nobody).exists()
-    from inningen.models import Debiteur
+    from inningen.debiteuren.models import Debiteur
 
     assert list(Debiteur.objects.for_organisaties([org_b])) == [debiteur]
 

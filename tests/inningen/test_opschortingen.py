@@ -15,17 +15,22 @@ from inningen.choices import (
     VoorstelStatus,
     VorderingStatus,
 )
-from inningen.models import Afboekingsvoorstel, Vordering
-from inningen.selectors.invordering_blokkades import (
+from inningen.grootboek.models import Vordering
+from inningen.grootboek.services.statussen import vordering_status_set
+from inningen.invordering.models import Afboekingsvoorstel
+from inningen.invordering.selectors.blokkades import (
     actieve_opschortingen,
     geblokkeerd,
     in_actieve_regeling,
     met_actieve_opschorting,
     met_open_afboekingsvoorstel,
 )
-from inningen.services.opschortingen import opschorting_beeindigen, opschorting_create
-from inningen.services.regelingen import regeling_beeindigen, regeling_create, regeling_plan
-from inningen.services.statussen import vordering_status_set
+from inningen.invordering.services.opschortingen import opschorting_beeindigen, opschorting_create
+from inningen.invordering.services.regelingen import (
+    regeling_beeindigen,
+    regeling_create,
+    regeling_plan,
+)
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from inningen.betalingen.models import Machtiging
 from inningen.choices import (
     Afboekingsoort,
     Betaalwijze,
@@ -21,26 +22,24 @@ from inningen.choices import (
     VorderingStatus,
     Vorderingtype,
 )
-from inningen.models import (
+from inningen.grootboek.models import Boeking, Vordering
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.grootboek.services.statussen import vordering_status_set
+from inningen.grootboek.services.vorderingen import RegelInvoer
+from inningen.invordering.models import (
     Afboekingsvoorstel,
     Betalingsregeling,
-    Boeking,
     Brief,
     Invorderingsinstelling,
-    Machtiging,
-    Vordering,
 )
-from inningen.regels.termijnen import maanden_erbij
-from inningen.selectors.invordering_blokkades import in_actieve_regeling
-from inningen.services.boekingen import boekingen_create
-from inningen.services.regelingen import (
+from inningen.invordering.regels.termijnen import maanden_erbij
+from inningen.invordering.selectors.blokkades import in_actieve_regeling
+from inningen.invordering.services.regelingen import (
     regeling_beeindigen,
     regeling_create,
     regeling_plan,
     regelingen_bewaken,
 )
-from inningen.services.statussen import vordering_status_set
-from inningen.services.vorderingen import RegelInvoer
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 
 pytestmark = pytest.mark.django_db
@@ -419,7 +418,7 @@ def test_beeindigen(org, deb, vandaag):
 
 
 def test_letters_render_with_the_letter_templates(org, deb, vandaag):
-    from inningen.services.brieven import brief_render_html
+    from inningen.invordering.services.brieven import brief_render_html
 
     v = _vordering(org, deb)
     regeling = _regeling([v], vandaag, aantal_termijnen=3)
@@ -440,8 +439,8 @@ def test_letters_render_with_the_letter_templates(org, deb, vandaag):
 def test_betalen_met_het_kenmerk_van_de_brief_dekt_alle_vorderingen_van_de_regeling(org, deb):
     # The confirmation names one claim's kenmerk; once that claim is paid, the next payments
     # under it go to the regeling's other claims, not to credit: the regeling stays on track.
-    from inningen.models import Bankrekening
-    from inningen.services.afschriften import afschrift_import
+    from inningen.betalingen.services.afschriften import afschrift_import
+    from inningen.organisaties.models import Bankrekening
     from tests.inningen.afschriftbestanden import camt053
 
     iban = "NL91ABNA0417164300"

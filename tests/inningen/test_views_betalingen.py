@@ -6,9 +6,10 @@ from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from inningen.balie.forms.balie import euro_naar_cent
+from inningen.betalingen.models import Betaling
 from inningen.choices import BetalingStatus, VorderingStatus
-from inningen.forms import euro_naar_cent
-from inningen.models import Bankrekening, Betaling, Medewerker
+from inningen.organisaties.models import Bankrekening, Medewerker
 from tests.factories import OrganisatieFactory, vordering_maken
 from tests.inningen.afschriftbestanden import camt053
 
@@ -139,7 +140,7 @@ def test_andere_organisatie_onzichtbaar(client_inv, org):
     Bankrekening.objects.create(organisatie=ander, iban=ANDER_ORG_IBAN)
     r = _upload(client_inv, camt053(ANDER_ORG_IBAN, [{"bedrag": 500}]))
     assert "waarvoor u niet werkt" in r.content.decode()
-    from inningen.services.afschriften import afschrift_import
+    from inningen.betalingen.services.afschriften import afschrift_import
 
     afschrift_import(inhoud=camt053(ANDER_ORG_IBAN, [{"bedrag": 500}]), door="test")
     b = Betaling.objects.get()

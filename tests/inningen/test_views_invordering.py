@@ -8,6 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from inningen.betalingen.models import Machtiging
 from inningen.choices import (
     Afboekingsoort,
     Betaalwijze,
@@ -18,19 +19,16 @@ from inningen.choices import (
     VoorstelStatus,
     VorderingStatus,
 )
-from inningen.models import (
-    Afboekingsvoorstel,
-    Betalingsregeling,
-    Brief,
-    Machtiging,
-    Opschorting,
-    Vordering,
+from inningen.grootboek.models import Vordering
+from inningen.invordering.models import Afboekingsvoorstel, Betalingsregeling, Brief, Opschorting
+from inningen.invordering.selectors.regelingen import (
+    opschortingen_van_debiteur,
+    regelingen_van_debiteur,
 )
-from inningen.selectors.regelingen import opschortingen_van_debiteur, regelingen_van_debiteur
-from inningen.services.afboekingen import afboeking_voorstellen
-from inningen.services.opschortingen import opschorting_create
-from inningen.services.regelingen import regeling_create, regeling_plan
-from inningen.services.rollen import roles_ensure
+from inningen.invordering.services.afboekingen import afboeking_voorstellen
+from inningen.invordering.services.opschortingen import opschorting_create
+from inningen.invordering.services.regelingen import regeling_create, regeling_plan
+from inningen.organisaties.services.rollen import roles_ensure
 from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken, vordering_maken
 
 pytestmark = pytest.mark.django_db
@@ -148,11 +146,20 @@ def test_regeling_with_direct_debit(client, balie, org, deb, vandaag):
     assert Betalingsregeling.objects.get().machtiging == m
 
 
-def test_regeling_page_scoped_to_own_organisations(client, balie, deb):
+def test_regeling_page_scoped_to_own_organisations(client, balie, deb, vandaag):
     vreemd = DebiteurFactory()
-    _v(OrganisatieFactory(), vreemd)
+    vreemde_vordering = _v(OrganisatieFactory(), vreemd)
     client.force_login(balie)
-    assert client.get(f"/debiteuren/{vreemd.pk}/regeling/").status_code == 404
+    url = f"/debiteuren/{vreemd.pk}/regeling/"
+    assert client.get(url).status_code == 404
+    r = client.post(
+        url,
+        {"vorderingen": [vreemde_vordering.pk], "soort": Regelingsoort.AANTAL_TERMIJNEN,
+         "aantal_termijnen": "2", "startdatum": vandaag.isoformat(),
+         "betaalwijze": Betaalwijze.OVERMAKING, "actie": "opslaan"},
+    )  # fmt: skip
+    assert r.status_code == 404
+    assert not Betalingsregeling.objects.exists() and not Brief.objects.exists()
 
 
 def test_ending_a_regeling_is_for_the_invorderaar(client, balie, anna, org, deb, vandaag):
@@ -167,6 +174,8 @@ def test_ending_a_regeling_is_for_the_invorderaar(client, balie, anna, org, deb,
     url = f"/regelingen/{regeling.pk}/beeindigen/"
     client.force_login(balie)
     assert client.post(url, {"reden": "x"}).status_code == 403
+    regeling.refresh_from_db()
+    assert (regeling.status, regeling.opmerking) == (RegelingStatus.ACTIEF, "")
     client.force_login(anna)
     r = client.post(url, {"reden": "Nieuwe regeling nodig"}, follow=True)
     assert "Betalingsregeling beëindigd" in r.content.decode()
@@ -184,6 +193,11 @@ def test_claim_page_actions_by_role(client, balie, anna, org, deb):
     assert f"/vorderingen/{v.pk}/opschorting/" in html
     assert f"/vorderingen/{v.pk}/afboeking/" not in html
     assert client.get(f"/vorderingen/{v.pk}/afboeking/").status_code == 403
+    r = client.post(
+        f"/vorderingen/{v.pk}/afboeking/", {"soort": Afboekingsoort.ONINBAAR, "reden": "x"}
+    )
+    assert r.status_code == 403
+    assert not Afboekingsvoorstel.objects.exists()
     client.force_login(anna)
     html = client.get(f"/vorderingen/{v.pk}/").content.decode()
     assert f"/vorderingen/{v.pk}/afboeking/" in html
@@ -211,6 +225,8 @@ def test_opschorting_form(client, balie, anna, org, deb, vandaag):
     assert "Wacht op toeslag" in html
     assert f"/opschortingen/{o.pk}/beeindigen/" not in html  # balie cannot end it
     assert client.post(f"/opschortingen/{o.pk}/beeindigen/").status_code == 403
+    o.refresh_from_db()
+    assert (o.beeindigd_op, o.beeindigd_door) == (None, "")
     client.force_login(anna)
     r = client.post(f"/opschortingen/{o.pk}/beeindigen/")
     assert r.status_code == 302
@@ -242,7 +258,13 @@ def test_afboeking_form_and_four_eyes_work_list(client, anna, bert, org, deb):
     )
     assert "Vier ogen" in r.content.decode()
     voorstel.refresh_from_db()
-    assert voorstel.status == VoorstelStatus.VOORGESTELD
+    assert (voorstel.status, voorstel.beoordeeld_door) == (VoorstelStatus.VOORGESTELD, None)
+    v.refresh_from_db()
+    assert (v.openstaand_bedrag, v.status, v.boekingen.count()) == (
+        12100,
+        VorderingStatus.VERWERKT,
+        1,
+    )
 
     client.force_login(bert)
     html = client.get("/werklijsten/afboekingen/").content.decode()
@@ -251,7 +273,8 @@ def test_afboeking_form_and_four_eyes_work_list(client, anna, bert, org, deb):
     r = client.post(f"/werklijsten/afboekingen/{voorstel.pk}/", {"toelichting": "x"}, follow=True)
     assert "Kies goedkeuren of afwijzen" in r.content.decode()
     voorstel.refresh_from_db()
-    assert voorstel.status == VoorstelStatus.VOORGESTELD
+    assert (voorstel.status, voorstel.beoordeeld_door) == (VoorstelStatus.VOORGESTELD, None)
+    assert v.boekingen.count() == 1
     r = client.post(
         f"/werklijsten/afboekingen/{voorstel.pk}/",
         {"besluit": "goedkeuren", "toelichting": "Akkoord"},
@@ -283,6 +306,14 @@ def test_work_list_only_own_organisations(client, anna, bert):
     assert v.vorderingnummer not in client.get("/werklijsten/afboekingen/").content.decode()
     r = client.post(f"/werklijsten/afboekingen/{voorstel.pk}/", {"besluit": "goedkeuren"})
     assert r.status_code == 404
+    voorstel.refresh_from_db()
+    assert (voorstel.status, voorstel.beoordeeld_door) == (VoorstelStatus.VOORGESTELD, None)
+    v.refresh_from_db()
+    assert (v.openstaand_bedrag, v.status, v.boekingen.count()) == (
+        12100,
+        VorderingStatus.VERWERKT,
+        1,
+    )
 
 
 # --- partials for the debtor page ---------------------------------------------------------------

@@ -5,15 +5,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from inningen.betalingen.models import Afschrift
 from inningen.choices import RunStatus
-from inningen.models import (
-    Afschrift,
-    Bankrekening,
-    Brief,
-    Invorderingsrun,
-    Invorderingsstap,
-)
-from inningen.services.rollen import roles_ensure
+from inningen.invordering.models import Brief, Invorderingsrun, Invorderingsstap
+from inningen.organisaties.models import Bankrekening
+from inningen.organisaties.services.rollen import roles_ensure
 from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken, vordering_maken
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +98,7 @@ def test_goedkeuren_met_oud_afschrift_vraagt_forceren(
 def test_andere_organisatie_ziet_run_niet(client, org, achterstallig, vandaag):
     roles_ensure()
     ander = gebruiker_maken("ander", "invorderaar", OrganisatieFactory())
-    from inningen.services.invordering import invorderingsrun_voorstel
+    from inningen.invordering.services.invordering import invorderingsrun_voorstel
 
     run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
     client.force_login(ander)
@@ -113,7 +109,7 @@ def test_andere_organisatie_ziet_run_niet(client, org, achterstallig, vandaag):
 def test_baliemedewerker_mag_niet_goedkeuren(client, org, achterstallig, vandaag):
     roles_ensure()
     balie = gebruiker_maken("balie", "baliemedewerker", org)
-    from inningen.services.invordering import invorderingsrun_voorstel
+    from inningen.invordering.services.invordering import invorderingsrun_voorstel
 
     run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
     client.force_login(balie)
@@ -121,8 +117,8 @@ def test_baliemedewerker_mag_niet_goedkeuren(client, org, achterstallig, vandaag
 
 
 def test_overdrachtsbestand(client, invorderaar, org, vandaag):
-    from inningen.models import Invorderingsinstelling
-    from inningen.services.invordering import invorderingsrun_execute
+    from inningen.invordering.models import Invorderingsinstelling
+    from inningen.invordering.services.invordering import invorderingsrun_execute
 
     Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
     v = vordering_maken(
@@ -143,8 +139,8 @@ def test_overdrachtsbestand(client, invorderaar, org, vandaag):
 
 
 def test_debiteur_en_vordering_tonen_invordering(client, invorderaar, org, vandaag):
-    from inningen.models import Invorderingsinstelling
-    from inningen.services.invordering import invorderingsrun_execute
+    from inningen.invordering.models import Invorderingsinstelling
+    from inningen.invordering.services.invordering import invorderingsrun_execute
 
     Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
     v = vordering_maken(
@@ -181,7 +177,7 @@ def test_alleen_een_voorbeeld_van_vandaag_uitvoeren(
 
 
 def test_goedgekeurde_run_wordt_een_keer_uitgevoerd(org, achterstallig, vandaag):
-    from inningen.services.invordering import (
+    from inningen.invordering.services.invordering import (
         invorderingsrun_approved_execute,
         invorderingsrun_goedkeuren,
         invorderingsrun_voorstel,
@@ -199,8 +195,9 @@ def test_goedgekeurde_run_wordt_een_keer_uitgevoerd(org, achterstallig, vandaag)
 
 
 def test_overdrachtsbestand_veilig_en_gelogd(client, invorderaar, org, vandaag):
-    from inningen.models import Invorderingsinstelling, Verwerking
-    from inningen.services.invordering import invorderingsrun_execute
+    from inningen.invordering.models import Invorderingsinstelling
+    from inningen.invordering.services.invordering import invorderingsrun_execute
+    from inningen.verwerkingen.models import Verwerking
 
     Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
     deb = DebiteurFactory(voorletters="", geslachtsnaam="=HYPERLINK(1)")

@@ -8,25 +8,25 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from inningen.betalingen.models import Machtiging
 from inningen.choices import Invorderingsregime
-from inningen.models import (
+from inningen.db.bulk import CopyRows
+from inningen.grootboek.models import (
     Boeking,
     BtwTotaalregel,
-    Machtiging,
-    OrganisatorischeEenheid,
     Termijn,
     Vordering,
     Vorderingsregel,
     Vorderingstatus,
 )
-from inningen.services import vorderingen as service
-from inningen.services.boekingen import CopyRows
-from inningen.services.vorderingen import (
+from inningen.grootboek.services import vorderingen as service
+from inningen.grootboek.services.vorderingen import (
     MachtigingInvoer,
     RegelInvoer,
     TermijnInvoer,
     vorderingen_register,
 )
+from inningen.organisaties.models import OrganisatorischeEenheid
 from stuffin.models import UitgaandBericht
 from stuffin.services.koppelingen import koppeling_upsert
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_invoer, vordering_maken

@@ -75,7 +75,7 @@ def _ontvang(body, koppeling):
 
 
 def test_log_row_lands_with_the_claims(koppeling):
-    from inningen.models import Vordering
+    from inningen.grootboek.models import Vordering
     from stuffin.models import Bericht
     from tests.stuffin.conftest import officieel_bericht
 
@@ -108,7 +108,7 @@ def test_invalid_message_logs_only_the_fault(koppeling):
 def test_concurrent_identical_delivery_is_answered_as_a_resend(koppeling, monkeypatch):
     """The other delivery won between the look-up and our insert: the insert hits the unique
     constraint, and the message is answered as a resend."""
-    from inningen.models import Vordering
+    from inningen.grootboek.models import Vordering
     from stuffin.models import Bericht
     from tests.stuffin.conftest import officieel_bericht
 

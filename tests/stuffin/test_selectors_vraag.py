@@ -15,9 +15,9 @@ from inningen.choices import (
     Invorderingsregime,
     Vorderingtype,
 )
-from inningen.models import Boeking, Vordering
-from inningen.services.boekingen import boekingen_create
-from inningen.services.vorderingen import MachtigingInvoer, TermijnInvoer
+from inningen.grootboek.models import Boeking, Vordering
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.grootboek.services.vorderingen import MachtigingInvoer, TermijnInvoer
 from stuffin import selectors
 from stuffin.services.koppelingen import koppeling_upsert
 from stuffin.stuf import berichten as stuf

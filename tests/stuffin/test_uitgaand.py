@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inningen.choices import VorderingStatus
-from inningen.services.statussen import vordering_status_set
+from inningen.grootboek.services.statussen import vordering_status_set
 from stuffin.models import Bericht, Richting, UitgaandBericht, UitgaandStatus
 from stuffin.services.koppelingen import koppeling_upsert
 from stuffin.services.uitgaand import uitgaand_cancel, uitgaand_resend, uitgaand_sweep

@@ -3,7 +3,7 @@
 import pytest
 
 from inningen.choices import VorderingStatus
-from inningen.services.statussen import vordering_status_set
+from inningen.grootboek.services.statussen import vordering_status_set
 from stuffin.models import UitgaandBericht, UitgaandStatus
 from stuffin.services.koppelingen import koppeling_upsert
 from stuffin.stuf.xml import proces_schema, schema_fouten

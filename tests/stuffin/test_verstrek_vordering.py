@@ -6,8 +6,10 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
+from inningen.betalingen.models import Machtiging
 from inningen.choices import Boekingsoort, VorderingStatus
-from inningen.models import Boeking, Debiteur, Machtiging, Vordering
+from inningen.debiteuren.models import Debiteur
+from inningen.grootboek.models import Boeking, Vordering
 from stuffin.models import Bericht
 from stuffin.stuf import soap
 from tests.factories import OrganisatieFactory

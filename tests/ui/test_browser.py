@@ -8,9 +8,10 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from inningen.choices import Boekingsoort
-from inningen.models import Boeking, Medewerker
-from inningen.services.boekingen import boekingen_create
-from inningen.services.rollen import roles_ensure
+from inningen.grootboek.models import Boeking
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.organisaties.models import Medewerker
+from inningen.organisaties.services.rollen import roles_ensure
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -130,8 +131,10 @@ def test_invorderaar_matches_bank_entry_manually(browser, live_server, opzet):
     """The bank-entry work list is issue 5's screen; here only driven through a browser."""
     from selenium.webdriver.common.by import By
 
-    afschriften = pytest.importorskip("inningen.services.afschriften")
-    from inningen.models import Bankrekening, Betaling, Vordering
+    afschriften = pytest.importorskip("inningen.betalingen.services.afschriften")
+    from inningen.betalingen.models import Betaling
+    from inningen.grootboek.models import Vordering
+    from inningen.organisaties.models import Bankrekening
     from tests.inningen.afschriftbestanden import camt053
 
     org = opzet["org"]

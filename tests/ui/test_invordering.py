@@ -8,20 +8,16 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from inningen.betalingen.models import Afschrift
 from inningen.choices import BtwCategorie, RegelingStatus, RunStatus, Vorderingtype
 from inningen.choices import Invorderingsstap as Stap
-from inningen.models import (
-    Afschrift,
-    Bankrekening,
-    Betalingsregeling,
-    Invorderingsrun,
-    Medewerker,
-    Vordering,
-)
-from inningen.regels.bankdagen import vorige_bankdag
-from inningen.services.invordering import invorderingsrun_execute
-from inningen.services.rollen import roles_ensure
-from inningen.services.vorderingen import RegelInvoer
+from inningen.grootboek.models import Vordering
+from inningen.grootboek.services.vorderingen import RegelInvoer
+from inningen.invordering.models import Betalingsregeling, Invorderingsrun
+from inningen.invordering.regels.bankdagen import vorige_bankdag
+from inningen.invordering.services.invordering import invorderingsrun_execute
+from inningen.organisaties.models import Bankrekening, Medewerker
+from inningen.organisaties.services.rollen import roles_ensure
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 from tests.ui.test_browser import WACHTWOORD, _login, _wacht
 

@@ -11,8 +11,9 @@ from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
 from inningen.choices import Boekingsoort
-from inningen.models import Boeking, Medewerker
-from inningen.services.boekingen import boekingen_create
+from inningen.grootboek.models import Boeking
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.organisaties.models import Medewerker
 from stuffin.models import UitgaandBericht, UitgaandStatus
 from stuffin.services.koppelingen import koppeling_upsert
 from stuffin.stuf.xml import proces_schema, schema_fouten
@@ -269,8 +270,8 @@ def test_reconciliation_balances_on_the_demo_data():
 
     from django.utils import timezone
 
-    from inningen.models import Organisatie
-    from inningen.services.demo import demo_load
+    from inningen.demo.generator import demo_load
+    from inningen.organisaties.models import Organisatie
 
     demo_load(n_debiteuren=60, n_vorderingen=300)
     vandaag = timezone.localdate()

@@ -1,5 +1,14 @@
-from .instelling import Boekingssleutel, Frequentie, OnbekendeCode, VerantwoordingInstelling
-from .verantwoording import FinancieleVerantwoording, VerantwoordeBoeking, Verantwoordingsregel
+from verantwoording.models.instelling import (
+    Boekingssleutel,
+    Frequentie,
+    OnbekendeCode,
+    VerantwoordingInstelling,
+)
+from verantwoording.models.verantwoording import (
+    FinancieleVerantwoording,
+    VerantwoordeBoeking,
+    Verantwoordingsregel,
+)
 
 __all__ = [
     "Boekingssleutel",

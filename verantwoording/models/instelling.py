@@ -1,7 +1,7 @@
 from django.db import models
 
 from inningen.choices import Boekingsoort
-from inningen.models import Organisatie
+from inningen.organisaties.models import Organisatie
 
 
 class Frequentie(models.TextChoices):

@@ -1,6 +1,7 @@
 from django.db import models
 
-from inningen.models import Boeking, Organisatie
+from inningen.grootboek.models import Boeking
+from inningen.organisaties.models import Organisatie
 
 
 class FinancieleVerantwoording(models.Model):

@@ -8,7 +8,8 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
 from inningen.choices import Boekingsoort
-from inningen.models import Boeking, Organisatie, Vordering
+from inningen.grootboek.models import Boeking, Vordering
+from inningen.organisaties.models import Organisatie
 
 OPGELEGD = (Boekingsoort.OPGELEGD, Boekingsoort.KOSTEN, Boekingsoort.RENTE)
 ONTVANGEN = (Boekingsoort.BETALING,)

@@ -8,8 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from inningen.bedragen import komma
-
-from ..models import FinancieleVerantwoording
+from verantwoording.models import FinancieleVerantwoording
 
 KOLOMMEN = ["boekingssleutel", "aantal boekingen", "bedrag excl. btw", "btw", "bedrag incl. btw"]
 

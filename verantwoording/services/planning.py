@@ -6,7 +6,7 @@ import json
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from ..models import Frequentie, VerantwoordingInstelling
+from verantwoording.models import Frequentie, VerantwoordingInstelling
 
 # Early in the morning, after the night's statement imports.
 _CRONTAB = {

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from inningen.models import Boeking, Organisatie
+from inningen.grootboek.models import Boeking
+from inningen.organisaties.models import Organisatie
 from stuffin.services.uitgaand import verantwoording_enqueue
-
-from ..models import (
+from verantwoording.models import (
     Boekingssleutel,
     FinancieleVerantwoording,
     OnbekendeCode,

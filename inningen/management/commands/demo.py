@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inningen.services.demo import (
+from inningen.demo.generator import (
     KOPPELINGEN,
     DemoInProductieError,
     demo_invordering_overzicht,

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inningen.services.afschriften import AfschriftFout, afschrift_import
+from inningen.betalingen.services.afschriften import AfschriftFout, afschrift_import
 
 
 class Command(BaseCommand):

@@ -5,15 +5,15 @@ from django.utils import timezone
 
 from inningen.bedragen import euro
 from inningen.csvbestand import csv_tekst
-from inningen.models import Organisatie
-from inningen.services.invordering import (
+from inningen.invordering.services.invordering import (
     PLAN_KOLOMMEN,
     RunGeweigerd,
     invordering_plan,
     invorderingsrun_execute,
     plan_rijen,
 )
-from inningen.services.regelingen import regelingen_bewaken
+from inningen.invordering.services.regelingen import regelingen_bewaken
+from inningen.organisaties.models import Organisatie
 
 
 class Command(BaseCommand):

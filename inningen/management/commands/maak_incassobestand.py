@@ -3,9 +3,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inningen.models import Organisatie
-from inningen.services.afschriften import euro
-from inningen.services.incasso import IncassoFout, incassobestand_create, machtigingen_verloop
+from inningen.betalingen.services.afschriften import euro
+from inningen.betalingen.services.incasso import (
+    IncassoFout,
+    incassobestand_create,
+    machtigingen_verloop,
+)
+from inningen.organisaties.models import Organisatie
 
 
 class Command(BaseCommand):

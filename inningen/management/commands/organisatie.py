@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from inningen.services.organisaties import organisatie_upsert
+from inningen.organisaties.services.organisaties import organisatie_upsert
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from inningen.bedragen import euro
-from inningen.models import Organisatie
+from inningen.organisaties.models import Organisatie
 from verantwoording.services.aansluiting import aansluiting_bereken
 
 

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from inningen.models import Organisatie
+from inningen.organisaties.models import Organisatie
 from verantwoording.services.verantwoordingen import VerantwoordingFout, verantwoording_create
 
 

@@ -1,0 +1,328 @@
+"""Read side of the balie: a debtor's whole position for one user, in a fixed number of
+queries whatever the number of claims (no per-claim queries)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from inningen.bedragen import euro
+from inningen.betalingen.models import Machtiging
+from inningen.choices import (
+    AFGESLOTEN_STATUSSEN,
+    BETAALSOORTEN,
+    Boekingdeel,
+    Boekingsoort,
+    VorderingStatus,
+)
+from inningen.debiteuren.models import Debiteur, Notitie
+from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
+from inningen.invordering.models import Afboekingsvoorstel, Brief, Invorderingsstap
+from inningen.organisaties.models import Organisatie
+
+# What the position page shows: loading only these keeps 200 claims cheap to build.
+VORDERING_VELDEN = (
+    "organisatie_id", "debiteur_id", "tsa", "vorderingnummer", "factuurnummer", "creatiedatum",
+    "factuurdatum", "vervaldatum", "algemene_factuuromschrijving", "totaalbedrag_incl_btw",
+    "status", "openstaand_bedrag",
+)  # fmt: skip
+BOEKING_VELDEN = (
+    "vordering_id", "termijn_id", "soort", "boekdatum", "bedrag_incl_btw", "omschrijving",
+    "deel", "door", "betaling__boekdatum", "betaling__naam", "betaling__bedrag",
+)  # fmt: skip
+TIJDLIJN_STANDAARD = 100
+
+
+def organisaties_van(user):
+    if user.is_superuser:
+        return Organisatie.objects.all()
+    return Organisatie.objects.filter(medewerkers__user=user)
+
+
+def organisatie_ids(user) -> list[int]:
+    """The user's organisations as a list of ids (one query). Passed to later queries as
+    literals, so PostgreSQL plans them from the (small) set of organisations, not a join."""
+    return list(organisaties_van(user).values_list("pk", flat=True))
+
+
+def debiteuren_voor(user, ids: list[int] | None = None):
+    """Debtors with at least one claim of the user's organisations (EXISTS, no DISTINCT)."""
+    ids = organisatie_ids(user) if ids is None else ids
+    return Debiteur.objects.filter(
+        Exists(Vordering.objects.filter(debiteur=OuterRef("pk"), organisatie_id__in=ids))
+    )
+
+
+def debiteur_voor(user, pk) -> Debiteur:
+    debiteur = debiteuren_voor(user).filter(pk=pk).first()
+    if debiteur is None:
+        raise Http404("Debiteur niet gevonden.")
+    return debiteur
+
+
+@dataclass(slots=True)
+class Gebeurtenis:
+    wanneer: dt.datetime | dt.date
+    soort: str  # status, boeking, notitie, bericht
+    omschrijving: str
+    vordering: Vordering | None = None
+    bedrag: int | None = None
+    door: str = ""
+
+
+@dataclass
+class Positie:
+    debiteur: Debiteur
+    vorderingen: list[Vordering]
+    machtigingen: list[Machtiging]
+    notities: list[Notitie]
+    organisaties: list[Organisatie]
+    tegoed: int
+    uitgaand: list = field(default_factory=list)
+    stappen: list[Invorderingsstap] = field(default_factory=list)
+    tijdlijn: list[Gebeurtenis] = field(default_factory=list)
+    tijdlijn_totaal: int = 0
+
+    @property
+    def openstaand(self) -> int:
+        return sum(v.openstaand_bedrag for v in self.vorderingen if v.openstaand_bedrag > 0)
+
+    @property
+    def achterstallig(self) -> int:
+        return sum(v.openstaand_bedrag for v in self.vorderingen if v.is_achterstallig)
+
+    @property
+    def credit(self) -> int:
+        """Credit balance: credit notes not yet settled plus the debtor's tegoed."""
+        return self.tegoed - sum(
+            v.openstaand_bedrag for v in self.vorderingen if v.openstaand_bedrag < 0
+        )
+
+    @property
+    def saldo(self) -> int:
+        return self.openstaand - self.credit
+
+    @property
+    def heeft_betalingen(self) -> bool:
+        return any(v.betalingen for v in self.vorderingen)
+
+    @property
+    def heeft_termijnen(self) -> bool:
+        return any(v.termijnlijst for v in self.vorderingen)
+
+    @property
+    def aantal_open(self) -> int:
+        return sum(1 for v in self.vorderingen if v.openstaand_bedrag > 0 and not v.is_afgesloten)
+
+
+def _markeer(vorderingen, vandaag):
+    for v in vorderingen:
+        v.is_achterstallig = (
+            v.openstaand_bedrag > 0
+            and v.status not in AFGESLOTEN_STATUSSEN
+            and v.vervaldatum is not None
+            and v.vervaldatum < vandaag
+        )
+
+
+def _labels(choices) -> dict[str, str]:
+    return {str(waarde): str(label) for waarde, label in choices}
+
+
+_STATUS = _labels(VorderingStatus.choices)
+_BOEKINGSOORT = _labels(Boekingsoort.choices)
+_DEEL = _labels(Boekingdeel.choices)
+
+
+def _per_vordering(rijen) -> dict[int, list]:
+    groepen: dict[int, list] = {}
+    for rij in rijen:
+        groepen.setdefault(rij.vordering_id, []).append(rij)
+    return groepen
+
+
+def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
+    """Everything the balie shows for one debtor, scoped to the user's organisations.
+
+    A fixed number of queries whatever the number of claims. Related rows are fetched per
+    debtor (joined on the claim) and grouped in Python instead of prefetch_related: no IN-list
+    of claim ids to build, no queryset per claim in the template. Display labels and URLs are
+    computed here once, not per row in the template.
+    """
+    from stuffin.models import UitgaandBericht  # UI layer: the outbox belongs to stuffin
+
+    organisaties = list(organisaties_van(user))
+    ids = [o.pk for o in organisaties]
+    per_org = {o.pk: o for o in organisaties}
+    debiteur = Debiteur.objects.filter(pk=pk).first()
+    vorderingen = (
+        list(Vordering.objects.filter(debiteur_id=pk, organisatie_id__in=ids)
+             .only(*VORDERING_VELDEN).order_by("-creatiedatum", "-pk"))
+        if debiteur is not None else []
+    )  # fmt: skip
+    if not vorderingen:  # unknown, or no claim of the user's organisations: not found
+        raise Http404("Debiteur niet gevonden.")
+    scope = {"vordering__debiteur_id": pk, "vordering__organisatie_id__in": ids}
+    termijnen = _per_vordering(
+        Termijn.objects.filter(**scope).order_by("vordering_id", "volgnummer")
+    )
+    boekingen = _per_vordering(
+        Boeking.objects.filter(**scope)
+        .select_related("betaling")
+        .only(*BOEKING_VELDEN)
+        .order_by("boekdatum", "pk")
+    )
+    stappen = list(
+        Invorderingsstap.objects.filter(**scope).select_related("brief").order_by("-datum", "-pk")
+    )
+    statussen = _per_vordering(
+        Vorderingstatus.objects.filter(**scope)
+        .only("vordering_id", "status", "datum_en_tijd", "opmerkingen", "door")
+        .order_by("datum_en_tijd", "pk")
+    )
+    url = reverse("balie:vordering", args=[0])[:-2]  # ".../vorderingen/" + pk + "/"
+    vandaag = timezone.localdate()
+    _markeer(vorderingen, vandaag)
+    for v in vorderingen:
+        v.organisatie = per_org[v.organisatie_id]
+        v.url = f"{url}{v.pk}/"
+        v.status_label = _STATUS.get(v.status, v.status)
+        v.termijnlijst = termijnen.get(v.pk, [])
+        v.boekinglijst = boekingen.get(v.pk, [])
+        v.statuslijst = statussen.get(v.pk, [])
+        for b in v.boekinglijst:
+            b.soort_label = _BOEKINGSOORT.get(b.soort, b.soort)
+            b.deel_label = _DEEL.get(b.deel, b.deel)
+        for st in v.statuslijst:
+            st.status_label = _STATUS.get(st.status, st.status)
+        v.betalingen = [b for b in v.boekinglijst if b.soort in BETAALSOORTEN]
+    debiteur.rekeninglijst = list(debiteur.rekeningen.all())
+    machtigingen = list(
+        Machtiging.objects.filter(debiteur_id=pk, organisatie_id__in=ids).select_related(
+            "organisatie"
+        )
+    )
+    notities = list(
+        Notitie.objects.filter(debiteur_id=pk, organisatie_id__in=ids).select_related(
+            "vordering", "organisatie"
+        )
+    )
+    tegoed = -Boeking.objects.filter(
+        debiteur_id=pk, vordering__isnull=True, deel=Boekingdeel.TEGOED, organisatie_id__in=ids,
+    ).aggregate(s=Coalesce(Sum("bedrag_incl_btw"), 0))["s"]  # fmt: skip
+    per_pk = {v.pk: v for v in vorderingen}
+    uitgaand = list(
+        UitgaandBericht.objects.filter(**scope).select_related("vorderingstatus")
+        .order_by("-created_at", "-pk")
+    )  # fmt: skip
+    for u in uitgaand:
+        u.vordering = per_pk[u.vordering_id]
+    for st in stappen:
+        st.vordering = per_pk[st.vordering_id]
+    positie = Positie(
+        debiteur=debiteur,
+        stappen=stappen,
+        vorderingen=vorderingen,
+        machtigingen=machtigingen,
+        notities=notities,
+        organisaties=organisaties,
+        tegoed=tegoed,
+        uitgaand=uitgaand,
+    )
+    tijdlijn = _tijdlijn(positie)
+    positie.tijdlijn_totaal = len(tijdlijn)
+    positie.tijdlijn = tijdlijn if tijdlijn_alles else tijdlijn[:TIJDLIJN_STANDAARD]
+    return positie
+
+
+def _tijdlijn(positie: Positie) -> list[Gebeurtenis]:
+    items: list[Gebeurtenis] = []
+    for v in positie.vorderingen:
+        for s in v.statuslijst:
+            tekst = s.status_label
+            if s.opmerkingen:
+                tekst = f"{tekst}: {s.opmerkingen}"
+            items.append(Gebeurtenis(s.datum_en_tijd, "status", tekst, v, door=s.door))
+        for b in v.boekinglijst:
+            tekst = b.soort_label
+            if b.omschrijving:
+                tekst = f"{tekst}: {b.omschrijving}"
+            items.append(
+                Gebeurtenis(b.boekdatum, "boeking", tekst, v, bedrag=b.bedrag_incl_btw, door=b.door)
+            )
+    per_pk = {v.pk: v for v in positie.vorderingen}
+    for n in positie.notities:
+        vordering = per_pk.get(n.vordering_id)
+        items.append(Gebeurtenis(n.wanneer, "notitie", n.tekst, vordering, door=n.door_naam))
+    for st in positie.stappen:
+        tekst = st.get_stap_display()
+        if st.kosten or st.rente:
+            tekst = f"{tekst} (kosten {euro(st.kosten)}, rente {euro(st.rente)})"
+        items.append(Gebeurtenis(st.datum, "invordering", tekst, st.vordering, door=st.door))
+    for u in positie.uitgaand:
+        tekst = f"{u.get_soort_display()} aan TSA: {u.get_status_display()}"
+        if u.foutcode:
+            tekst = f"{tekst} ({u.foutcode})"
+        items.append(Gebeurtenis(u.created_at, "bericht", tekst, u.vordering))
+    dagen: dict = {}
+
+    def sleutel(g: Gebeurtenis) -> float:
+        # Timestamps, not aware datetimes: comparing those calls utcoffset() every time.
+        w = g.wanneer
+        if isinstance(w, dt.datetime):
+            return w.timestamp()
+        if w not in dagen:  # a boekdatum has no time: the end of that day, local time
+            dagen[w] = timezone.make_aware(dt.datetime.combine(w, dt.time(23, 59, 59))).timestamp()
+        return dagen[w]
+
+    items.sort(key=sleutel, reverse=True)
+    return items
+
+
+def vordering_voor(user, pk) -> Vordering:
+    """One claim with everything its detail page shows, or 404 outside the user's scope."""
+    vordering = (
+        Vordering.objects.for_user(user)
+        .filter(pk=pk)
+        .select_related("organisatie", "debiteur", "machtiging", "organisatorische_eenheid",
+                        "heeft_betrekking_op")
+        .prefetch_related(
+            "regels",
+            "btw_totaalregels",
+            Prefetch("termijnen", queryset=Termijn.objects.order_by("volgnummer")),
+            Prefetch("boekingen", queryset=Boeking.objects.select_related("betaling", "termijn")
+                     .order_by("boekdatum", "pk")),
+            Prefetch("statussen", queryset=Vorderingstatus.objects.order_by("datum_en_tijd", "pk")),
+            Prefetch("invorderingsstappen",
+                     queryset=Invorderingsstap.objects.select_related("brief").order_by("datum", "pk")),
+            Prefetch("brieven", queryset=Brief.objects.order_by("-datum", "-pk")),
+            Prefetch("afboekingsvoorstellen",
+                     queryset=Afboekingsvoorstel.objects.select_related(
+                         "voorgesteld_door", "beoordeeld_door")),
+            "betalingsregelingen",
+            "opschortingen",
+        )
+        .first()
+    )  # fmt: skip
+    if vordering is None:
+        raise Http404("Vordering niet gevonden.")
+    vandaag = timezone.localdate()
+    _markeer([vordering], vandaag)
+    from inningen.invordering.selectors.blokkades import actieve_opschortingen
+
+    actief = set(
+        actieve_opschortingen(vandaag).filter(vordering=vordering).values_list("pk", flat=True)
+    )
+    for o in vordering.opschortingen.all():
+        o.actief = o.pk in actief
+    saldo = 0
+    for b in vordering.boekingen.all():
+        saldo += b.bedrag_incl_btw
+        b.saldo_na = saldo
+    return vordering

@@ -1,0 +1,64 @@
+"""Screens of the balie and the invorderaar's work lists; included in config/urls.py at ""."""
+
+from django.urls import path
+
+from inningen.balie.views import balie, brieven, invordering, runs, werklijsten
+
+app_name = "balie"
+
+urlpatterns = [
+    path("", balie.zoeken, name="zoeken"),
+    path("debiteuren/<int:pk>/", balie.debiteur, name="debiteur"),
+    path("debiteuren/<int:pk>/notities/", balie.notitie_toevoegen, name="notitie_toevoegen"),
+    path("vorderingen/<int:pk>/", balie.vordering, name="vordering"),
+    path("werklijsten/zonder-debiteur/", werklijsten.zonder_debiteur, name="zonder_debiteur"),
+    path(
+        "werklijsten/zonder-debiteur/<int:pk>/",
+        werklijsten.zonder_debiteur_behandelen,
+        name="zonder_debiteur_behandelen",
+    ),
+    path("werklijsten/berichten/", werklijsten.uitgaand, name="uitgaand"),
+    path("werklijsten/berichten/opnieuw/", werklijsten.uitgaand_opnieuw, name="uitgaand_opnieuw"),
+]
+
+# Invordering (issue 8): opschortingen, afboekingen under four eyes, betalingsregelingen.
+
+urlpatterns += [
+    path(
+        "vorderingen/<int:pk>/opschorting/",
+        invordering.opschorting_nieuw,
+        name="opschorting_nieuw",
+    ),
+    path(
+        "opschortingen/<int:pk>/beeindigen/",
+        invordering.opschorting_stoppen,
+        name="opschorting_beeindigen",
+    ),
+    path("vorderingen/<int:pk>/afboeking/", invordering.afboeking_nieuw, name="afboeking_nieuw"),
+    path("werklijsten/afboekingen/", invordering.afboekingen, name="afboekingen"),
+    path(
+        "werklijsten/afboekingen/<int:pk>/",
+        invordering.afboeking_beoordeel,
+        name="afboeking_beoordelen",
+    ),
+    path("debiteuren/<int:pk>/regeling/", invordering.regeling_nieuw, name="regeling_nieuw"),
+    path(
+        "regelingen/<int:pk>/beeindigen/",
+        invordering.regeling_stoppen,
+        name="regeling_beeindigen",
+    ),
+]
+
+# The invorderingsrun: previews, approval, results, exports.
+
+urlpatterns += [
+    path("invordering/runs/", runs.runs, name="runs"),
+    path("invordering/runs/<int:pk>/", runs.run, name="run"),
+    path("invordering/runs/<int:pk>/goedkeuren/", runs.run_goedkeuren, name="run_goedkeuren"),
+    path("invordering/runs/<int:pk>/lijst.csv", runs.run_lijst, name="run_lijst"),
+    path("invordering/runs/<int:pk>/overdracht.csv", runs.run_overdracht, name="run_overdracht"),
+]
+
+# Letters (issue 8).
+
+urlpatterns += [path("brieven/<int:pk>/pdf/", brieven.brief_pdf_view, name="brief_pdf")]

@@ -1,0 +1,174 @@
+"""The invorderaar's run screens: previews (dry runs) of the invorderingsrun, approval, results
+and the hand-over export. Thin: the plan and execution are services/invordering.py."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from inningen.balie.selectors import organisaties_van
+from inningen.balie.views.balie import balie_view
+from inningen.choices import Invorderingsstap as Stap
+from inningen.choices import RunStatus
+from inningen.csvbestand import csv_tekst
+from inningen.invordering.models import Invorderingsrun, Invorderingsstap
+from inningen.invordering.services.invordering import (
+    PLAN_KOLOMMEN,
+    GoedkeuringFout,
+    invordering_plan,
+    invorderingsrun_goedkeuren,
+    invorderingsrun_voorstel,
+    plan_rijen,
+)
+from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
+
+STAP_LABELS = dict(Stap.choices)
+
+
+def _run_voor(user, pk) -> Invorderingsrun:
+    run = (
+        Invorderingsrun.objects.filter(pk=pk, organisatie__in=organisaties_van(user))
+        .select_related("organisatie")
+        .first()
+    )
+    if run is None:
+        raise Http404("Run niet gevonden.")
+    return run
+
+
+@balie_view("inningen.view_invorderingsrun")
+def runs(request):
+    organisaties = list(organisaties_van(request.user))
+    if request.method == "POST":
+        if not request.user.has_perm("inningen.uitvoeren_invorderingsrun"):
+            messages.error(request, "U mag geen invorderingsruns voorbereiden.")
+            return redirect("balie:runs")
+        organisatie = next(
+            (o for o in organisaties if str(o.pk) == request.POST.get("organisatie")), None
+        )
+        try:
+            datum = dt.date.fromisoformat(request.POST.get("datum", ""))
+        except ValueError:
+            datum = None
+        if organisatie is None or datum is None:
+            messages.error(request, "Kies een organisatie en een geldige datum.")
+            return redirect("balie:runs")
+        run = invorderingsrun_voorstel(
+            organisatie=organisatie, datum=datum, door=request.user.get_username()
+        )
+        return redirect("balie:run", run.pk)
+    lijst = Invorderingsrun.objects.filter(organisatie__in=organisaties).select_related(
+        "organisatie"
+    )
+    pagina = Paginator(lijst, 50).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "invordering/runs.html",
+        {"pagina": pagina, "organisaties": organisaties, "vandaag": timezone.localdate()},
+    )
+
+
+@balie_view("inningen.view_invorderingsrun")
+def run(request, pk):
+    r = _run_voor(request.user, pk)
+    s = r.samenvatting or {}
+    per_stap = [
+        {"stap": STAP_LABELS.get(stap, stap), **cijfers}
+        for stap, cijfers in (s.get("per_stap") or {}).items()
+    ]
+    voorbeelden = [
+        {
+            **v,
+            "stap_label": STAP_LABELS.get(v["stap"], v["stap"]),
+            "betalen_voor": dt.date.fromisoformat(v["betalen_voor"]) if v["betalen_voor"] else None,
+        }
+        for v in s.get("voorbeelden", [])
+    ]
+    overgeslagen = [
+        {**o, "stap_label": STAP_LABELS.get(o["stap"], o["stap"])}
+        for o in s.get("voorbeelden_overgeslagen", [])
+    ]
+    return render(
+        request,
+        "invordering/run.html",
+        {
+            "run": r,
+            "s": s,
+            "per_stap": per_stap,
+            "voorbeelden": voorbeelden,
+            "overgeslagen": overgeslagen,
+            "is_voorstel": r.status == RunStatus.VOORSTEL,
+            "heeft_overdracht": r.stappen.filter(stap__in=[Stap.DWANGBEVEL, Stap.EXTERN]).exists(),
+        },
+    )
+
+
+@require_POST
+@balie_view("inningen.uitvoeren_invorderingsrun")
+def run_goedkeuren(request, pk):
+    r = _run_voor(request.user, pk)
+    try:
+        invorderingsrun_goedkeuren(
+            run=r, door=request.user.get_username(), forceer=request.POST.get("forceer") == "1"
+        )
+    except GoedkeuringFout as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Goedgekeurd: de run wordt uitgevoerd.")
+    return redirect("balie:run", r.pk)
+
+
+def _csv(naam: str, kop: list[str], rijen) -> HttpResponse:
+    response = HttpResponse(csv_tekst(kop, rijen), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{naam}"'
+    return response
+
+
+@balie_view("inningen.view_invorderingsrun")
+def run_lijst(request, pk):
+    """Every claim of the run: for a preview the plan computed now, for a run what was done."""
+    r = _run_voor(request.user, pk)
+    if r.status == RunStatus.VOORSTEL:
+        rijen = plan_rijen(invordering_plan(organisatie=r.organisatie, datum=r.datum))
+    else:
+        rijen = (
+            [s.vordering.vorderingnummer, s.vordering.debiteur.naam if s.vordering.debiteur else "",
+             s.stap, s.openstaand, s.kosten, s.rente, s.betalen_voor or "", ""]
+            for s in r.stappen.select_related("vordering__debiteur").order_by("vordering_id")
+        )  # fmt: skip
+    return _csv(f"invorderingsrun-{r.organisatie.rsin}-{r.datum}.csv", PLAN_KOLOMMEN, rijen)
+
+
+@balie_view("inningen.view_invorderingsrun")
+def run_overdracht(request, pk):
+    """What was handed over to the bailiff or collection agency in this run."""
+    r = _run_voor(request.user, pk)
+    stappen = (
+        Invorderingsstap.objects.filter(run=r, stap__in=[Stap.DWANGBEVEL, Stap.EXTERN])
+        .select_related("vordering__debiteur")
+        .order_by("vordering_id")
+    )
+    kop = ["vorderingnummer", "factuurnummer", "tsa", "betalingskenmerk", "soort", "debiteur",
+           "bsn", "kvk", "adres", "vervaldatum", "oorspronkelijk_bedrag_cent", "kosten_cent",
+           "rente_cent", "openstaand_cent", "publiekrechtelijk"]  # fmt: skip
+    rijen = []
+    for s in stappen:
+        v, d = s.vordering, s.vordering.debiteur
+        rijen.append([
+            v.vorderingnummer, v.factuurkenmerk, v.tsa, v.betalingskenmerk, s.stap,
+            d.naam if d else "", d.bsn if d else "", d.kvk_nummer if d else "",
+            ", ".join(d.adres_regels) if d else "", v.vervaldatum or "", v.totaalbedrag_incl_btw,
+            s.kosten, s.rente, s.openstaand + s.kosten + s.rente, "J" if v.publiekrechtelijk else "N",
+        ])  # fmt: skip
+    # The hand-over file carries BSNs and addresses: its download is a processing to log.
+    verwerking_log(
+        user=request.user,
+        debiteuren=[s.vordering.debiteur for s in stappen if s.vordering.debiteur],
+        doel=DOEL_INVORDERING,
+        activiteit=f"overdrachtsbestand invorderingsrun {r.datum:%d-%m-%Y} gedownload",
+    )
+    return _csv(f"overdracht-{r.organisatie.rsin}-{r.datum}.csv", kop, rijen)

@@ -1,0 +1,168 @@
+"""The invorderaar's work lists: claims without a debtor, failed or dead outgoing messages.
+
+(The bank-entry work list and statement upload live in views/betalingen.py.)
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from inningen.balie.selectors import debiteuren_voor, organisaties_van
+from inningen.balie.services import (
+    berichten_opnieuw_versturen,
+    vordering_debiteur_aanmaken,
+    vordering_debiteur_koppelen,
+)
+from inningen.balie.views.balie import balie_view
+from inningen.choices import Debiteursoort
+from inningen.debiteuren.selectors import zoek
+from inningen.grootboek.models import Vordering
+from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
+
+PER_PAGINA = 50
+# Debtor fields the "nieuwe debiteur" form may fill.
+NPS_VELDEN = ("voorletters", "voornamen", "voorvoegsel_geslachtsnaam", "geslachtsnaam")
+NNP_VELDEN = ("statutaire_naam", "rechtsvorm")
+ADRES_VELDEN = ("straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode",
+                "woonplaats", "telefoonnummer", "emailadres")  # fmt: skip
+
+
+@balie_view("inningen.change_vordering")
+def zonder_debiteur(request):
+    vorderingen = (
+        Vordering.objects.for_user(request.user)
+        .zonder_debiteur()
+        .select_related("organisatie")
+        .order_by("creatiedatum", "pk")
+    )
+    pagina = Paginator(vorderingen, PER_PAGINA).get_page(request.GET.get("pagina"))
+    return render(request, "balie/zonder_debiteur.html", {"pagina": pagina})
+
+
+def _gegevens(post, soort) -> dict:
+    velden = (
+        NPS_VELDEN if soort == Debiteursoort.NATUURLIJK_PERSOON else NNP_VELDEN
+    ) + ADRES_VELDEN
+    gegevens = {}
+    for veld in velden:
+        waarde = (post.get(veld) or "").strip()
+        if veld == "huisnummer":
+            waarde = int(waarde) if waarde.isdigit() else None
+        elif veld == "postcode":
+            waarde = waarde.replace(" ", "").upper()
+        gegevens[veld] = waarde
+    return gegevens
+
+
+@require_http_methods(["GET", "POST"])
+@balie_view("inningen.change_vordering")
+def zonder_debiteur_behandelen(request, pk):
+    vordering = get_object_or_404(
+        Vordering.objects.for_user(request.user).select_related("organisatie"),
+        pk=pk,
+    )
+    if vordering.debiteur_id is not None:
+        messages.info(request, f"Vordering {vordering.vorderingnummer} heeft al een debiteur.")
+        return redirect("balie:zonder_debiteur")
+    fouten, invoer = {}, {}
+    if request.method == "POST":
+        actie = request.POST.get("actie")
+        try:
+            if actie == "koppelen":
+                deb = get_object_or_404(
+                    debiteuren_voor_koppelen(request.user), pk=request.POST.get("debiteur")
+                )
+                vordering_debiteur_koppelen(
+                    user=request.user, vordering_pk=vordering.pk, debiteur=deb
+                )
+            elif actie == "aanmaken":
+                if not request.user.has_perm("inningen.add_debiteur"):
+                    messages.error(request, "U mag geen debiteuren aanmaken.")
+                    return redirect("balie:zonder_debiteur_behandelen", vordering.pk)
+                invoer = request.POST
+                soort = request.POST.get("soort", "")
+                vordering_debiteur_aanmaken(
+                    user=request.user,
+                    vordering_pk=vordering.pk,
+                    soort=soort,
+                    identificatie=(request.POST.get("identificatie") or "").strip(),
+                    kvk_nummer=(request.POST.get("kvk_nummer") or "").strip(),
+                    gegevens=_gegevens(request.POST, soort),
+                )
+            else:
+                return redirect("balie:zonder_debiteur_behandelen", vordering.pk)
+        except ValidationError as exc:
+            fouten = exc.message_dict if hasattr(exc, "error_dict") else {"algemeen": exc.messages}
+        else:
+            messages.success(
+                request, f"Vordering {vordering.vorderingnummer} is gekoppeld aan de debiteur."
+            )
+            return redirect("balie:zonder_debiteur")
+    q = request.GET.get("q", "")
+    resultaat = zoek(request.user, q).debiteuren if q else []
+    verwerking_log(
+        user=request.user,
+        debiteuren=resultaat,
+        doel=DOEL_INVORDERING,
+        activiteit="werklijst vordering zonder debiteur: zoekresultaat getoond",
+    )
+    return render(
+        request,
+        "balie/zonder_debiteur_behandelen.html",
+        {
+            "v": vordering,
+            "q": q,
+            "resultaat": resultaat,
+            "fouten": fouten,
+            "invoer": invoer,
+            "soorten": Debiteursoort.choices,
+        },
+    )
+
+
+def debiteuren_voor_koppelen(user):
+    """Which debtors an invorderaar may link a claim to: those known to the user's
+    organisations. (A debtor only known elsewhere is created again under the same BSN/RSIN,
+    which finds the existing record without showing another organisation's data.)"""
+    return debiteuren_voor(user)
+
+
+@balie_view("stuffin.view_uitgaandbericht")
+def uitgaand(request):
+    from stuffin.models import UitgaandBericht, UitgaandStatus
+
+    statussen = (UitgaandStatus.MISLUKT, UitgaandStatus.DOOD)
+    status = request.GET.get("status")
+    berichten = (
+        UitgaandBericht.objects.filter(
+            vordering__organisatie__in=organisaties_van(request.user),
+            status__in=[status] if status in statussen else statussen,
+        )
+        .select_related("koppeling", "vordering", "vordering__organisatie", "vorderingstatus")
+        .order_by("created_at", "pk")
+    )
+    pagina = Paginator(berichten, PER_PAGINA).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "balie/uitgaand.html",
+        {
+            "pagina": pagina,
+            "status": status if status in statussen else "",
+            "statussen": [(s.value, s.label) for s in statussen],
+            "status_param": f"status={status}" if status in statussen else "",
+        },
+    )
+
+
+@require_POST
+@balie_view("stuffin.change_uitgaandbericht")
+def uitgaand_opnieuw(request):
+    pks = [int(p) for p in request.POST.getlist("bericht") if p.isdigit()]
+    if not pks:
+        messages.error(request, "Kies eerst een of meer berichten.")
+    else:
+        aantal = berichten_opnieuw_versturen(user=request.user, pks=pks)
+        messages.success(request, f"{aantal} bericht(en) opnieuw aangeboden.")
+    return redirect("balie:uitgaand")

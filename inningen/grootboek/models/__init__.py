@@ -1,0 +1,21 @@
+from inningen.grootboek.models.boeking import Boeking, BoekingQuerySet, ImmutableError
+from inningen.grootboek.models.status import Vorderingstatus
+from inningen.grootboek.models.vordering import (
+    BtwTotaalregel,
+    Termijn,
+    Vordering,
+    VorderingQuerySet,
+    Vorderingsregel,
+)
+
+__all__ = [
+    "Boeking",
+    "BoekingQuerySet",
+    "BtwTotaalregel",
+    "ImmutableError",
+    "Termijn",
+    "Vordering",
+    "VorderingQuerySet",
+    "Vorderingsregel",
+    "Vorderingstatus",
+]

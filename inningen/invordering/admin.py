@@ -1,0 +1,102 @@
+"""Functioneel beheer of collection: settings per organisation and the dated tables (editable),
+runs, steps, letters, regelingen, opschortingen and write-off proposals (read-only: they change
+only through the services, which keep ledger, letters and TSA messages consistent)."""
+
+from django.contrib import admin
+
+from inningen.admin import AlleenLezenAdmin
+from inningen.invordering.models import (
+    Afboekingsvoorstel,
+    Betalingsregeling,
+    Brief,
+    Invorderingsinstelling,
+    Invorderingsrun,
+    Invorderingsstap,
+    Kostentarief,
+    Opschorting,
+    Rentetarief,
+    Wikstaffel,
+)
+
+
+@admin.register(Invorderingsinstelling)
+class InvorderingsinstellingAdmin(admin.ModelAdmin):
+    list_display = [
+        "organisatie",
+        "herinnering_na_dagen",
+        "aanmaning_termijn_dagen",
+        "minimum_bedrag",
+        "rente_berekenen",
+        "automatisch_uitvoeren",
+    ]
+
+
+@admin.register(Kostentarief)
+class KostentariefAdmin(admin.ModelAdmin):
+    list_display = ["soort", "geldig_vanaf", "drempel", "bedrag_onder", "bedrag_vanaf", "maximum"]
+    list_filter = ["soort"]
+
+
+@admin.register(Wikstaffel)
+class WikstaffelAdmin(admin.ModelAdmin):
+    list_display = ["geldig_vanaf", "minimum", "maximum", "bron"]
+
+
+@admin.register(Rentetarief)
+class RentetariefAdmin(admin.ModelAdmin):
+    list_display = ["soort", "geldig_vanaf", "percentage", "bron"]
+    list_filter = ["soort"]
+
+
+@admin.register(Invorderingsrun)
+class InvorderingsrunAdmin(AlleenLezenAdmin):
+    list_display = ["datum", "organisatie", "status", "geforceerd", "uitgevoerd_door", "created_at"]
+    list_filter = ["status", "organisatie"]
+    date_hierarchy = "datum"
+
+
+@admin.register(Invorderingsstap)
+class InvorderingsstapAdmin(AlleenLezenAdmin):
+    list_display = ["datum", "vordering", "stap", "openstaand", "kosten", "rente", "door"]
+    list_filter = ["stap", "datum"]
+    search_fields = ["=vordering__vorderingnummer"]
+    list_select_related = ["vordering"]
+    raw_id_fields = ["vordering", "run"]
+
+
+@admin.register(Brief)
+class BriefAdmin(AlleenLezenAdmin):
+    list_display = ["datum", "soort", "organisatie", "debiteur", "vordering", "gerenderd_op"]
+    list_filter = ["soort", "organisatie"]
+    search_fields = ["=vordering__vorderingnummer", "=debiteur__debiteurnummer"]
+    list_select_related = ["organisatie", "debiteur", "vordering"]
+    raw_id_fields = ["vordering", "debiteur", "regeling", "stap"]
+
+
+@admin.register(Betalingsregeling)
+class BetalingsregelingAdmin(AlleenLezenAdmin):
+    list_display = [
+        "pk",
+        "organisatie",
+        "debiteur",
+        "status",
+        "aantal_termijnen",
+        "termijnbedrag",
+        "gemist",
+    ]
+    list_filter = ["status", "organisatie", "betaalwijze"]
+    raw_id_fields = ["debiteur", "machtiging", "vorderingen"]
+
+
+@admin.register(Opschorting)
+class OpschortingAdmin(AlleenLezenAdmin):
+    list_display = ["vordering", "soort", "vanaf", "tot", "beeindigd_op", "door"]
+    list_filter = ["soort"]
+    raw_id_fields = ["vordering"]
+
+
+@admin.register(Afboekingsvoorstel)
+class AfboekingsvoorstelAdmin(AlleenLezenAdmin):
+    list_display = ["vordering", "soort", "bedrag", "status", "voorgesteld_door", "beoordeeld_door"]
+    list_filter = ["soort", "status"]
+    raw_id_fields = ["vordering"]

@@ -1,0 +1,939 @@
+"""The invorderingsrun: which claims get which collection step today, and taking those steps.
+
+One function plans (``invordering_plan``): it is the dry run and the preview, and the real run
+(``invorderingsrun_execute``) executes exactly what it returns, re-planned per batch inside the
+batch's transaction with the claims locked, so a payment booked meanwhile is seen. Everything
+is set-based: per batch of claims a fixed number of queries, whatever the batch size.
+
+Tracks (the step after the last one taken, when its waiting time has passed):
+  public law                     herinnering → aanmaning (Kostenwet/Awb costs) → dwangbevel (EXT)
+  private law, natural person    herinnering → 14-dagenbrief (WIK) → overdracht with WIK costs (EXT)
+  private law, company           herinnering → aanmaning → overdracht with WIK costs (EXT)
+Without a herinnering setting the track starts at its second step. Claims the TSA did not
+invoice get an invoice first (with due date and, for an aanslag paid by direct debit, monthly
+termijnen when the TSA gave none).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from inningen.betalingen.models import Afschrift, Betaling
+from inningen.betalingen.services.betalingen import effectief_deel
+from inningen.choices import (
+    AFGESLOTEN_STATUSSEN,
+    BetalingStatus,
+    Boekingdeel,
+    Boekingsoort,
+    Briefsoort,
+    Debiteursoort,
+    Invorderingsregime,
+    Kostensoort,
+    MachtigingStatus,
+    Rentesoort,
+    RunStatus,
+    VorderingStatus,
+    Vorderingtype,
+)
+from inningen.choices import Invorderingsstap as Stap
+from inningen.db.bulk import bulk_insert, rijen_insert, update_per_pk
+from inningen.debiteuren.models import Debiteur, DebiteurRekening
+from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingsregel
+from inningen.grootboek.services.boekingen import boekingen_create
+from inningen.grootboek.services.statussen import StatusWijziging, vorderingen_status_set
+from inningen.invordering.models import (
+    Invorderingsinstelling,
+    Invorderingsrun,
+    Invorderingsstap,
+    Kostentarief,
+    Rentetarief,
+    Wikstaffel,
+)
+from inningen.invordering.regels import bankdagen
+from inningen.invordering.regels.kosten import Staffel, Tarief, kostenwet_kosten, wik_kosten
+from inningen.invordering.regels.rente import rente
+from inningen.invordering.regels.termijnen import (
+    maanden_erbij,
+    termijnen_verdelen,
+    vervaldatum_afleiden,
+)
+from inningen.invordering.selectors.blokkades import (
+    in_actieve_regeling,
+    met_actieve_opschorting,
+    met_open_afboekingsvoorstel,
+)
+from inningen.invordering.services.brieven import (
+    brief_gegevens,
+    brieven_rijen_create,
+    debiteur_gegevens,
+    organisatie_gegevens,
+    vordering_gegevens,
+)
+from inningen.organisaties.models import Bankrekening, Organisatie
+
+logger = logging.getLogger(__name__)
+
+BATCH = 5_000
+# What a preview keeps of its rows (the full list is a CSV download).
+VOORBEELDEN = 200
+
+SLEUTEL_KOSTEN = {
+    Kostensoort.AANMANING_KOSTENWET: "KOSTEN-AANMANING",
+    Kostensoort.AANMANING_AWB: "KOSTEN-AANMANING-AWB",
+    Kostensoort.DWANGBEVEL: "KOSTEN-DWANGBEVEL",
+    "wik": "KOSTEN-BIK",
+}
+SLEUTEL_RENTE = {
+    Rentesoort.INVORDERINGSRENTE: "RENTE-INVORDERING",
+    Rentesoort.WETTELIJKE_RENTE: "RENTE-WETTELIJK",
+    Rentesoort.HANDELSRENTE: "RENTE-HANDEL",
+}
+# Claims the run may act on; EXT has left our hands, the closed ones have nothing to collect.
+_NIET_MEER = {*AFGESLOTEN_STATUSSEN, VorderingStatus.EXTERN, VorderingStatus.ONVERWERKT}
+_AANSLAGTYPEN = (Vorderingtype.AANSLAG, Vorderingtype.VOORLOPIGE_AANSLAG, Vorderingtype.VERHOGING)
+_BRIEF = {
+    Stap.FACTUUR: Briefsoort.FACTUUR,
+    Stap.HERINNERING: Briefsoort.HERINNERING,
+    Stap.AANMANING: Briefsoort.AANMANING,
+    Stap.VEERTIENDAGENBRIEF: Briefsoort.VEERTIENDAGENBRIEF,
+    Stap.DWANGBEVEL: Briefsoort.DWANGBEVEL,
+    Stap.EXTERN: Briefsoort.OVERDRACHT,
+}
+_ONDERWERP = {
+    Stap.FACTUUR: "Factuur",
+    Stap.HERINNERING: "Herinnering",
+    Stap.AANMANING: "Aanmaning",
+    Stap.VEERTIENDAGENBRIEF: "Laatste herinnering (veertiendagenbrief)",
+    Stap.DWANGBEVEL: "Dwangbevel",
+    Stap.EXTERN: "Overdracht aan incassobureau / gerechtsdeurwaarder",
+}
+
+
+class RunGeweigerd(Exception):
+    """The run may not act (e.g. the bank statements are not current); message for the user."""
+
+
+class Overslaan:
+    """Why a claim that is due for a step gets none (preview and summary)."""
+
+    REGELING = "in een actieve betalingsregeling"
+    OPGESCHORT = "opgeschort (uitstel, bezwaar of kwijtscheldingsverzoek)"
+    AFBOEKING = "afboekingsvoorstel in behandeling"
+    ONVERWERKTE_BETALING = "onverwerkte betaling van deze debiteur in de werklijst"
+    TEGOED = "tegoed van de debiteur dekt het openstaande bedrag"
+    MINIMUM = "openstaand bedrag onder het minimum"
+    GEEN_DEBITEUR = "debiteur onbekend"
+    GEEN_ADRES = "geen adres van de debiteur"
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Tabellen:
+    """The dated tables valid on the run date, loaded once per run."""
+
+    kosten: dict[str, Tarief]
+    wik: Staffel | None
+    rente: dict[str, list[tuple[dt.date, int]]]
+
+
+def tabellen_laden(datum: dt.date) -> Tabellen:
+    kosten = {}
+    for soort in Kostensoort.values:
+        t = (
+            Kostentarief.objects.filter(soort=soort, geldig_vanaf__lte=datum)
+            .order_by("-geldig_vanaf")
+            .first()
+        )
+        if t is not None:
+            kosten[soort] = Tarief(
+                t.drempel, t.bedrag_onder, t.bedrag_vanaf, t.verhoging_per_stap, t.stapgrootte,
+                t.maximum,
+            )  # fmt: skip
+    w = Wikstaffel.objects.filter(geldig_vanaf__lte=datum).order_by("-geldig_vanaf").first()
+    wik = None
+    if w is not None:
+        wik = Staffel(tuple((g, p) for g, p in w.schijven), w.minimum, w.maximum)
+    rente_tabellen: dict[str, list] = defaultdict(list)
+    for soort, vanaf, pct in Rentetarief.objects.order_by("geldig_vanaf").values_list(
+        "soort", "geldig_vanaf", "percentage"
+    ):
+        rente_tabellen[soort].append((vanaf, pct))
+    return Tabellen(kosten, wik, dict(rente_tabellen))
+
+
+def instelling_voor(organisatie: Organisatie) -> Invorderingsinstelling:
+    """The organisation's collection settings, or the defaults (unsaved) when none are stored:
+    a dry run writes nothing."""
+    return Invorderingsinstelling.objects.filter(
+        organisatie=organisatie
+    ).first() or Invorderingsinstelling(organisatie=organisatie)
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Voorstel:
+    """One step for one claim, everything the execution needs (and the preview shows)."""
+
+    vordering_id: int
+    vorderingnummer: str
+    tsa: str
+    debiteur_id: int | None
+    debiteur_naam: str
+    stap: str
+    openstaand: int
+    kosten: int = 0
+    kostensoort: str = ""
+    rente: int = 0
+    rentesoort: str = ""
+    rente_van: dt.date | None = None
+    betalen_voor: dt.date | None = None
+    aangekondigde_kosten: int = 0  # 14-dagenbrief: the WIK costs that will follow
+    vervaldatum: dt.date | None = None  # factuur: derived due date when the TSA gave none
+    termijnen: list = field(default_factory=list)  # factuur: derived (volgnummer, datum, bedrag)
+    toelichting: str = ""
+
+    @property
+    def totaal(self) -> int:
+        return self.openstaand + self.kosten + self.rente
+
+
+@dataclass(slots=True)
+class Overgeslagen:
+    vordering_id: int
+    vorderingnummer: str
+    debiteur_naam: str
+    stap: str
+    reden: str
+
+
+@dataclass
+class Plan:
+    organisatie: Organisatie
+    datum: dt.date
+    voorstellen: list[Voorstel] = field(default_factory=list)
+    overgeslagen: list[Overgeslagen] = field(default_factory=list)
+    afschrift_melding: str = ""
+
+    def samenvatting(self, *, voorbeelden: int = VOORBEELDEN) -> dict:
+        per_stap: dict[str, dict] = {}
+        for v in self.voorstellen:
+            s = per_stap.setdefault(v.stap, {"aantal": 0, "openstaand": 0, "kosten": 0, "rente": 0})
+            s["aantal"] += 1
+            s["openstaand"] += v.openstaand
+            s["kosten"] += v.kosten
+            s["rente"] += v.rente
+        redenen = Counter(o.reden for o in self.overgeslagen)
+        return {
+            "datum": self.datum.isoformat(),
+            "aantal": len(self.voorstellen),
+            "kosten": sum(v.kosten for v in self.voorstellen),
+            "rente": sum(v.rente for v in self.voorstellen),
+            "openstaand": sum(v.openstaand for v in self.voorstellen),
+            "per_stap": per_stap,
+            "overgeslagen": dict(redenen.most_common()),
+            "aantal_overgeslagen": len(self.overgeslagen),
+            "afschrift_melding": self.afschrift_melding,
+            "voorbeelden": [_json(asdict(v)) for v in self.voorstellen[:voorbeelden]],
+            "voorbeelden_overgeslagen": [_json(asdict(o)) for o in self.overgeslagen[:voorbeelden]],
+        }
+
+
+PLAN_KOLOMMEN = ["vordering", "debiteur", "stap", "openstaand_cent", "kosten_cent",
+                 "rente_cent", "betalen_voor", "overgeslagen_omdat"]  # fmt: skip
+
+
+def plan_rijen(plan: Plan):
+    """The full plan as rows of PLAN_KOLOMMEN: steps, then what is skipped and why."""
+    for v in plan.voorstellen:
+        yield [v.vorderingnummer, v.debiteur_naam, v.stap, v.openstaand, v.kosten, v.rente,
+               v.betalen_voor or "", ""]  # fmt: skip
+    for o in plan.overgeslagen:
+        yield [o.vorderingnummer, o.debiteur_naam, o.stap, "", "", "", "", o.reden]
+
+
+def _json(d: dict) -> dict:
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date) else v)
+        for k, v in d.items()
+        if k != "termijnen"
+    }
+
+
+def afschrift_check(organisatie: Organisatie, datum: dt.date) -> str:
+    """Empty when the organisation's statements are current: the latest imported statement is
+    from the last banking day before ``datum`` or later. Otherwise why not (a payment of that
+    day could still be unprocessed, and we never remind someone who already paid)."""
+    nodig = bankdagen.vorige_bankdag(datum)
+    if not Bankrekening.objects.filter(organisatie=organisatie).exists():
+        return f"{organisatie.naam} heeft geen ontvangende bankrekening; betalingen zijn niet te controleren."
+    laatste = (
+        Afschrift.objects.filter(organisatie=organisatie)
+        .annotate(dag=Coalesce("datum", F("created_at__date")))
+        .order_by("-dag")
+        .values_list("dag", flat=True)
+        .first()
+    )
+    if laatste is None:
+        return f"Voor {organisatie.naam} is nog geen bankafschrift ingelezen."
+    if laatste < nodig:
+        return (
+            f"Het laatste bankafschrift van {organisatie.naam} is van {laatste:%d-%m-%Y}; "
+            f"nodig is dat van {nodig:%d-%m-%Y} (laatste bankdag vóór {datum:%d-%m-%Y}) of later."
+        )
+    return ""
+
+
+def _kandidaten(organisatie: Organisatie, datum: dt.date):
+    """Claims of the organisation that may need a step: open, ours to collect, debtor or not."""
+    return (
+        Vordering.objects.filter(organisatie=organisatie, openstaand_bedrag__gt=0)
+        .exclude(status__in=_NIET_MEER)
+        .exclude(invorderingsstap__in=[Stap.DWANGBEVEL, Stap.EXTERN])
+        # Not already acted on today: a second run the same day changes nothing.
+        .exclude(stap_datum=datum)
+    )
+
+
+def _kandidaat_ids(organisatie, datum) -> list[int]:
+    return list(_kandidaten(organisatie, datum).order_by("pk").values_list("pk", flat=True))
+
+
+def _batches(ids: list[int], grootte: int = BATCH):
+    for start in range(0, len(ids), grootte):
+        yield ids[start : start + grootte]
+
+
+def invordering_plan(
+    *, organisatie: Organisatie, datum: dt.date, tabellen: Tabellen | None = None
+) -> Plan:
+    """The dry run: what a run on ``datum`` would do. Reads only."""
+    tabellen = tabellen or tabellen_laden(datum)
+    instelling = instelling_voor(organisatie)
+    plan = Plan(organisatie, datum, afschrift_melding=afschrift_check(organisatie, datum))
+    for ids in _batches(_kandidaat_ids(organisatie, datum)):
+        voorstellen, overgeslagen, _ = _plan_batch(organisatie, instelling, tabellen, datum, ids)
+        plan.voorstellen.extend(voorstellen)
+        plan.overgeslagen.extend(overgeslagen)
+    return plan
+
+
+def _track(publiek: bool, soort: str, met_herinnering: bool) -> list[str]:
+    if publiek:
+        stappen = [Stap.AANMANING, Stap.DWANGBEVEL]
+    elif soort == Debiteursoort.NATUURLIJK_PERSOON:
+        stappen = [Stap.VEERTIENDAGENBRIEF, Stap.EXTERN]
+    else:
+        stappen = [Stap.AANMANING, Stap.EXTERN]
+    return [Stap.HERINNERING, *stappen] if met_herinnering else stappen
+
+
+# Where each step stands in any track: a claim whose track changed (the organisation dropped the
+# herinnering, the debtor turned out to be a company) continues from its position, never stalls.
+_POSITIE = {
+    "": 0,
+    Stap.FACTUUR: 0,
+    Stap.HERINNERING: 1,
+    Stap.AANMANING: 2,
+    Stap.VEERTIENDAGENBRIEF: 2,
+    Stap.DWANGBEVEL: 3,
+    Stap.EXTERN: 3,
+}
+
+
+def _volgende(track: list[str], huidig: str) -> str | None:
+    positie = _POSITIE.get(huidig, 0)
+    return next((s for s in track if _POSITIE[s] > positie), None)
+
+
+def _wachttijd(instelling: Invorderingsinstelling, huidig: str) -> int:
+    """Days after the last step (or the due date) before the next step may be taken."""
+    if huidig in ("", Stap.FACTUUR):
+        return instelling.herinnering_na_dagen or 0
+    return {
+        Stap.HERINNERING: instelling.herinnering_termijn_dagen,
+        Stap.AANMANING: instelling.aanmaning_termijn_dagen,
+        Stap.VEERTIENDAGENBRIEF: instelling.veertiendagen_termijn_dagen,
+    }[huidig]
+
+
+def _betalen_voor(instelling, stap: str, datum: dt.date) -> dt.date | None:
+    dagen = {
+        Stap.HERINNERING: instelling.herinnering_termijn_dagen,
+        Stap.AANMANING: instelling.aanmaning_termijn_dagen,
+        Stap.VEERTIENDAGENBRIEF: instelling.veertiendagen_termijn_dagen,
+        # Invorderingswet art. 15: the dwangbevel commands payment within two days.
+        Stap.DWANGBEVEL: 2,
+    }.get(stap)
+    return datum + dt.timedelta(days=dagen) if dagen is not None else None
+
+
+def _delen(lo: int, hi: int) -> dict[int, dict[str, int]]:
+    """Open amount per claim and part (hoofdsom, kosten, rente) for claims with pk in [lo, hi],
+    parts as the payment allocation sees them (``effectief_deel``)."""
+    uit: dict[int, dict[str, int]] = defaultdict(lambda: {"hoofdsom": 0, "kosten": 0, "rente": 0})
+    rijen = (
+        Boeking.objects.filter(vordering_id__gte=lo, vordering_id__lte=hi)
+        .values_list("vordering_id", "soort", "deel")
+        .annotate(s=Sum("bedrag_incl_btw"))
+        .order_by()
+    )
+    for vpk, soort, deel, som in rijen:
+        d = effectief_deel(soort, deel)
+        uit[vpk][d] = uit[vpk].get(d, 0) + som
+    return uit
+
+
+def _plan_batch(organisatie, instelling, tabellen, datum, ids, *, lock: bool = False):
+    lo, hi = ids[0], ids[-1]
+    qs = _kandidaten(organisatie, datum).filter(pk__gte=lo, pk__lte=hi).order_by("pk")
+    if lock:
+        # Payments and manual actions on these claims wait until this batch is done.
+        qs = qs.select_for_update(of=("self",))
+    onverwerkt = Betaling.objects.filter(
+        organisatie=organisatie,
+        restbedrag__gt=0,
+        status__in=[BetalingStatus.ONGEMATCHT, BetalingStatus.GEPARKEERD],
+    ).filter(
+        Q(debiteur_id=OuterRef("debiteur_id"))
+        | Q(tegenrekening__in=DebiteurRekening.objects.filter(
+            debiteur_id=OuterRef(OuterRef("debiteur_id"))).values("iban"))
+    )  # fmt: skip
+    rijen = list(
+        qs.annotate(
+            b_regeling=in_actieve_regeling(),
+            b_opschorting=met_actieve_opschorting(datum),
+            b_afboeking=met_open_afboekingsvoorstel(),
+            b_betaling=Exists(onverwerkt),
+        ).values(
+            "pk", "vorderingnummer", "tsa", "debiteur_id", "publiekrechtelijk",
+            "invorderingsregime", "vervaldatum", "factuurdatum", "creatiedatum",
+            "indicator_factuur_uitgestuurd", "invorderingsstap", "stap_datum", "rente_tot",
+            "openstaand_bedrag", "totaalbedrag_incl_btw", "machtiging_id", "machtiging__status",
+            "b_regeling", "b_opschorting", "b_afboeking", "b_betaling",
+        )
+    )  # fmt: skip
+    if not rijen:
+        return [], [], {}
+    debiteur_ids = {r["debiteur_id"] for r in rijen if r["debiteur_id"]}
+    debiteuren = {
+        d.pk: d
+        for d in Debiteur.objects.filter(pk__in=debiteur_ids).only(
+            "soort", "debiteurnummer", "geslachtsnaam", "voorvoegsel_geslachtsnaam", "voorletters",
+            "aanduiding_naamgebruik", "geslachtsnaam_partner", "voorvoegsel_geslachtsnaam_partner",
+            "statutaire_naam", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging",
+            "postcode", "woonplaats", "land", "adresregel_buitenland_1",
+            "adresregel_buitenland_2", "adresregel_buitenland_3",
+        )
+    }  # fmt: skip
+    tegoed = dict(
+        Boeking.objects.filter(
+            debiteur_id__in=debiteur_ids, vordering__isnull=True, deel=Boekingdeel.TEGOED,
+            organisatie=organisatie,
+        ).values_list("debiteur_id").annotate(s=Sum("bedrag_incl_btw")).order_by()
+    )  # fmt: skip
+    delen = _delen(lo, hi)
+    aanslagen = set(
+        Vorderingsregel.objects.filter(
+            vordering_id__gte=lo, vordering_id__lte=hi, vorderingtype__in=_AANSLAGTYPEN
+        ).values_list("vordering_id", flat=True)
+    )
+    termijnen: dict[int, list] = defaultdict(list)
+    for vpk, volgnummer, vervaldatum, bedrag in (
+        Termijn.objects.filter(vordering_id__gte=lo, vordering_id__lte=hi)
+        .order_by("vordering_id", "volgnummer")
+        .values_list("vordering_id", "volgnummer", "vervaldatum", "bedrag")
+    ):
+        termijnen[vpk].append((volgnummer, vervaldatum, bedrag))
+
+    voorstellen: list[Voorstel] = []
+    overgeslagen: list[Overgeslagen] = []
+    for r in rijen:
+        debiteur = debiteuren.get(r["debiteur_id"])
+        naam = debiteur.naam if debiteur else ""
+        stap, verzuim = _stap_voor(r, debiteur, instelling, datum, termijnen.get(r["pk"], []))
+        if stap is None:
+            continue
+        reden = _blokkade(r, debiteur, instelling, tegoed)
+        if reden:
+            overgeslagen.append(Overgeslagen(r["pk"], r["vorderingnummer"], naam, stap, reden))
+            continue
+        delen_v = delen[r["pk"]]
+        v = Voorstel(
+            vordering_id=r["pk"],
+            vorderingnummer=r["vorderingnummer"],
+            tsa=r["tsa"],
+            debiteur_id=r["debiteur_id"],
+            debiteur_naam=naam,
+            stap=stap,
+            openstaand=r["openstaand_bedrag"],
+            betalen_voor=_betalen_voor(instelling, stap, datum),
+        )
+        if stap == Stap.FACTUUR:
+            _factuur(v, r, instelling, termijnen.get(r["pk"], []), datum)
+        else:
+            _kosten_en_rente(v, r, debiteur, instelling, tabellen, datum, verzuim, delen_v,
+                             r["pk"] in aanslagen)  # fmt: skip
+        voorstellen.append(v)
+    return voorstellen, overgeslagen, debiteuren
+
+
+def _verzuimdatum(r, termijnen) -> dt.date | None:
+    """From when the claim is overdue. EV: the whole claim's due date (the last termijn's when
+    termijnen exist); TV: the due date of the earliest termijn not covered by what was paid."""
+    datums = [t[1] for t in termijnen if t[1] is not None]
+    if r["invorderingsregime"] == Invorderingsregime.TERMIJNVERVOLGING and termijnen:
+        betaald = r["totaalbedrag_incl_btw"] - r["openstaand_bedrag"]
+        cumulatief = 0
+        for _, vervaldatum, bedrag in termijnen:
+            cumulatief += bedrag or 0
+            if cumulatief > betaald and vervaldatum is not None:
+                return vervaldatum
+        return r["vervaldatum"]
+    if datums:
+        return max([*datums, r["vervaldatum"]] if r["vervaldatum"] else datums)
+    return r["vervaldatum"]
+
+
+def _stap_voor(r, debiteur, instelling, datum, termijnen) -> tuple[str | None, dt.date | None]:
+    huidig = r["invorderingsstap"]
+    if not huidig and not r["indicator_factuur_uitgestuurd"]:
+        # The TSA did not send an invoice: ours is the first step (then the track starts).
+        return Stap.FACTUUR, None
+    verzuim = _verzuimdatum(r, termijnen)
+    if verzuim is None or verzuim >= datum:
+        return None, None
+    soort = debiteur.soort if debiteur else Debiteursoort.NATUURLIJK_PERSOON
+    track = _track(r["publiekrechtelijk"], soort, instelling.herinnering_na_dagen is not None)
+    volgende = _volgende(track, huidig)
+    if volgende is None:
+        return None, None
+    basis = r["stap_datum"] if huidig not in ("", Stap.FACTUUR) else verzuim
+    if huidig == Stap.FACTUUR and r["stap_datum"] and r["stap_datum"] > verzuim:
+        basis = r["stap_datum"]
+    if basis + dt.timedelta(days=_wachttijd(instelling, huidig)) >= datum:
+        return None, None
+    return volgende, verzuim
+
+
+def _blokkade(r, debiteur, instelling, tegoed) -> str:
+    if r["debiteur_id"] is None:
+        return Overslaan.GEEN_DEBITEUR
+    if r["b_regeling"]:
+        return Overslaan.REGELING
+    if r["b_opschorting"]:
+        return Overslaan.OPGESCHORT
+    if r["b_afboeking"]:
+        return Overslaan.AFBOEKING
+    if r["b_betaling"]:
+        return Overslaan.ONVERWERKTE_BETALING
+    if -tegoed.get(r["debiteur_id"], 0) >= r["openstaand_bedrag"]:
+        return Overslaan.TEGOED
+    if r["openstaand_bedrag"] < instelling.minimum_bedrag:
+        return Overslaan.MINIMUM
+    if not debiteur.adres_regels:
+        return Overslaan.GEEN_ADRES
+    return ""
+
+
+def _factuur(v: Voorstel, r, instelling, termijnen, datum: dt.date) -> None:
+    # Our invoice is dated today: the payment term (Invorderingswet art. 9 for an aanslag) runs
+    # from its dagtekening, so a due date the TSA gave that is earlier is moved, never kept in
+    # the past.
+    basis = datum
+    termijn = vervaldatum_afleiden(
+        publiekrechtelijk=r["publiekrechtelijk"],
+        basisdatum=basis,
+        maanden_publiek=instelling.publiek_betaaltermijn_maanden,
+        dagen_privaat=instelling.privaat_betaaltermijn_dagen,
+    )
+    v.vervaldatum = max(r["vervaldatum"], termijn) if r["vervaldatum"] else termijn
+    v.betalen_voor = v.vervaldatum
+    if (
+        not termijnen
+        and r["publiekrechtelijk"]
+        and r["machtiging_id"]
+        and r["machtiging__status"] == MachtigingStatus.ACTIEF
+        and instelling.incasso_termijnen > 1
+    ):
+        # An aanslag paid by direct debit: monthly termijnen, the first a month after the
+        # dagtekening, the last on the due date or later.
+        v.termijnen = termijnen_verdelen(
+            totaal=r["openstaand_bedrag"],
+            eerste_vervaldatum=maanden_erbij(basis, 1),
+            aantal=instelling.incasso_termijnen,
+        )
+        v.vervaldatum = v.termijnen[-1][1]
+        v.betalen_voor = v.termijnen[0][1]
+        v.toelichting = f"{len(v.termijnen)} termijnen via automatische incasso"
+
+
+def _kosten_en_rente(v, r, debiteur, instelling, tabellen, datum, verzuim, delen, is_aanslag):
+    hoofdsom = max(0, delen["hoofdsom"])
+    if r["publiekrechtelijk"]:
+        if v.stap == Stap.AANMANING:
+            v.kostensoort = (
+                Kostensoort.AANMANING_KOSTENWET if is_aanslag else Kostensoort.AANMANING_AWB
+            )
+            tarief = tabellen.kosten.get(v.kostensoort)
+            v.kosten = kostenwet_kosten(tarief, hoofdsom) if tarief else 0
+        elif v.stap == Stap.DWANGBEVEL:
+            v.kostensoort = Kostensoort.DWANGBEVEL
+            tarief = tabellen.kosten.get(v.kostensoort)
+            v.kosten = kostenwet_kosten(tarief, r["openstaand_bedrag"]) if tarief else 0
+    elif tabellen.wik is not None:
+        wik = wik_kosten(tabellen.wik, hoofdsom)
+        if v.stap == Stap.VEERTIENDAGENBRIEF:
+            v.aangekondigde_kosten = wik
+        elif v.stap == Stap.EXTERN:
+            v.kostensoort, v.kosten = "wik", wik
+    if v.stap == Stap.HERINNERING or not instelling.rente_berekenen:
+        return  # a herinnering is free of costs and interest
+    if r["publiekrechtelijk"]:
+        v.rentesoort = Rentesoort.INVORDERINGSRENTE
+    elif debiteur.soort == Debiteursoort.NATUURLIJK_PERSOON:
+        v.rentesoort = Rentesoort.WETTELIJKE_RENTE
+    else:
+        v.rentesoort = Rentesoort.HANDELSRENTE
+    # Interest on the open principal from the day after the due date, or from where it was
+    # booked up to before; earlier booked interest is not charged again.
+    v.rente_van = max(verzuim, r["rente_tot"]) if r["rente_tot"] else verzuim
+    v.rente = rente(hoofdsom, v.rente_van, datum, tabellen.rente.get(v.rentesoort, []))
+
+
+# --- execution -------------------------------------------------------------------------------
+
+
+@dataclass
+class Resultaat:
+    run: Invorderingsrun
+    plan: Plan
+
+    @property
+    def aantal(self) -> int:
+        return len(self.plan.voorstellen)
+
+
+def _run_openen(
+    *, organisatie: Organisatie, datum: dt.date, door: str, forceer: bool, run=None
+) -> Invorderingsrun:
+    """Check the statements and record the run (new, or the approved preview) as started, or
+    as refused with the reason (RunGeweigerd) unless ``forceer``."""
+    melding = afschrift_check(organisatie, datum)
+    if run is None:
+        run = Invorderingsrun(organisatie=organisatie, datum=datum, aangemaakt_door=door)
+    run.melding = melding
+    if melding and not forceer:
+        run.status = RunStatus.GEWEIGERD
+        run.save()
+        raise RunGeweigerd(melding)
+    run.status, run.geforceerd, run.uitgevoerd_door = RunStatus.BEZIG, bool(melding), door
+    run.save()
+    return run
+
+
+def invorderingsrun_execute(
+    *, organisatie: Organisatie, datum: dt.date, door: str, forceer: bool = False,
+    run: Invorderingsrun | None = None,
+) -> Resultaat:  # fmt: skip
+    """The real run. Refuses when the statements are not current (unless ``forceer``). Each
+    batch of claims is one transaction: a claim gets its whole step (costs, interest, letter,
+    status, history) or nothing, and a run broken off halfway is completed by running again.
+    """
+    run = _run_openen(organisatie=organisatie, datum=datum, door=door, forceer=forceer, run=run)
+    tabellen = tabellen_laden(datum)
+    instelling = instelling_voor(organisatie)
+    plan = Plan(organisatie, datum, afschrift_melding=run.melding)
+    afzender = organisatie_gegevens(organisatie)
+    try:
+        for ids in _batches(_kandidaat_ids(organisatie, datum)):
+            with transaction.atomic():
+                voorstellen, overgeslagen, debiteuren = _plan_batch(
+                    organisatie, instelling, tabellen, datum, ids, lock=True
+                )
+                _execute_batch(run, organisatie, afzender, datum, voorstellen, debiteuren, door)
+            plan.voorstellen.extend(voorstellen)
+            plan.overgeslagen.extend(overgeslagen)
+    except Exception as exc:
+        run.status = RunStatus.MISLUKT
+        run.melding = f"{run.melding}\nAfgebroken: {exc}".strip()
+        run.samenvatting = plan.samenvatting()
+        run.save(update_fields=["status", "melding", "samenvatting"])
+        raise
+    run.status = RunStatus.UITGEVOERD
+    run.samenvatting = plan.samenvatting()
+    run.uitgevoerd_op = timezone.now()
+    run.save(update_fields=["status", "samenvatting", "uitgevoerd_op"])
+    return Resultaat(run, plan)
+
+
+_STAP_VELDEN = ("vordering_id", "run_id", "stap", "datum", "openstaand", "kosten", "rente",
+                "betalen_voor", "toelichting", "door")  # fmt: skip
+_BRIEF_VELDEN = ("organisatie_id", "debiteur_id", "vordering_id", "stap_id", "soort", "datum",
+                 "gegevens")  # fmt: skip
+_RENTE_TEKST = {
+    Rentesoort.INVORDERINGSRENTE: "Invorderingsrente",
+    Rentesoort.WETTELIJKE_RENTE: "Wettelijke rente",
+    Rentesoort.HANDELSRENTE: "Wettelijke handelsrente",
+}
+_STATUS_NA = {
+    Stap.FACTUUR: VorderingStatus.VERSTUURD,
+    Stap.DWANGBEVEL: VorderingStatus.EXTERN,
+    Stap.EXTERN: VorderingStatus.EXTERN,
+}
+
+
+def _execute_batch(
+    run, organisatie, afzender, datum, voorstellen: list[Voorstel], debiteuren, door
+):
+    if not voorstellen:
+        return
+    per_pk = {v.vordering_id: v for v in voorstellen}
+    vorderingen = {
+        o.pk: o
+        for o in Vordering.objects.filter(pk__in=per_pk).only(
+            "organisatie_id", "tsa", "vorderingnummer", "factuurnummer", "factuurdatum",
+            "vervaldatum", "algemene_factuuromschrijving", "totaalbedrag_incl_btw",
+            "openstaand_bedrag", "debiteur_id", "publiekrechtelijk",
+        )
+    }  # fmt: skip
+    regels: dict[int, list] = defaultdict(list)
+    facturen = [pk for pk, v in per_pk.items() if v.stap == Stap.FACTUUR]
+    for regel in Vorderingsregel.objects.filter(vordering_id__in=facturen).only(
+        "vordering_id", "vorderingomschrijving", "bedrag_incl_btw"
+    ):
+        regels[regel.vordering_id].append(regel)
+    # Due dates and termijnen the invoice fixes.
+    nieuwe_verval = [
+        (v.vordering_id, v.vervaldatum)
+        for v in voorstellen
+        if v.stap == Stap.FACTUUR and v.vervaldatum != vorderingen[v.vordering_id].vervaldatum
+    ]
+    update_per_pk(Vordering, "vervaldatum", nieuwe_verval)
+    for pk, datum_nieuw in nieuwe_verval:
+        vorderingen[pk].vervaldatum = datum_nieuw
+    bulk_insert(
+        Termijn(vordering_id=v.vordering_id, volgnummer=n, datum=d, vervaldatum=d, bedrag=b)
+        for v in voorstellen
+        for n, d, b in v.termijnen
+    )
+
+    boekingen = []
+    for v in voorstellen:
+        basis = {"organisatie_id": organisatie.pk, "vordering_id": v.vordering_id,
+                 "boekdatum": datum, "bedrag_btw": 0, "door": door}  # fmt: skip
+        if v.kosten:
+            boekingen.append({
+                **basis, "soort": Boekingsoort.KOSTEN.value, "bedrag_incl_btw": v.kosten,
+                "bedrag_excl_btw": v.kosten, "boekingssleutel": SLEUTEL_KOSTEN[v.kostensoort],
+                "omschrijving": f"Kosten {_ONDERWERP[v.stap].lower()}",
+            })  # fmt: skip
+        if v.rente:
+            boekingen.append({
+                **basis, "soort": Boekingsoort.RENTE.value, "bedrag_incl_btw": v.rente,
+                "bedrag_excl_btw": v.rente, "boekingssleutel": SLEUTEL_RENTE[v.rentesoort],
+                "omschrijving": f"Rente {v.rente_van:%d-%m-%Y} t/m {datum:%d-%m-%Y}",
+            })  # fmt: skip
+    boekingen_create(boekingen=boekingen)
+
+    stap_ids = rijen_insert(
+        Invorderingsstap,
+        _STAP_VELDEN,
+        [
+            (v.vordering_id, run.pk, v.stap, datum, v.openstaand, v.kosten, v.rente,
+             v.betalen_voor, v.toelichting[:500], door)
+            for v in voorstellen
+        ],
+        met_pks=True,
+    )  # fmt: skip
+
+    brieven = []
+    for v, stap_id in zip(voorstellen, stap_ids, strict=True):
+        vordering = vorderingen[v.vordering_id]
+        vordering.openstaand_bedrag = v.totaal
+        gegevens_v = vordering_gegevens(vordering, regels=regels.get(v.vordering_id, []))
+        gegevens = brief_gegevens(
+            soort=_BRIEF[v.stap], datum=datum,
+            onderwerp=f"{_ONDERWERP[v.stap]} {vordering.factuurkenmerk}",
+            organisatie=afzender, debiteur=debiteur_gegevens(debiteuren[v.debiteur_id]),
+            vorderingen=[gegevens_v], kosten=v.kosten or v.aangekondigde_kosten,
+            rente=v.rente, totaal=v.totaal,
+            betalen_voor=v.betalen_voor, kosten_omschrijving=_kosten_tekst(v),
+            publiekrechtelijk=vordering.publiekrechtelijk,
+            rente_omschrijving=_RENTE_TEKST.get(v.rentesoort, ""),
+            regeling={"betaalwijze": "incasso", "termijnen": [
+                {"volgnummer": n, "vervaldatum": d.isoformat(), "bedrag": b}
+                for n, d, b in v.termijnen]} if v.termijnen else None,
+        )  # fmt: skip
+        brieven.append((organisatie.pk, v.debiteur_id, v.vordering_id, stap_id,
+                        _BRIEF[v.stap].value, datum, gegevens))  # fmt: skip
+    brieven_rijen_create(velden=_BRIEF_VELDEN, rijen=brieven)
+
+    # The collection state on the claim, one UPDATE per step and per interest date.
+    _stand_bijwerken(voorstellen, datum)
+
+    # Status INV (or VRS/EXT) with history; the outbox pushes it to the TSA.
+    wijzigingen = [
+        StatusWijziging(
+            vorderingen[v.vordering_id],
+            _STATUS_NA.get(v.stap, VorderingStatus.INVORDERING),
+            opmerkingen=_ONDERWERP[v.stap],
+        )
+        for v in voorstellen
+    ]
+    vorderingen_status_set(wijzigingen=wijzigingen, door=door)
+
+
+def _stand_bijwerken(voorstellen: list[Voorstel], datum: dt.date) -> None:
+    """Step, step date and interest date of every claim of the batch. On PostgreSQL one UPDATE
+    from arrays (unnest): no placeholder per key, and each row is rewritten once."""
+    if connection.vendor != "postgresql":
+        per_stap: dict[str, list[int]] = defaultdict(list)
+        for v in voorstellen:
+            per_stap[v.stap].append(v.vordering_id)
+        for stap, pks in per_stap.items():
+            Vordering.objects.filter(pk__in=pks).update(invorderingsstap=stap, stap_datum=datum)
+        met_rente = [v.vordering_id for v in voorstellen if v.rentesoort]
+        Vordering.objects.filter(pk__in=met_rente).update(rente_tot=datum)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE inningen_vordering AS v
+               SET invorderingsstap = d.stap, stap_datum = %s,
+                   rente_tot = CASE WHEN d.rente THEN %s ELSE v.rente_tot END
+               FROM unnest(%s::bigint[], %s::text[], %s::boolean[]) AS d(id, stap, rente)
+               WHERE v.id = d.id""",
+            [
+                datum,
+                datum,
+                [v.vordering_id for v in voorstellen],
+                [v.stap for v in voorstellen],
+                [bool(v.rentesoort) for v in voorstellen],
+            ],
+        )
+
+
+def _kosten_tekst(v: Voorstel) -> str:
+    if v.stap == Stap.VEERTIENDAGENBRIEF:
+        return "Buitengerechtelijke incassokosten (bij niet tijdig betalen)"
+    return {
+        Kostensoort.AANMANING_KOSTENWET: "Kosten aanmaning (Kostenwet invordering rijksbelastingen)",
+        Kostensoort.AANMANING_AWB: "Vergoeding aanmaning (Awb art. 4:113)",
+        Kostensoort.DWANGBEVEL: "Kosten dwangbevel (Kostenwet invordering rijksbelastingen)",
+        "wik": "Buitengerechtelijke incassokosten",
+    }.get(v.kostensoort, "")
+
+
+# --- previews, approval and the daily run ----------------------------------------------------
+
+
+@transaction.atomic
+def invorderingsrun_voorstel(
+    *, organisatie: Organisatie, datum: dt.date, door: str
+) -> Invorderingsrun:
+    """A preview (dry run) stored for approval; it replaces any earlier open preview."""
+    plan = invordering_plan(organisatie=organisatie, datum=datum)
+    Invorderingsrun.objects.filter(organisatie=organisatie, status=RunStatus.VOORSTEL).update(
+        status=RunStatus.VERVANGEN
+    )
+    return Invorderingsrun.objects.create(
+        organisatie=organisatie,
+        datum=datum,
+        status=RunStatus.VOORSTEL,
+        samenvatting=plan.samenvatting(),
+        melding=plan.afschrift_melding,
+        aangemaakt_door=door,
+    )
+
+
+class GoedkeuringFout(Exception):
+    """The proposal cannot be approved (message for the user)."""
+
+
+@transaction.atomic
+def invorderingsrun_goedkeuren(*, run: Invorderingsrun, door: str, forceer: bool = False):
+    """Approve a preview: the run is executed by a task (tens of thousands of claims do not fit
+    in a web request). The execution re-plans, so whoever paid since the preview gets nothing."""
+    run = Invorderingsrun.objects.select_for_update().get(pk=run.pk)
+    if run.status != RunStatus.VOORSTEL:
+        raise GoedkeuringFout(
+            f"Deze run is niet (meer) goed te keuren: {run.get_status_display()}."
+        )
+    vandaag = timezone.localdate()
+    if run.datum != vandaag:
+        # Letters carry the run date and their payment terms run from it: a preview of another
+        # day would send backdated (or future-dated) aanmaningen.
+        raise GoedkeuringFout(
+            f"Dit voorbeeld rekent met {run.datum:%d-%m-%Y}; alleen een voorbeeld van vandaag "
+            f"({vandaag:%d-%m-%Y}) kan worden uitgevoerd. Maak een nieuw voorbeeld."
+        )
+    if run.melding and not forceer:
+        raise GoedkeuringFout(
+            f"{run.melding} Lees eerst het afschrift in, of kies bewust voor forceren."
+        )
+    run.status = RunStatus.GOEDGEKEURD
+    run.geforceerd = bool(run.melding)
+    run.uitgevoerd_door = door
+    run.save(update_fields=["status", "geforceerd", "uitgevoerd_door"])
+    from inningen.tasks import invorderingsrun_uitvoeren
+
+    transaction.on_commit(lambda: invorderingsrun_uitvoeren.delay(run.pk))
+    return run
+
+
+def invorderingsrun_approved_execute(*, run_id: int) -> Invorderingsrun | None:
+    """The task's body: execute an approved run once (a redelivered task finds it done)."""
+    # Claim the run: only one delivery of the task (acks_late may redeliver) executes it.
+    if not Invorderingsrun.objects.filter(pk=run_id, status=RunStatus.GOEDGEKEURD).update(
+        status=RunStatus.BEZIG
+    ):
+        return Invorderingsrun.objects.filter(pk=run_id).first()
+    run = Invorderingsrun.objects.select_related("organisatie").get(pk=run_id)
+    with contextlib.suppress(RunGeweigerd):  # a refusal is recorded on the run itself
+        invorderingsrun_execute(
+            organisatie=run.organisatie, datum=run.datum, door=run.uitgevoerd_door,
+            forceer=run.geforceerd, run=run,
+        )  # fmt: skip
+    return run
+
+
+def invordering_dagelijks(
+    *, datum: dt.date, door: str = "invorderingsrun", organisaties=None
+) -> list[Invorderingsrun]:
+    """The daily beat: per organisation, monitor regelingen (a lapsed one resumes normal
+    collection today), then run directly or leave a preview for approval (the setting)."""
+    from inningen.invordering.services.regelingen import regelingen_bewaken
+
+    runs = []
+    for organisatie in organisaties or Organisatie.objects.order_by("pk"):
+        try:
+            regelingen_bewaken(organisatie=organisatie, datum=datum, door=door)
+            if instelling_voor(organisatie).automatisch_uitvoeren:
+                try:
+                    resultaat = invorderingsrun_execute(
+                        organisatie=organisatie, datum=datum, door=door
+                    )
+                    runs.append(resultaat.run)
+                except RunGeweigerd:
+                    runs.append(Invorderingsrun.objects.filter(organisatie=organisatie).first())
+            else:
+                runs.append(
+                    invorderingsrun_voorstel(organisatie=organisatie, datum=datum, door=door)
+                )
+        except Exception:
+            # One organisation's failure (recorded on its run when the run itself failed) must
+            # not keep the others from being collected.
+            logger.exception("Invordering voor %s op %s mislukt", organisatie, datum)
+        return runs
