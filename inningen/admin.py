@@ -1,13 +1,7 @@
 from django.contrib import admin
 
-from inningen.betalingen.models import (
-    Afschrift,
-    Betaling,
-    Incassobestand,
-    Machtiging,
-    Matchinstelling,
-)
-from inningen.debiteuren.models import Debiteur, DebiteurRekening
+from inningen.betalingen.models import Afschrift, Betaling, Incassobestand, Matchinstelling
+from inningen.debiteuren.models import Debiteur, DebiteurRekening, Machtiging
 from inningen.grootboek.models import (
     Boeking,
     BtwTotaalregel,

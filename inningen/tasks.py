@@ -1,40 +1,8 @@
-from celery import shared_task
-from django.utils import timezone
+"""Celery finds tasks in ``<app>.tasks``: the sub-packages' tasks, registered by importing them."""
 
-from inningen.invordering.services.brieven import brieven_render, brieven_render_sweep
-from inningen.invordering.services.invordering import (
-    invordering_dagelijks as invordering_dagelijks_service,
+from inningen.invordering.tasks import (  # noqa: F401
+    brieven_opruimen,
+    brieven_renderen,
+    invordering_dagelijks,
+    invorderingsrun_uitvoeren,
 )
-from inningen.invordering.services.invordering import invorderingsrun_approved_execute
-
-
-# One failing letter is logged and left for the sweep inside brieven_render; Celery's retry is
-# for the whole chunk failing (database gone, time limit), and rendering again is idempotent.
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=5,
-    retry_jitter=True,
-)
-def brieven_renderen(ids: list[int]) -> int:
-    return brieven_render(ids=ids)
-
-
-@shared_task(acks_late=True)
-def brieven_opruimen() -> int:
-    return brieven_render_sweep()
-
-
-@shared_task(acks_late=True)
-def invordering_dagelijks() -> int:
-    """Daily beat: monitor regelingen and run (or propose) collection for every organisation."""
-    return len(invordering_dagelijks_service(datum=timezone.localdate()))
-
-
-# The service is idempotent per run (it only acts on a run in status "bezig"); a task redelivered
-# after a lost worker finds the claims already stepped today and the run completed.
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
-def invorderingsrun_uitvoeren(run_id: int) -> None:
-    invorderingsrun_approved_execute(run_id=run_id)

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from inningen.organisaties.selectors import scope_for_user
 from verantwoording.models import FinancieleVerantwoording
 from verantwoording.services.export import as_csv, as_xlsx
 
@@ -17,9 +18,8 @@ def export(request, pk: int, formaat: str):
     if formaat not in _FORMATEN:
         raise Http404
     qs = FinancieleVerantwoording.objects.select_related("organisatie").prefetch_related("regels")
-    if not request.user.is_superuser:
-        # Never another organisation's figures, even with the permission.
-        qs = qs.filter(organisatie__medewerkers__user=request.user)
+    # Never another organisation's figures, even with the permission.
+    qs = scope_for_user(qs, request.user)
     fvw = get_object_or_404(qs, pk=pk)
     maak, content_type = _FORMATEN[formaat]
     response = HttpResponse(maak(fvw), content_type=content_type)

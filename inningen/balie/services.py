@@ -6,20 +6,15 @@ Every function takes the acting user and only touches what that user's organisat
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from inningen.betalingen.models import Machtiging
 from inningen.choices import Debiteursoort
-from inningen.debiteuren.models import Debiteur, Notitie
+from inningen.debiteuren.models import Debiteur, Machtiging, Notitie
 from inningen.debiteuren.services import DebiteurInvoer, debiteuren_upsert
 from inningen.grootboek.models import Vordering
 from inningen.organisaties.models import Organisatie
+from inningen.organisaties.selectors import organisaties_for_user
 from inningen.validators import is_valid_elfproef, normalize_elfproef, validate_kvk_nummer
-
-
-def organisaties_van(user):
-    """The organisations the user works for (all of them for a superuser)."""
-    if user.is_superuser:
-        return Organisatie.objects.all()
-    return Organisatie.objects.filter(medewerkers__user=user)
+from stuffin.models import UitgaandBericht
+from stuffin.services.uitgaand import uitgaand_resend
 
 
 def notitie_create(
@@ -28,7 +23,7 @@ def notitie_create(
     tekst = (tekst or "").strip()
     if not tekst:
         raise ValidationError("Een notitie mag niet leeg zijn.")
-    if not organisaties_van(user).filter(pk=organisatie.pk).exists():
+    if not organisaties_for_user(user).filter(pk=organisatie.pk).exists():
         raise PermissionDenied("Geen medewerker van deze organisatie.")
     if vordering is not None and (
         vordering.debiteur_id != debiteur.pk or vordering.organisatie_id != organisatie.pk
@@ -122,10 +117,8 @@ def vordering_debiteur_aanmaken(
 
 def berichten_opnieuw_versturen(*, user, pks) -> int:
     """Resend failed or dead outgoing messages of the user's organisations."""
-    from stuffin.models import UitgaandBericht
-    from stuffin.services.uitgaand import uitgaand_resend
 
     berichten = UitgaandBericht.objects.filter(
-        pk__in=list(pks), vordering__organisatie__in=organisaties_van(user)
+        pk__in=list(pks), vordering__organisatie__in=organisaties_for_user(user)
     )
     return uitgaand_resend(berichten=berichten)

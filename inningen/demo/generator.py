@@ -40,7 +40,7 @@ from faker import Faker
 from schwifty import IBAN
 from stdnum.eu import at_02
 
-from inningen.betalingen.models import Afschrift, Betaling, Machtiging
+from inningen.betalingen.models import Afschrift, Betaling
 from inningen.betalingen.services.betalingen import betalingen_verwerk
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
@@ -61,7 +61,7 @@ from inningen.choices import (
 )
 from inningen.choices import Invorderingsstap as Stap
 from inningen.db.bulk import bulk_insert, update_per_pk
-from inningen.debiteuren.models import Debiteur
+from inningen.debiteuren.models import Debiteur, Machtiging
 from inningen.debiteuren.services import DebiteurInvoer, debiteuren_upsert
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingsregel, Vorderingstatus
 from inningen.grootboek.services.boekingen import boekingen_create

@@ -6,10 +6,15 @@ from inningen.betalingen.models import (
     Betaling,
     Incassobestand,
     Incassopost,
-    Machtiging,
     Matchinstelling,
 )
-from inningen.debiteuren.models import Debiteur, DebiteurQuerySet, DebiteurRekening, Notitie
+from inningen.debiteuren.models import (
+    Debiteur,
+    DebiteurQuerySet,
+    DebiteurRekening,
+    Machtiging,
+    Notitie,
+)
 from inningen.grootboek.models import (
     Boeking,
     BoekingQuerySet,

@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.test import RequestFactory
 from django.utils import timezone
 
+from inningen.balie.selectors.zoeken import herken, zoek
 from inningen.choices import Boekingsoort, Debiteursoort, VorderingStatus
 from inningen.debiteuren.models import DebiteurRekening, Notitie
-from inningen.debiteuren.selectors import herken, zoek
 from inningen.grootboek.models import Boeking, Vordering
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import vordering_status_set
@@ -367,6 +367,10 @@ def test_note_added_and_scoped(client, balie, org, andere_org, oztuerk):
         f"/debiteuren/{oztuerk.pk}/notities/", {"tekst": "x", "organisatie": andere_org.pk}
     )
     assert r.status_code == 403
+    assert sorted(Notitie.objects.values_list("tekst", flat=True)) == [
+        "Belde over betalingsregeling",
+        "Geheim",
+    ]
 
 
 # --- verwerkingenlogging ------------------------------------------------------------------------
@@ -433,6 +437,13 @@ def test_work_list_link_existing_debtor(client, invorderaar, org, andere_org, oz
     html = client.get("/werklijsten/zonder-debiteur/").content.decode()
     assert "ZONDER-1" in html and "ZONDER-VREEMD" not in html
     assert client.get(f"/werklijsten/zonder-debiteur/{vreemd.pk}/").status_code == 404
+    r = client.post(
+        f"/werklijsten/zonder-debiteur/{vreemd.pk}/",
+        {"actie": "koppelen", "debiteur": oztuerk.pk},
+    )
+    assert r.status_code == 404
+    vreemd.refresh_from_db()
+    assert vreemd.debiteur is None
     r = client.get(f"/werklijsten/zonder-debiteur/{zonder.pk}/", {"q": "ozturk"})
     assert "Öztürk" in r.content.decode()
     r = client.post(
@@ -460,10 +471,13 @@ def test_work_list_create_debtor_validates_bsn(client, invorderaar, org):
     assert zonder.debiteur.zoeknaam == "jansen"
 
 
-def test_balie_cannot_use_work_list(client, balie, org):
+def test_balie_cannot_use_work_list(client, balie, org, oztuerk):
     zonder = vordering_maken(org)
     client.force_login(balie)
-    r = client.post(f"/werklijsten/zonder-debiteur/{zonder.pk}/", {"actie": "koppelen"})
+    # A complete, valid request: only the missing permission can refuse it.
+    r = client.post(
+        f"/werklijsten/zonder-debiteur/{zonder.pk}/", {"actie": "koppelen", "debiteur": oztuerk.pk}
+    )
     assert r.status_code == 403
     assert Vordering.objects.get(pk=zonder.pk).debiteur is None
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from inningen import betalingskenmerk as bk
-from inningen.betalingen.models import Afschrift, Betaling, Machtiging, Matchinstelling
+from inningen.betalingen.models import Afschrift, Betaling, Matchinstelling
 from inningen.betalingen.services.afschriften import AfschriftFout, afschrift_import, cent_uit, euro
 from inningen.betalingen.services.betalingen import (
     BetalingFout,
@@ -26,7 +26,7 @@ from inningen.choices import (
     Matchregel,
     VorderingStatus,
 )
-from inningen.debiteuren.models import DebiteurRekening
+from inningen.debiteuren.models import DebiteurRekening, Machtiging
 from inningen.grootboek.models import Boeking, Vordering, Vorderingstatus
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.vorderingen import TermijnInvoer

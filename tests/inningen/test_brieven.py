@@ -424,6 +424,8 @@ def test_database_errors_fail_the_chunk_for_a_retry(vordering, monkeypatch):
     monkeypatch.setattr(brieven_service, "brief_render_pdf", weg)
     with pytest.raises(OperationalError):
         brieven_render(ids=[brief.pk])
+    brief.refresh_from_db()
+    assert brief.gerenderd_op is None and not brief.pdf  # left for the retry
 
 
 @pytest.mark.django_db
@@ -442,7 +444,7 @@ def test_sweep_queues_letters_unrendered_too_long(met_worker, vordering):
 
 @pytest.mark.django_db
 def test_tasks_render_and_sweep(met_worker, vordering):
-    from inningen.tasks import brieven_opruimen, brieven_renderen
+    from inningen.invordering.tasks import brieven_opruimen, brieven_renderen
 
     a, b = brief_maken(vordering), brief_maken(vordering)
     assert brieven_renderen.delay([a.pk]).get() == 1
@@ -490,6 +492,8 @@ def test_download_scoped_to_own_organisations(client, balie, andere_org, debiteu
     assert client.get(f"/brieven/{vreemd.pk}/pdf/").status_code == 404
     assert client.get("/brieven/999999/pdf/").status_code == 404
     assert not Verwerking.objects.exists()
+    vreemd.refresh_from_db()
+    assert vreemd.gerenderd_op is None and not vreemd.pdf  # not rendered for the refused user
 
 
 @pytest.mark.django_db
@@ -500,6 +504,9 @@ def test_download_needs_login_and_permission(client, org, vordering):
     assert r["Location"].startswith("/inloggen/?next=")
     client.force_login(gebruiker_maken("zonder_rol", None, org))
     assert client.get(f"/brieven/{brief.pk}/pdf/").status_code == 403
+    assert not Verwerking.objects.exists()
+    brief.refresh_from_db()
+    assert brief.gerenderd_op is None and not brief.pdf
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 from schwifty import IBAN
 from stdnum.eu import at_02
 
-from inningen.betalingen.models import Afschrift, Betaling, Machtiging
+from inningen.betalingen.models import Afschrift, Betaling
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     BetalingStatus,
@@ -29,7 +29,7 @@ from inningen.choices import (
     Vorderingtype,
 )
 from inningen.choices import Invorderingsstap as Stap
-from inningen.debiteuren.models import Debiteur, DebiteurRekening
+from inningen.debiteuren.models import Debiteur, DebiteurRekening, Machtiging
 from inningen.demo import generator as demo_service
 from inningen.demo.generator import (
     DEMO_RSINS,

@@ -6,19 +6,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from lxml import etree
 
-from inningen.betalingen.models import Incassopost, Machtiging
+from inningen.betalingen.models import Incassopost
 from inningen.betalingen.services.afschriften import afschrift_import
-from inningen.betalingen.services.incasso import (
+from inningen.choices import Invorderingsregime, MachtigingStatus, VorderingStatus
+from inningen.debiteuren.models import DebiteurRekening, Machtiging
+from inningen.grootboek.models import Vordering
+from inningen.grootboek.services.vorderingen import TermijnInvoer
+from inningen.invordering.services.incasso import (
     IncassoFout,
     incassobestand_create,
     machtiging_create,
     machtigingen_verloop,
     pain008_validate,
 )
-from inningen.choices import Invorderingsregime, MachtigingStatus, VorderingStatus
-from inningen.debiteuren.models import DebiteurRekening
-from inningen.grootboek.models import Vordering
-from inningen.grootboek.services.vorderingen import TermijnInvoer
 from inningen.organisaties.models import Bankrekening
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 from tests.inningen.afschriftbestanden import camt053

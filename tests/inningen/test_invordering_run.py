@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inningen.betalingen.models import Afschrift, Betaling, Machtiging
+from inningen.betalingen.models import Afschrift, Betaling
 from inningen.choices import (
     BetalingStatus,
     Boekingsoort,
@@ -22,6 +22,7 @@ from inningen.choices import (
 from inningen.choices import (
     Invorderingsstap as Stap,
 )
+from inningen.debiteuren.models import Machtiging
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.vorderingen import RegelInvoer
@@ -141,6 +142,27 @@ def test_publiekrechtelijk_pad_met_kosten_en_rente(org):
     )
     # Handed over: no further steps.
     assert run(org, DAG).aantal == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Productfout: elke run boekt de rente over zijn eigen periode afgerond; over twee "
+    "runs samen gaat hier een cent verloren (452 geboekt, 453 verschuldigd).",
+)
+def test_rente_over_twee_runs_verliest_geen_cent(org):
+    # € 500,50 at 6% in 2026 (365 days): 40 days up to the aanmaning (329,10 cent), 15 more up
+    # to the dwangbevel (123,41 cent). Over the 55 days together 452,51 cent: 453 is owed.
+    v = claim(org, verval=DAG - dt.timedelta(days=60), publiek=True, bedrag=50050)
+    run(org, DAG - dt.timedelta(days=40))  # herinnering: no interest
+    run(org, DAG - dt.timedelta(days=20))  # aanmaning
+    run(org, DAG - dt.timedelta(days=5))  # dwangbevel
+    geboekt = list(
+        Boeking.objects.filter(vordering=v, soort=Boekingsoort.RENTE)
+        .order_by("pk")
+        .values_list("bedrag_incl_btw", flat=True)
+    )
+    assert len(geboekt) == 2
+    assert sum(geboekt) == 453
 
 
 def test_aanmaning_onder_drempel_lage_band(org):
@@ -425,8 +447,10 @@ def test_commando_droog_en_echt(org, capsys):
     call_command(
         "invorderingsrun", "--dry-run", "--datum", DAG.isoformat(), "--organisatie", org.rsin
     )
-    uit = capsys.readouterr().out
-    assert "herinnering" in uit and "1" in uit
+    uit = " ".join(capsys.readouterr().out.split())
+    assert "Droge run Gemeente Proefstad" in uit
+    assert "herinnering 1 vorderingen openstaand € 121,00" in uit
+    assert "totaal 1 stappen, kosten € 0,00, rente € 0,00" in uit
     assert not Invorderingsstap.objects.exists()
     call_command("invorderingsrun", "--datum", DAG.isoformat())
     assert Invorderingsstap.objects.count() == 1
@@ -436,7 +460,7 @@ def test_commando_droog_en_echt(org, capsys):
 
 def test_dagelijks_voorstel_of_direct_uitvoeren(org):
     from inningen.invordering.services.invordering import invordering_dagelijks
-    from inningen.tasks import invordering_dagelijks as taak
+    from inningen.invordering.tasks import invordering_dagelijks as taak
 
     v = claim(org, verval=DAG - dt.timedelta(days=30))
     Invorderingsinstelling.objects.create(organisatie=org)
@@ -451,7 +475,30 @@ def test_dagelijks_voorstel_of_direct_uitvoeren(org):
     [run_] = invordering_dagelijks(datum=DAG, organisaties=[org])
     assert run_.status == RunStatus.UITGEVOERD
     assert Invorderingsstap.objects.get().vordering == v
-    assert taak() >= 1  # the beat task runs for every organisation (today: nothing new)
+    # The beat task runs for every organisation (here one; today its statement is too old, so
+    # the run is refused and nothing new happens).
+    assert taak() == 1
+    assert Invorderingsstap.objects.count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Productfout: invordering_dagelijks keert na de eerste organisatie terug ('return "
+    "runs' staat in de for-lus); de andere organisaties krijgen geen run.",
+)
+def test_dagelijks_voor_elke_organisatie(org):
+    from inningen.invordering.services.invordering import invordering_dagelijks
+
+    tweede = OrganisatieFactory(naam="Gemeente Tweede")
+    claim(org, verval=DAG - dt.timedelta(days=30))
+    claim(tweede, verval=DAG - dt.timedelta(days=30))
+    runs = invordering_dagelijks(datum=DAG)
+    assert sorted(r.organisatie_id for r in runs) == sorted([org.pk, tweede.pk])
+    assert set(
+        Invorderingsrun.objects.filter(datum=DAG, status=RunStatus.VOORSTEL).values_list(
+            "organisatie_id", flat=True
+        )
+    ) == {org.pk, tweede.pk}
 
 
 def test_commando_csv_en_ongeldige_datum(org, tmp_path):

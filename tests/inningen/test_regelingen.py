@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from inningen.betalingen.models import Machtiging
 from inningen.choices import (
     Afboekingsoort,
     Betaalwijze,
@@ -22,6 +21,7 @@ from inningen.choices import (
     VorderingStatus,
     Vorderingtype,
 )
+from inningen.debiteuren.models import Machtiging
 from inningen.grootboek.models import Boeking, Vordering
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import vordering_status_set

@@ -114,12 +114,16 @@ def test_upload_en_werklijst_splitsen(client_inv, org):
         VorderingStatus.BETAALD,
         12100 - 7899,
     )
+    geboekt = b.boekingen.count()
     r = client_inv.post(
         f"/betalingen/{b.pk}/",
         {**data, "t-0-bedrag": "0,02", "t-1-vordering": "", "t-1-bedrag": ""},
         follow=True,
     )
     assert "er is maar 1 cent te verdelen" in r.content.decode()
+    b.refresh_from_db()
+    v1.refresh_from_db()
+    assert (b.restbedrag, b.boekingen.count(), v1.openstaand_bedrag) == (1, geboekt, 0)
     client_inv.post(f"/betalingen/{b.pk}/parkeren/", {"opmerking": "1 cent"})
     b.refresh_from_db()
     assert b.status == BetalingStatus.GEPARKEERD and "1 cent" in b.opmerking
@@ -146,6 +150,9 @@ def test_andere_organisatie_onzichtbaar(client_inv, org):
     b = Betaling.objects.get()
     assert client_inv.get(f"/betalingen/{b.pk}/").status_code == 404
     assert client_inv.post(f"/betalingen/{b.pk}/parkeren/").status_code == 404
+    assert client_inv.post(f"/betalingen/{b.pk}/terugbetalen/").status_code == 404
+    b.refresh_from_db()
+    assert (b.status, b.opmerking) == (BetalingStatus.ONGEMATCHT, "")
     # a claim of the other organisation cannot be allocated to from a payment of ours
     _upload(client_inv, camt053(ORG_IBAN, [{"bedrag": 500, "tekst": "?"}], ident="X2"))
     eigen = Betaling.objects.get(organisatie=org)
@@ -156,5 +163,14 @@ def test_andere_organisatie_onzichtbaar(client_inv, org):
         "t-0-vordering": vreemd.pk,
         "t-0-bedrag": "5,00",
     }
+    geboekt = eigen.boekingen.count()
     r = client_inv.post(f"/betalingen/{eigen.pk}/", data, follow=True)
     assert "niet gevonden" in r.content.decode()
+    eigen.refresh_from_db()
+    vreemd.refresh_from_db()
+    assert (eigen.status, eigen.restbedrag, eigen.boekingen.count()) == (
+        BetalingStatus.ONGEMATCHT,
+        500,
+        geboekt,
+    )
+    assert (vreemd.openstaand_bedrag, vreemd.boekingen.count()) == (12100, 1)

@@ -8,7 +8,6 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from inningen.betalingen.models import Machtiging
 from inningen.choices import (
     Afboekingsoort,
     Betaalwijze,
@@ -19,6 +18,7 @@ from inningen.choices import (
     VoorstelStatus,
     VorderingStatus,
 )
+from inningen.debiteuren.models import Machtiging
 from inningen.grootboek.models import Vordering
 from inningen.invordering.models import Afboekingsvoorstel, Betalingsregeling, Brief, Opschorting
 from inningen.invordering.selectors.regelingen import (

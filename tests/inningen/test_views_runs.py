@@ -72,9 +72,13 @@ def test_voorbeeld_goedkeuren_en_uitvoeren(
     assert run.status == RunStatus.UITGEVOERD and run.uitgevoerd_door == "invorderaar"
     assert Invorderingsstap.objects.filter(run=run).count() == 3
     assert Brief.objects.count() == 3
-    # Approving twice does nothing.
-    client.post(reverse("balie:run_goedkeuren", args=[run.pk]))
-    assert Invorderingsstap.objects.count() == 3
+    # Approving twice does nothing, also once the second approval's commit has run.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.UITGEVOERD
+    assert (Invorderingsrun.objects.count(), Invorderingsstap.objects.count()) == (1, 3)
+    assert Brief.objects.count() == 3
 
 
 def test_goedkeuren_met_oud_afschrift_vraagt_forceren(
@@ -95,7 +99,9 @@ def test_goedkeuren_met_oud_afschrift_vraagt_forceren(
     assert run.status == RunStatus.UITGEVOERD and run.geforceerd
 
 
-def test_andere_organisatie_ziet_run_niet(client, org, achterstallig, vandaag):
+def test_andere_organisatie_ziet_run_niet(
+    client, org, achterstallig, vandaag, django_capture_on_commit_callbacks
+):
     roles_ensure()
     ander = gebruiker_maken("ander", "invorderaar", OrganisatieFactory())
     from inningen.invordering.services.invordering import invorderingsrun_voorstel
@@ -103,17 +109,29 @@ def test_andere_organisatie_ziet_run_niet(client, org, achterstallig, vandaag):
     run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
     client.force_login(ander)
     assert client.get(reverse("balie:run", args=[run.pk])).status_code == 404
-    assert client.post(reverse("balie:run_goedkeuren", args=[run.pk])).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
+    assert r.status_code == 404
+    run.refresh_from_db()
+    assert (run.status, run.uitgevoerd_door) == (RunStatus.VOORSTEL, "")
+    assert not Invorderingsstap.objects.exists() and not Brief.objects.exists()
 
 
-def test_baliemedewerker_mag_niet_goedkeuren(client, org, achterstallig, vandaag):
+def test_baliemedewerker_mag_niet_goedkeuren(
+    client, org, achterstallig, vandaag, django_capture_on_commit_callbacks
+):
     roles_ensure()
     balie = gebruiker_maken("balie", "baliemedewerker", org)
     from inningen.invordering.services.invordering import invorderingsrun_voorstel
 
     run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
     client.force_login(balie)
-    assert client.post(reverse("balie:run_goedkeuren", args=[run.pk])).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
+    assert r.status_code == 403
+    run.refresh_from_db()
+    assert (run.status, run.uitgevoerd_door) == (RunStatus.VOORSTEL, "")
+    assert not Invorderingsstap.objects.exists() and not Brief.objects.exists()
 
 
 def test_overdrachtsbestand(client, invorderaar, org, vandaag):

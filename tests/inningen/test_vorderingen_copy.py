@@ -8,9 +8,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from inningen.betalingen.models import Machtiging
 from inningen.choices import Invorderingsregime
 from inningen.db.bulk import CopyRows
+from inningen.debiteuren.models import Machtiging
 from inningen.grootboek.models import (
     Boeking,
     BtwTotaalregel,

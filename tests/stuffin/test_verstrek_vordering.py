@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
-from inningen.betalingen.models import Machtiging
 from inningen.choices import Boekingsoort, VorderingStatus
-from inningen.debiteuren.models import Debiteur
+from inningen.debiteuren.models import Debiteur, Machtiging
 from inningen.grootboek.models import Boeking, Vordering
 from stuffin.models import Bericht
 from stuffin.stuf import soap

@@ -11,15 +11,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from inningen.balie.selectors import debiteur_positie, debiteur_voor, vordering_voor
+from inningen.balie.selectors.positie import debiteur_positie, vordering_voor
+from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import notitie_create
-from inningen.debiteuren.selectors import zoek
+from inningen.grootboek.models import Vordering
+from inningen.grootboek.selectors import debiteur_for_user
 from inningen.invordering.selectors.brieven import brieven_van_debiteur
 from inningen.invordering.selectors.regelingen import (
     opschortingen_van_debiteur,
     regelingen_van_debiteur,
 )
+from inningen.organisaties.models import Organisatie
 from inningen.verwerkingen.services import DOEL_BALIE, verwerking_log
+from stuffin.models import UitgaandBericht
 
 LOGIN_URL = "login"
 
@@ -84,7 +88,6 @@ def debiteur(request, pk):
 @balie_view("inningen.view_vordering")
 def vordering(request, pk):
     v = vordering_voor(request.user, pk)
-    from stuffin.models import UitgaandBericht  # UI layer: the outbox belongs to stuffin
 
     uitgaand = list(
         UitgaandBericht.objects.filter(vordering=v)
@@ -109,9 +112,7 @@ def vordering(request, pk):
 @require_POST
 @balie_view("inningen.add_notitie")
 def notitie_toevoegen(request, pk):
-    deb = debiteur_voor(request.user, pk)
-    from inningen.grootboek.models import Vordering
-    from inningen.organisaties.models import Organisatie
+    deb = debiteur_for_user(request.user, pk)
 
     organisatie = Organisatie.objects.filter(pk=_int(request.POST.get("organisatie"), 0)).first()
     vordering_pk = request.POST.get("vordering")

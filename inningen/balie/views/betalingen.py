@@ -27,27 +27,22 @@ from inningen.betalingen.services.betalingen import (
 )
 from inningen.choices import BetalingStatus
 from inningen.grootboek.models import Vordering
-from inningen.organisaties.models import Organisatie
+from inningen.organisaties.selectors import organisaties_for_user
 
 WERKLIJST_STATUSSEN = (
     BetalingStatus.ONGEMATCHT,
     BetalingStatus.GEPARKEERD,
     BetalingStatus.TERUGBETALEN,
 )
+
 _MAX_UPLOAD = 200 * 1024 * 1024
-
-
-def organisaties_van(user):
-    if user.is_superuser:
-        return Organisatie.objects.all()
-    return Organisatie.objects.filter(medewerkers__user=user)
 
 
 def _betaling_voor(user, pk) -> Betaling:
     return get_object_or_404(
         Betaling.objects.select_related("afschrift", "organisatie", "debiteur"),
         pk=pk,
-        organisatie__in=organisaties_van(user),
+        organisatie__in=organisaties_for_user(user),
     )
 
 
@@ -67,7 +62,7 @@ def afschrift_upload(request):
                     inhoud=bestand.read(),
                     door=request.user.get_username(),
                     bestandsnaam=bestand.name,
-                    organisaties=list(organisaties_van(request.user)),
+                    organisaties=list(organisaties_for_user(request.user)),
                 )
             except AfschriftFout as exc:
                 form.add_error("bestand", f"Geweigerd, niets ingelezen: {exc}")
@@ -84,7 +79,7 @@ def werklijst(request):
     if status not in WERKLIJST_STATUSSEN:
         status = BetalingStatus.ONGEMATCHT
     betalingen = (
-        Betaling.objects.filter(organisatie__in=organisaties_van(request.user), status=status)
+        Betaling.objects.filter(organisatie__in=organisaties_for_user(request.user), status=status)
         .select_related("organisatie")
         .order_by("boekdatum", "pk")[:500]
     )

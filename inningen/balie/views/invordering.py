@@ -18,11 +18,11 @@ from inningen.balie.forms.invordering import (
     OpschortingForm,
     RegelingForm,
 )
-from inningen.balie.selectors import debiteur_voor, organisatie_ids
 from inningen.balie.views.balie import balie_view
-from inningen.betalingen.models import Machtiging
 from inningen.choices import MachtigingStatus, VoorstelStatus
+from inningen.debiteuren.models import Machtiging
 from inningen.grootboek.models import Vordering
+from inningen.grootboek.selectors import debiteur_for_user
 from inningen.invordering.models import Afboekingsvoorstel, Betalingsregeling, Opschorting
 from inningen.invordering.selectors.regelingen import open_afboekingsvoorstellen
 from inningen.invordering.services.afboekingen import afboeking_beoordelen, afboeking_voorstellen
@@ -32,6 +32,7 @@ from inningen.invordering.services.regelingen import (
     regeling_create,
     regeling_plan,
 )
+from inningen.organisaties.selectors import organisatie_ids_for_user
 
 
 def _door(request) -> str:
@@ -74,7 +75,9 @@ def opschorting_nieuw(request, pk):
 @balie_view("inningen.change_opschorting")
 def opschorting_stoppen(request, pk):
     opschorting = get_object_or_404(
-        Opschorting.objects.filter(vordering__organisatie_id__in=organisatie_ids(request.user)),
+        Opschorting.objects.filter(
+            vordering__organisatie_id__in=organisatie_ids_for_user(request.user)
+        ),
         pk=pk,
     )
     try:
@@ -118,7 +121,7 @@ def afboekingen(request):
 def afboeking_beoordeel(request, pk):
     voorstel = get_object_or_404(
         Afboekingsvoorstel.objects.filter(
-            vordering__organisatie_id__in=organisatie_ids(request.user),
+            vordering__organisatie_id__in=organisatie_ids_for_user(request.user),
             status=VoorstelStatus.VOORGESTELD,
         ),
         pk=pk,
@@ -155,8 +158,8 @@ def regeling_nieuw(request, pk):
     """Step 1 (GET, or POST "wijzigen"): the form. Step 2 (POST "plan"): the computed plan with
     the inputs as hidden fields. Step 3 (POST "opslaan"): the plan is computed again from those
     inputs and saved."""
-    deb = debiteur_voor(request.user, pk)
-    ids = organisatie_ids(request.user)
+    deb = debiteur_for_user(request.user, pk)
+    ids = organisatie_ids_for_user(request.user)
     vorderingen = (
         Vordering.objects.open()
         .filter(debiteur=deb, organisatie_id__in=ids, openstaand_bedrag__gt=0)
@@ -223,7 +226,8 @@ def regeling_nieuw(request, pk):
 @balie_view("inningen.change_betalingsregeling")
 def regeling_stoppen(request, pk):
     regeling = get_object_or_404(
-        Betalingsregeling.objects.filter(organisatie_id__in=organisatie_ids(request.user)), pk=pk
+        Betalingsregeling.objects.filter(organisatie_id__in=organisatie_ids_for_user(request.user)),
+        pk=pk,
     )
     try:
         regeling_beeindigen(

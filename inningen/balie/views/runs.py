@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from inningen.balie.selectors import organisaties_van
 from inningen.balie.views.balie import balie_view
 from inningen.choices import Invorderingsstap as Stap
 from inningen.choices import RunStatus
@@ -24,6 +23,7 @@ from inningen.invordering.services.invordering import (
     invorderingsrun_voorstel,
     plan_rijen,
 )
+from inningen.organisaties.selectors import organisaties_for_user
 from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
 
 STAP_LABELS = dict(Stap.choices)
@@ -31,7 +31,7 @@ STAP_LABELS = dict(Stap.choices)
 
 def _run_voor(user, pk) -> Invorderingsrun:
     run = (
-        Invorderingsrun.objects.filter(pk=pk, organisatie__in=organisaties_van(user))
+        Invorderingsrun.objects.filter(pk=pk, organisatie__in=organisaties_for_user(user))
         .select_related("organisatie")
         .first()
     )
@@ -42,7 +42,7 @@ def _run_voor(user, pk) -> Invorderingsrun:
 
 @balie_view("inningen.view_invorderingsrun")
 def runs(request):
-    organisaties = list(organisaties_van(request.user))
+    organisaties = list(organisaties_for_user(request.user))
     if request.method == "POST":
         if not request.user.has_perm("inningen.uitvoeren_invorderingsrun"):
             messages.error(request, "U mag geen invorderingsruns voorbereiden.")

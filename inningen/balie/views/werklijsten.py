@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from inningen.balie.selectors import debiteuren_voor, organisaties_van
+from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import (
     berichten_opnieuw_versturen,
     vordering_debiteur_aanmaken,
@@ -17,9 +17,11 @@ from inningen.balie.services import (
 )
 from inningen.balie.views.balie import balie_view
 from inningen.choices import Debiteursoort
-from inningen.debiteuren.selectors import zoek
 from inningen.grootboek.models import Vordering
+from inningen.grootboek.selectors import debiteuren_for_user
+from inningen.organisaties.selectors import organisaties_for_user
 from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
+from stuffin.models import UitgaandBericht, UitgaandStatus
 
 PER_PAGINA = 50
 # Debtor fields the "nieuwe debiteur" form may fill.
@@ -126,18 +128,17 @@ def debiteuren_voor_koppelen(user):
     """Which debtors an invorderaar may link a claim to: those known to the user's
     organisations. (A debtor only known elsewhere is created again under the same BSN/RSIN,
     which finds the existing record without showing another organisation's data.)"""
-    return debiteuren_voor(user)
+    return debiteuren_for_user(user)
 
 
 @balie_view("stuffin.view_uitgaandbericht")
 def uitgaand(request):
-    from stuffin.models import UitgaandBericht, UitgaandStatus
 
     statussen = (UitgaandStatus.MISLUKT, UitgaandStatus.DOOD)
     status = request.GET.get("status")
     berichten = (
         UitgaandBericht.objects.filter(
-            vordering__organisatie__in=organisaties_van(request.user),
+            vordering__organisatie__in=organisaties_for_user(request.user),
             status__in=[status] if status in statussen else statussen,
         )
         .select_related("koppeling", "vordering", "vordering__organisatie", "vorderingstatus")

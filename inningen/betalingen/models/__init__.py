@@ -5,13 +5,11 @@ from inningen.betalingen.models.betaling import (
     Incassopost,
     Matchinstelling,
 )
-from inningen.betalingen.models.machtiging import Machtiging
 
 __all__ = [
     "Afschrift",
     "Betaling",
     "Incassobestand",
     "Incassopost",
-    "Machtiging",
     "Matchinstelling",
 ]

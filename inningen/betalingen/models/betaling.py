@@ -1,8 +1,8 @@
 from django.db import models
 
-from inningen.betalingen.models.machtiging import Machtiging
 from inningen.choices import Afschriftformaat, BetalingStatus, Matchregel
 from inningen.debiteuren.models.debiteur import Debiteur
+from inningen.debiteuren.models.machtiging import Machtiging
 from inningen.grootboek.models.vordering import Termijn, Vordering
 from inningen.organisaties.models.organisatie import Bankrekening, Organisatie
 

@@ -18,7 +18,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from inningen import betalingskenmerk as bk
-from inningen.betalingen.models import Betaling, Machtiging, Matchinstelling
+from inningen.betalingen.models import Betaling, Matchinstelling
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     RETOURREDENEN,
@@ -32,17 +32,15 @@ from inningen.choices import (
     VorderingStatus,
 )
 from inningen.db.bulk import bulk_insert, update_per_pk
-from inningen.debiteuren.models import DebiteurRekening
+from inningen.debiteuren.models import DebiteurRekening, Machtiging
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import StatusWijziging, vorderingen_status_set
-from inningen.invordering.models import Betalingsregeling
+from inningen.grootboek.toerekening import TOEREKENINGSVOLGORDE, effectief_deel
 
 # Keys per query: psycopg allows 65,535 parameters per statement.
 _CHUNK = 10_000
 # Invorderingswet 1990 art. 7: a payment goes first to costs, then interest, then the claim.
-TOEREKENINGSVOLGORDE = (Boekingdeel.KOSTEN, Boekingdeel.RENTE, Boekingdeel.HOOFDSOM)
-_DEEL_VAN_SOORT = {Boekingsoort.KOSTEN: Boekingdeel.KOSTEN, Boekingsoort.RENTE: Boekingdeel.RENTE}
 _WOORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/.\-]{2,63}")
 SLEUTEL_ONVERDEELD = "ONTVANGST-ONVERDEELD"
 SLEUTEL_TEGOED = "TEGOED-DEBITEUR"
@@ -58,10 +56,6 @@ def _chunks(items, size=_CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def effectief_deel(soort: str, deel: str) -> str:
-    return deel or _DEEL_VAN_SOORT.get(soort, Boekingdeel.HOOFDSOM)
 
 
 # --- the state of the claims a batch touches ---------------------------------------------------
@@ -585,17 +579,18 @@ def betalingen_verwerk(*, betalingen: list[Betaling], door: str) -> Verwerking:
 def _regelingsgenoten(vordering_pks) -> dict[int, list[int]]:
     """Per claim in an active betalingsregeling: the regeling's other open claims, oldest first
     (one query)."""
-    koppel = Betalingsregeling.vorderingen.through
+    # Through the claims' relation to their regelingen (Vordering.betalingsregelingen): the
+    # regeling itself belongs to inningen.invordering, a layer above this one.
     paren = (
         list(
-            koppel.objects.filter(
-                betalingsregeling__status=RegelingStatus.ACTIEF,
-                betalingsregeling__vorderingen__in=list(vordering_pks),
+            Vordering.objects.filter(
+                betalingsregelingen__status=RegelingStatus.ACTIEF,
+                betalingsregelingen__vorderingen__in=list(vordering_pks),
             )
-            .exclude(vordering__status__in=AFGESLOTEN_STATUSSEN)
-            .filter(vordering__openstaand_bedrag__gt=0)
-            .values_list("betalingsregeling__vorderingen", "vordering_id")
-            .order_by("vordering__creatiedatum", "vordering_id")
+            .exclude(status__in=AFGESLOTEN_STATUSSEN)
+            .filter(openstaand_bedrag__gt=0)
+            .values_list("betalingsregelingen__vorderingen", "pk")
+            .order_by("creatiedatum", "pk")
             .distinct()
         )
         if vordering_pks

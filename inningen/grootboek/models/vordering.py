@@ -13,6 +13,7 @@ from inningen.choices import (
 )
 from inningen.debiteuren.models.debiteur import Debiteur
 from inningen.organisaties.models.organisatie import Organisatie, OrganisatorischeEenheid
+from inningen.organisaties.selectors import scope_for_user
 
 
 class VorderingQuerySet(models.QuerySet):
@@ -20,10 +21,8 @@ class VorderingQuerySet(models.QuerySet):
         return self.filter(organisatie__in=organisaties)
 
     def for_user(self, user):
-        """Claims of the organisations the user works for; nothing for users without any."""
-        if user.is_superuser:
-            return self
-        return self.filter(organisatie__medewerkers__user=user)
+        """Claims of the organisations the user works for (the one scope rule)."""
+        return scope_for_user(self, user)
 
     def open(self):
         return self.exclude(status__in=AFGESLOTEN_STATUSSEN).exclude(openstaand_bedrag=0)

@@ -7,10 +7,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from inningen.betalingen.models import Machtiging
 from inningen.choices import Boekingsoort, Invorderingsregime, VorderingStatus
 from inningen.db.bulk import CopyRows, bulk_insert, pks_reserve
-from inningen.debiteuren.models import Debiteur
+from inningen.debiteuren.models import Debiteur, Machtiging
 from inningen.grootboek.models import (
     Boeking,
     BtwTotaalregel,

@@ -1,8 +1,8 @@
 from django.db import models
 
-from inningen.betalingen.models.machtiging import Machtiging
 from inningen.choices import Betaalwijze, Regelingsoort, RegelingStatus
 from inningen.debiteuren.models.debiteur import Debiteur
+from inningen.debiteuren.models.machtiging import Machtiging
 from inningen.grootboek.models.vordering import Vordering
 from inningen.organisaties.models.organisatie import Organisatie
 

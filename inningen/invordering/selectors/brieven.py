@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import F
 from django.http import Http404
 
-from inningen.balie.selectors import organisatie_ids, organisaties_van
 from inningen.invordering.models import Brief
+from inningen.organisaties.selectors import organisatie_ids_for_user, organisaties_for_user
 
 
 def brieven_van_debiteur(user, debiteur_pk) -> list[Brief]:
@@ -16,7 +16,7 @@ def brieven_van_debiteur(user, debiteur_pk) -> list[Brief]:
     frozen data (``onderwerp``, ``totaal``), not the whole JSON of every letter."""
     brieven = Brief.objects.filter(debiteur_id=debiteur_pk)
     if not user.is_superuser:
-        brieven = brieven.filter(organisatie__in=organisaties_van(user))
+        brieven = brieven.filter(organisatie__in=organisaties_for_user(user))
     return list(
         brieven.select_related("vordering", "organisatie")
         .only(
@@ -33,7 +33,7 @@ def brief_voor(user, pk) -> Brief:
     404 for a letter of another organisation, as if it did not exist."""
     brieven = Brief.objects.select_related("debiteur", "vordering")
     if not user.is_superuser:
-        brieven = brieven.filter(organisatie_id__in=organisatie_ids(user))
+        brieven = brieven.filter(organisatie_id__in=organisatie_ids_for_user(user))
     brief = brieven.filter(pk=pk).first()
     if brief is None:
         raise Http404("Brief niet gevonden.")

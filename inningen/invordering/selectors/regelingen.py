@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from inningen.balie.selectors import organisatie_ids
 from inningen.choices import AFGESLOTEN_STATUSSEN, VoorstelStatus
 from inningen.grootboek.models import Vordering
 from inningen.invordering.models import (
@@ -16,6 +15,7 @@ from inningen.invordering.models import (
     Regelingtermijn,
 )
 from inningen.invordering.selectors.blokkades import actieve_opschortingen
+from inningen.organisaties.selectors import organisatie_ids_for_user
 
 
 def regelingen_van_debiteur(user, debiteur_pk: int) -> list[Betalingsregeling]:
@@ -23,7 +23,7 @@ def regelingen_van_debiteur(user, debiteur_pk: int) -> list[Betalingsregeling]:
     ``open`` by the rule of services/regelingen.py."""
     regelingen = list(
         Betalingsregeling.objects.filter(
-            debiteur_id=debiteur_pk, organisatie_id__in=organisatie_ids(user)
+            debiteur_id=debiteur_pk, organisatie_id__in=organisatie_ids_for_user(user)
         )
         .select_related("organisatie", "machtiging")
         .prefetch_related(
@@ -51,7 +51,7 @@ def opschortingen_van_debiteur(user, debiteur_pk: int) -> list[Opschorting]:
     vandaag = timezone.localdate()
     scope = {
         "vordering__debiteur_id": debiteur_pk,
-        "vordering__organisatie_id__in": organisatie_ids(user),
+        "vordering__organisatie_id__in": organisatie_ids_for_user(user),
     }
     actief = set(actieve_opschortingen(vandaag).filter(**scope).values_list("pk", flat=True))
     opschortingen = list(
@@ -67,7 +67,7 @@ def open_afboekingsvoorstellen(user) -> QuerySet[Afboekingsvoorstel]:
     return (
         Afboekingsvoorstel.objects.filter(
             status=VoorstelStatus.VOORGESTELD,
-            vordering__organisatie_id__in=organisatie_ids(user),
+            vordering__organisatie_id__in=organisatie_ids_for_user(user),
         )
         .select_related("vordering__organisatie", "vordering__debiteur", "voorgesteld_door")
         .order_by("voorgesteld_op", "pk")

@@ -29,7 +29,6 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from inningen.betalingen.services.betalingen import TOEREKENINGSVOLGORDE, effectief_deel
 from inningen.choices import (
     Afboekingsoort,
     Boekingdeel,
@@ -40,6 +39,7 @@ from inningen.choices import (
 from inningen.grootboek.models import Boeking, Vordering
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import vordering_status_set
+from inningen.grootboek.toerekening import TOEREKENINGSVOLGORDE, effectief_deel
 from inningen.invordering.models import Afboekingsvoorstel
 
 PERMISSIE_BEOORDELEN = "inningen.beoordelen_afboeking"

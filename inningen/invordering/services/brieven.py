@@ -169,7 +169,7 @@ def brieven_render_enqueue(ids: list[int]) -> None:
     download instead (brief_pdf), per setting BRIEVEN_RENDEREN_NA_COMMIT."""
     if not settings.BRIEVEN_RENDEREN_NA_COMMIT:
         return
-    from inningen.tasks import brieven_renderen
+    from inningen.invordering.tasks import brieven_renderen
 
     for start in range(0, len(ids), RENDER_CHUNK):
         brieven_renderen.delay(ids[start : start + RENDER_CHUNK])

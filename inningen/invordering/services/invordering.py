@@ -28,7 +28,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from inningen.betalingen.models import Afschrift, Betaling
-from inningen.betalingen.services.betalingen import effectief_deel
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     BetalingStatus,
@@ -50,6 +49,7 @@ from inningen.debiteuren.models import Debiteur, DebiteurRekening
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingsregel
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import StatusWijziging, vorderingen_status_set
+from inningen.grootboek.toerekening import effectief_deel
 from inningen.invordering.models import (
     Invorderingsinstelling,
     Invorderingsrun,
@@ -887,7 +887,7 @@ def invorderingsrun_goedkeuren(*, run: Invorderingsrun, door: str, forceer: bool
     run.geforceerd = bool(run.melding)
     run.uitgevoerd_door = door
     run.save(update_fields=["status", "geforceerd", "uitgevoerd_door"])
-    from inningen.tasks import invorderingsrun_uitvoeren
+    from inningen.invordering.tasks import invorderingsrun_uitvoeren
 
     transaction.on_commit(lambda: invorderingsrun_uitvoeren.delay(run.pk))
     return run

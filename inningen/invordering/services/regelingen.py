@@ -31,7 +31,6 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from inningen.betalingen.models import Machtiging
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     BETAALSOORTEN,
@@ -43,7 +42,7 @@ from inningen.choices import (
     VoorstelStatus,
 )
 from inningen.db.bulk import bulk_insert, update_per_pk
-from inningen.debiteuren.models import Debiteur
+from inningen.debiteuren.models import Debiteur, Machtiging
 from inningen.grootboek.models import Boeking, Vordering
 from inningen.invordering.models import (
     Afboekingsvoorstel,

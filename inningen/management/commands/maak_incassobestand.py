@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from inningen.betalingen.services.afschriften import euro
-from inningen.betalingen.services.incasso import (
+from inningen.invordering.services.incasso import (
     IncassoFout,
     incassobestand_create,
     machtigingen_verloop,

@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Sum
+from django.db.models import Prefetch, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from inningen.bedragen import euro
-from inningen.betalingen.models import Machtiging
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     BETAALSOORTEN,
@@ -21,10 +20,13 @@ from inningen.choices import (
     Boekingsoort,
     VorderingStatus,
 )
-from inningen.debiteuren.models import Debiteur, Notitie
+from inningen.debiteuren.models import Debiteur, Machtiging, Notitie
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
 from inningen.invordering.models import Afboekingsvoorstel, Brief, Invorderingsstap
+from inningen.invordering.selectors.blokkades import actieve_opschortingen
 from inningen.organisaties.models import Organisatie
+from inningen.organisaties.selectors import organisaties_for_user
+from stuffin.models import UitgaandBericht
 
 # What the position page shows: loading only these keeps 200 claims cheap to build.
 VORDERING_VELDEN = (
@@ -36,34 +38,8 @@ BOEKING_VELDEN = (
     "vordering_id", "termijn_id", "soort", "boekdatum", "bedrag_incl_btw", "omschrijving",
     "deel", "door", "betaling__boekdatum", "betaling__naam", "betaling__bedrag",
 )  # fmt: skip
+
 TIJDLIJN_STANDAARD = 100
-
-
-def organisaties_van(user):
-    if user.is_superuser:
-        return Organisatie.objects.all()
-    return Organisatie.objects.filter(medewerkers__user=user)
-
-
-def organisatie_ids(user) -> list[int]:
-    """The user's organisations as a list of ids (one query). Passed to later queries as
-    literals, so PostgreSQL plans them from the (small) set of organisations, not a join."""
-    return list(organisaties_van(user).values_list("pk", flat=True))
-
-
-def debiteuren_voor(user, ids: list[int] | None = None):
-    """Debtors with at least one claim of the user's organisations (EXISTS, no DISTINCT)."""
-    ids = organisatie_ids(user) if ids is None else ids
-    return Debiteur.objects.filter(
-        Exists(Vordering.objects.filter(debiteur=OuterRef("pk"), organisatie_id__in=ids))
-    )
-
-
-def debiteur_voor(user, pk) -> Debiteur:
-    debiteur = debiteuren_voor(user).filter(pk=pk).first()
-    if debiteur is None:
-        raise Http404("Debiteur niet gevonden.")
-    return debiteur
 
 
 @dataclass(slots=True)
@@ -155,9 +131,8 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
     of claim ids to build, no queryset per claim in the template. Display labels and URLs are
     computed here once, not per row in the template.
     """
-    from stuffin.models import UitgaandBericht  # UI layer: the outbox belongs to stuffin
 
-    organisaties = list(organisaties_van(user))
+    organisaties = list(organisaties_for_user(user))
     ids = [o.pk for o in organisaties]
     per_org = {o.pk: o for o in organisaties}
     debiteur = Debiteur.objects.filter(pk=pk).first()
@@ -314,7 +289,6 @@ def vordering_voor(user, pk) -> Vordering:
         raise Http404("Vordering niet gevonden.")
     vandaag = timezone.localdate()
     _markeer([vordering], vandaag)
-    from inningen.invordering.selectors.blokkades import actieve_opschortingen
 
     actief = set(
         actieve_opschortingen(vandaag).filter(vordering=vordering).values_list("pk", flat=True)

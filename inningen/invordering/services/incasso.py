@@ -1,7 +1,7 @@
 """Automatische incasso: mandates (machtigingen) and SEPA direct debit files (pain.008.001.02).
 
 Files are built with sepaxml (MIT) and validated against the official ISO 20022 XSD vendored in
-``inningen/schemas/``. Every collection's end-to-end id is the termijn's betalingskenmerk, so the
+``inningen/invordering/schemas/``. Every collection's end-to-end id is the termijn's betalingskenmerk, so the
 credit and any storno on a later statement match that termijn by rule 1.
 """
 
@@ -21,7 +21,7 @@ from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaDD
 
-from inningen.betalingen.models import Betaling, Incassobestand, Incassopost, Machtiging
+from inningen.betalingen.models import Betaling, Incassobestand, Incassopost
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     Betaalwijze,
@@ -29,7 +29,7 @@ from inningen.choices import (
     MachtigingStatus,
     RegelingStatus,
 )
-from inningen.debiteuren.models import Debiteur
+from inningen.debiteuren.models import Debiteur, Machtiging
 from inningen.grootboek.models import Boeking, Termijn, Vordering
 from inningen.invordering.models import Regelingtermijn
 from inningen.invordering.selectors.blokkades import in_actieve_regeling, met_actieve_opschorting

@@ -13,11 +13,12 @@ from django.db.models import Q
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from inningen.balie.selectors import debiteuren_voor, organisatie_ids
-from inningen.betalingen.models import Machtiging
-from inningen.debiteuren.models import Debiteur, DebiteurRekening
+from inningen import betalingskenmerk as bk
+from inningen.debiteuren.models import Debiteur, DebiteurRekening, Machtiging
 from inningen.debiteuren.models.debiteur import fold
 from inningen.grootboek.models import Vordering
+from inningen.grootboek.selectors import debiteuren_for_user
+from inningen.organisaties.selectors import organisatie_ids_for_user
 from inningen.validators import is_valid_elfproef
 
 PAGINA = 25
@@ -87,8 +88,8 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
     res = Zoekresultaat(q=(q or "").strip(), pagina=pagina, kind=soort)
     if not res.q:
         return res
-    ids = organisatie_ids(user)
-    scope = debiteuren_voor(user, ids)
+    ids = organisatie_ids_for_user(user)
+    scope = debiteuren_for_user(user, ids)
     vorderingen = Vordering.objects.filter(organisatie_id__in=ids).select_related(
         "organisatie", "debiteur"
     )
@@ -166,10 +167,6 @@ def _naam_prefix(tekst: str) -> str:
 
 
 def _op_kenmerk(vorderingen, kenmerk: str) -> list[Vordering]:
-    try:  # the betalingskenmerk arrives with the payments module (issue 5)
-        from inningen import betalingskenmerk as bk
-    except ImportError:  # pragma: no cover
-        return []
     decoded = bk.decode(kenmerk)
     if decoded is None:
         return []
