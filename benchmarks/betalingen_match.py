@@ -204,7 +204,7 @@ def _meet_fasen() -> dict[str, float]:
         setattr(module, naam, gemeten)
 
     timer(afschriften, "parse_afschrift")
-    timer(afschriften, "betalingen_verwerk")
+    timer(afschriften, "betalingen_process")
     for naam in (
         "_match_kenmerk",
         "_match_nummer",

@@ -4,7 +4,7 @@ Builds messages of max-variant claims (see _setup.Di01Maker) and measures, in on
 
 (a) lxml parse + schema validation of one message alone (parse_xml, schema_fouten against
     proces_schema(), schemas already loaded; best of N);
-(b) the full receive_di01_verstrek_vordering path behind the SOAP endpoint, without HTTP and
+(b) the full verstrek_vordering_receive path behind the SOAP endpoint, without HTTP and
     authentication: parse, stuurgegevens checks, idempotency look-up, validation, mapping,
     debtor upsert, storage, Bv03 answer and berichtenlog; fresh numbers every repetition;
 (c) sustained throughput: consecutive messages into a growing database, per batch and overall.
@@ -63,7 +63,7 @@ def main() -> None:
     from django.conf import settings
 
     from inningen.grootboek.models import Vordering
-    from stuffin.services.ontvangst import receive_di01_verstrek_vordering
+    from stuffin.services.ontvangst import verstrek_vordering_receive
     from stuffin.stuf import soap
     from stuffin.stuf.xml import parse_xml, proces_schema, schema_fouten
 
@@ -76,7 +76,7 @@ def main() -> None:
     def ontvang(body: bytes, nummers: list[str]) -> float:
         """Seconds for the full receive path; checks the answer and that the claims are there."""
         start = time.perf_counter()
-        antwoord = receive_di01_verstrek_vordering(
+        antwoord = verstrek_vordering_receive(
             body=body, soapaction=soap.SOAPACTION_DI01_VERSTREK_VORDERING, koppeling=koppeling
         )
         duur = time.perf_counter() - start
@@ -130,7 +130,7 @@ def main() -> None:
     a = min(a, *parse_tijden)
     verhoudingen = [b / p for b, p in zip(tijden, parse_tijden, strict=True)]
     print(
-        f"(b) receive_di01_verstrek_vordering: best {best * 1000:.1f} ms = {args.vorderingen / best:,.0f} "
+        f"(b) verstrek_vordering_receive: best {best * 1000:.1f} ms = {args.vorderingen / best:,.0f} "
         f"vorderingen/s; median {median * 1000:.1f} ms = {args.vorderingen / median:,.0f} vorderingen/s"
     )
     print(

@@ -6,7 +6,7 @@
    address, two regels with their OPGELEGD boekingen, btw-totaalregel, termijn, mandate, zaak,
    organisatorische eenheid, status VRW with history), two claims per debtor, every second claim
    related to the one before, one in five partly paid. Re-running skips the load.
-2. Times --aanroepen receive_vrd_lv01 calls (the full path behind the SOAP endpoint without HTTP
+2. Times --aanroepen vrd_lv01_receive calls (the full path behind the SOAP endpoint without HTTP
    and authentication: parse, checks, schema validation, selector, vrdLa01 answer, berichtenlog)
    for random existing vorderingnummers, once with the max scope and once with the min scope of
    the official vrdLv01 test messages, and prints p50/p95/p99/max.
@@ -215,7 +215,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from inningen.grootboek.models import Vordering
-    from stuffin.services.ontvangst import receive_vrd_lv01
+    from stuffin.services.ontvangst import vrd_lv01_receive
     from stuffin.stuf import soap
 
     settings.DEBUG = False  # as in production: no SQL kept in memory
@@ -232,7 +232,7 @@ def main() -> None:
     def vraag(naam: str, nummer: str) -> float:
         body = _setup.vrd_lv01(naam, nummer)
         start = time.perf_counter()
-        antwoord = receive_vrd_lv01(
+        antwoord = vrd_lv01_receive(
             body=body, soapaction=soap.SOAPACTION_VRD_LV01, koppeling=koppeling
         )
         duur = time.perf_counter() - start

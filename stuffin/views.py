@@ -128,13 +128,13 @@ class StufEndpoint(View):
 
 class VerstrekVorderingOfVerantwoordingView(StufEndpoint):
     wsdl = "fin0310/proces/fin0310_verstrekVorderingOfVerantwoording_proces.wsdl"
-    handler = staticmethod(ontvangst.receive_di01_verstrek_vordering)
+    handler = staticmethod(ontvangst.verstrek_vordering_receive)
 
 
 class BeantwoordVraagView(StufEndpoint):
     wsdl = "fin0310/vraagAntwoord/fin0310_beantwoordVraag.wsdl"
     foutsoort = "Fo02"
-    handler = staticmethod(ontvangst.receive_vrd_lv01)
+    handler = staticmethod(ontvangst.vrd_lv01_receive)
 
 
 def schema_view(request, pad: str):

@@ -58,7 +58,7 @@ def _koppel(vordering: Vordering, debiteur: Debiteur) -> None:
 
 
 @transaction.atomic
-def vordering_debiteur_koppelen(*, user, vordering_pk: int, debiteur: Debiteur) -> Vordering:
+def vordering_debiteur_link(*, user, vordering_pk: int, debiteur: Debiteur) -> Vordering:
     """Work list "vordering zonder debiteur": link an existing debtor."""
     vordering = _vordering_zonder_debiteur(user, vordering_pk)
     _koppel(vordering, debiteur)
@@ -66,7 +66,7 @@ def vordering_debiteur_koppelen(*, user, vordering_pk: int, debiteur: Debiteur) 
 
 
 @transaction.atomic
-def vordering_debiteur_aanmaken(
+def vordering_debiteur_create(
     *, user, vordering_pk: int, soort: str, identificatie: str, kvk_nummer: str = "", gegevens
 ) -> Vordering:
     """Create (or, on the same BSN/RSIN/KvK, find) the debtor and link it to the claim.
@@ -115,7 +115,7 @@ def vordering_debiteur_aanmaken(
     return vordering
 
 
-def berichten_opnieuw_versturen(*, user, pks) -> int:
+def uitgaand_resend_for_user(*, user, pks) -> int:
     """Resend failed or dead outgoing messages of the user's organisations."""
 
     berichten = UitgaandBericht.objects.filter(

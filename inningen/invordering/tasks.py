@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from inningen.invordering.services.brieven import brieven_render, brieven_render_sweep
 from inningen.invordering.services.invordering import (
-    invordering_dagelijks as invordering_dagelijks_service,
+    invordering_run_daily,
+    invorderingsrun_approved_execute,
 )
-from inningen.invordering.services.invordering import invorderingsrun_approved_execute
 
 
 # One failing letter is logged and left for the sweep inside brieven_render; Celery's retry is
@@ -34,7 +34,7 @@ def brieven_opruimen() -> int:
 @shared_task(name="inningen.tasks.invordering_dagelijks", acks_late=True)
 def invordering_dagelijks() -> int:
     """Daily beat: monitor regelingen and run (or propose) collection for every organisation."""
-    return len(invordering_dagelijks_service(datum=timezone.localdate()))
+    return len(invordering_run_daily(datum=timezone.localdate()))
 
 
 # The service is idempotent per run (it only acts on a run in status "bezig"); a task redelivered

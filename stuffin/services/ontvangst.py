@@ -45,7 +45,7 @@ class Antwoord:
     inhoud: bytes
 
 
-def new_referentienummer() -> str:
+def referentienummer_new() -> str:
     return uuid.uuid4().hex
 
 
@@ -203,9 +203,7 @@ def _fallback_stuurgegevens(ontvangst: _Ontvangst, berichtcode: str) -> Stuurgeg
     )
 
 
-def receive_di01_verstrek_vordering(
-    *, body: bytes, soapaction: str, koppeling: Koppeling
-) -> Antwoord:
+def verstrek_vordering_receive(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
     """Verstrek Vordering: Bv03 when every claim is stored, else a SOAP fault with Fo03."""
     ontvangst = _Ontvangst(
         koppeling=koppeling,
@@ -233,7 +231,7 @@ def receive_di01_verstrek_vordering(
             build.build_bv03(
                 ontvangen=sg,
                 eigen=eigen_systeem(),
-                referentienummer=new_referentienummer(),
+                referentienummer=referentienummer_new(),
                 tijdstip=timezone.now(),
             )
         )
@@ -314,7 +312,7 @@ def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: st
             fout=fout,
             ontvangen=_fallback_stuurgegevens(ontvangst, "Di01"),
             eigen=eigen_systeem(),
-            referentienummer=new_referentienummer(),
+            referentienummer=referentienummer_new(),
             tijdstip=timezone.now(),
         )
     inhoud = soap.fault_envelope(fout_el, plek=fout.plek, omschrijving=fout.omschrijving)
@@ -325,7 +323,7 @@ def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: st
     return Antwoord(500, inhoud)
 
 
-def receive_vrd_lv01(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
+def vrd_lv01_receive(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
     """Verstrek Vorderingstatus: vrdLa01 in the question's scope, or a SOAP fault with Fo02."""
     ontvangst = _Ontvangst(
         koppeling=koppeling,
@@ -349,7 +347,7 @@ def receive_vrd_lv01(*, body: bytes, soapaction: str, koppeling: Koppeling) -> A
                 vraag=vraag,
                 eigen=eigen_systeem(),
                 vorderingen=vorderingen,
-                referentienummer=new_referentienummer(),
+                referentienummer=referentienummer_new(),
                 tijdstip=timezone.now(),
                 melding="StUF0002: Meer objecten gevraagd dan teruggegeven" if vervolg else None,
                 indicator_vervolgvraag=vervolg,
@@ -371,7 +369,7 @@ def fault_without_message(*, code: Foutcode, details: str, soort: str = "Fo03") 
             fout=fout,
             ontvangen=None,
             eigen=eigen_systeem(),
-            referentienummer=new_referentienummer(),
+            referentienummer=referentienummer_new(),
             tijdstip=timezone.now(),
         )
     return soap.fault_envelope(fout_el, plek=code.plek, omschrijving=code.omschrijving)

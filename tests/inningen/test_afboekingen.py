@@ -19,7 +19,7 @@ from inningen.choices import (
 from inningen.grootboek.models import Boeking, Vordering
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.vorderingen import RegelInvoer
-from inningen.invordering.services.afboekingen import afboeking_beoordelen, afboeking_voorstellen
+from inningen.invordering.services.afboekingen import afboeking_propose, afboeking_review
 from inningen.organisaties.services.rollen import roles_ensure
 from stuffin.models import UitgaandBericht
 from stuffin.services.koppelingen import koppeling_upsert
@@ -128,19 +128,25 @@ def test_four_eyes_then_oninbaar_books_every_part_and_tells_the_tsa(
         wachtwoord="belastingen-wachtwoord", tsa_codes=["belastingen"],
         url="http://127.0.0.1:9/stuf", vorderende_organisaties=[org.rsin],
     )  # fmt: skip
-    voorstel = afboeking_voorstellen(
+    voorstel = afboeking_propose(
         vordering=aanslag, soort=Afboekingsoort.ONINBAAR, reden="Failliet, boedel leeg", user=anna
     )
     assert (voorstel.bedrag, voorstel.status) == (13750, VoorstelStatus.VOORGESTELD)
 
     with pytest.raises(ValidationError, match="Vier ogen"):
-        afboeking_beoordelen(voorstel=voorstel, user=anna, goedkeuren=True)
+        afboeking_review(voorstel=voorstel, user=anna, goedkeuren=True)
     balie = gebruiker_maken("balie", "baliemedewerker", org)
     with pytest.raises(PermissionDenied):
-        afboeking_beoordelen(voorstel=voorstel, user=balie, goedkeuren=True)
+        afboeking_review(voorstel=voorstel, user=balie, goedkeuren=True)
     assert _afboekingen(aanslag) == []
+    voorstel.refresh_from_db()
+    assert (voorstel.status, voorstel.beoordeeld_door, voorstel.beoordeeld_op) == (
+        VoorstelStatus.VOORGESTELD,
+        None,
+        None,
+    )
 
-    voorstel = afboeking_beoordelen(voorstel=voorstel, user=bert, goedkeuren=True, toelichting="Ok")
+    voorstel = afboeking_review(voorstel=voorstel, user=bert, goedkeuren=True, toelichting="Ok")
     assert (voorstel.status, voorstel.beoordeeld_door, voorstel.toelichting_beoordeling) == (
         VoorstelStatus.GOEDGEKEURD,
         bert,
@@ -165,32 +171,35 @@ def test_four_eyes_then_oninbaar_books_every_part_and_tells_the_tsa(
     bericht = UitgaandBericht.objects.filter(vordering=v).order_by("-pk").first()
     assert bericht.vorderingstatus.status == "ONI"
     with pytest.raises(ValidationError, match="al beoordeeld"):
-        afboeking_beoordelen(voorstel=voorstel, user=bert, goedkeuren=False, toelichting="x")
+        afboeking_review(voorstel=voorstel, user=bert, goedkeuren=False, toelichting="x")
+    voorstel.refresh_from_db()
+    assert (voorstel.status, voorstel.toelichting_beoordeling) == (VoorstelStatus.GOEDGEKEURD, "Ok")
+    assert len(_afboekingen(v)) == 4
 
 
 def test_full_kwijtschelding_is_kwi(aanslag, anna, bert):
-    voorstel = afboeking_voorstellen(
+    voorstel = afboeking_propose(
         vordering=aanslag,
         soort=Afboekingsoort.KWIJTSCHELDING,
         reden="Inkomen onder norm",
         user=anna,
     )
     assert voorstel.bedrag == 13750
-    afboeking_beoordelen(voorstel=voorstel, user=bert, goedkeuren=True)
+    afboeking_review(voorstel=voorstel, user=bert, goedkeuren=True)
     v = _check_cache(aanslag)
     assert (v.openstaand_bedrag, v.status) == (0, VorderingStatus.KWIJTGESCHOLDEN)
     assert sum(b[3] for b in _afboekingen(v)) == -13750
 
 
 def test_partial_kwijtschelding_costs_first_then_vrm(aanslag, anna, bert):
-    voorstel = afboeking_voorstellen(
+    voorstel = afboeking_propose(
         vordering=aanslag,
         soort=Afboekingsoort.KWIJTSCHELDING,
         bedrag=2000,
         reden="Gedeeltelijke betalingscapaciteit",
         user=anna,
     )
-    afboeking_beoordelen(voorstel=voorstel, user=bert, goedkeuren=True)
+    afboeking_review(voorstel=voorstel, user=bert, goedkeuren=True)
     assert _afboekingen(aanslag) == [
         ("kwijtschelding", "hoofdsom", "OZB", -250),
         ("kwijtschelding", "kosten", "KOSTEN-AANMANING", -1500),
@@ -205,21 +214,21 @@ def test_partial_kwijtschelding_costs_first_then_vrm(aanslag, anna, bert):
 
 def test_vermindering_lowers_principal_only(aanslag, anna, bert):
     with pytest.raises(ValidationError, match="openstaande hoofdsom"):
-        afboeking_voorstellen(
+        afboeking_propose(
             vordering=aanslag, soort=Afboekingsoort.VERMINDERING, bedrag=12001, reden="x", user=anna
         )
     with pytest.raises(ValidationError, match="bedrag van de vermindering"):
-        afboeking_voorstellen(
+        afboeking_propose(
             vordering=aanslag, soort=Afboekingsoort.VERMINDERING, reden="x", user=anna
         )
-    voorstel = afboeking_voorstellen(
+    voorstel = afboeking_propose(
         vordering=aanslag,
         soort=Afboekingsoort.VERMINDERING,
         bedrag=9000,
         reden="WOZ-waarde verlaagd na bezwaar",
         user=anna,
     )
-    afboeking_beoordelen(voorstel=voorstel, user=bert, goedkeuren=True)
+    afboeking_review(voorstel=voorstel, user=bert, goedkeuren=True)
     # Largest open key first, then the next: costs and interest stay.
     assert _afboekingen(aanslag) == [
         ("vermindering", "hoofdsom", "OZB", -7000),
@@ -231,12 +240,12 @@ def test_vermindering_lowers_principal_only(aanslag, anna, bert):
 
 
 def test_reject_needs_explanation_and_books_nothing(aanslag, anna, bert):
-    voorstel = afboeking_voorstellen(
+    voorstel = afboeking_propose(
         vordering=aanslag, soort=Afboekingsoort.ONINBAAR, reden="Onvindbaar", user=anna
     )
     with pytest.raises(ValidationError, match="toelichting"):
-        afboeking_beoordelen(voorstel=voorstel, user=bert, goedkeuren=False)
-    voorstel = afboeking_beoordelen(
+        afboeking_review(voorstel=voorstel, user=bert, goedkeuren=False)
+    voorstel = afboeking_review(
         voorstel=voorstel, user=bert, goedkeuren=False, toelichting="Eerst BRP raadplegen"
     )
     assert voorstel.status == VoorstelStatus.AFGEWEZEN
@@ -244,58 +253,63 @@ def test_reject_needs_explanation_and_books_nothing(aanslag, anna, bert):
     v = _check_cache(aanslag)
     assert (v.openstaand_bedrag, v.status) == (13750, VorderingStatus.VERWERKT)
     # Decided: a new proposal may be made.
-    afboeking_voorstellen(vordering=v, soort=Afboekingsoort.ONINBAAR, reden="Toch", user=anna)
+    afboeking_propose(vordering=v, soort=Afboekingsoort.ONINBAAR, reden="Toch", user=anna)
 
 
 def test_proposal_rules(org, aanslag, anna):
     with pytest.raises(ValidationError, match="reden"):
-        afboeking_voorstellen(vordering=aanslag, soort=Afboekingsoort.ONINBAAR, reden="", user=anna)
+        afboeking_propose(vordering=aanslag, soort=Afboekingsoort.ONINBAAR, reden="", user=anna)
     with pytest.raises(ValidationError, match="hele openstaande"):
-        afboeking_voorstellen(
+        afboeking_propose(
             vordering=aanslag, soort=Afboekingsoort.ONINBAAR, bedrag=100, reden="x", user=anna
         )
     for bedrag in (0, 13751):
         with pytest.raises(ValidationError, match="ten hoogste het openstaande"):
-            afboeking_voorstellen(
+            afboeking_propose(
                 vordering=aanslag,
                 soort=Afboekingsoort.KWIJTSCHELDING,
                 bedrag=bedrag,
                 reden="x",
                 user=anna,
             )
-    afboeking_voorstellen(vordering=aanslag, soort=Afboekingsoort.ONINBAAR, reden="x", user=anna)
+    assert not aanslag.afboekingsvoorstellen.exists()
+    afboeking_propose(vordering=aanslag, soort=Afboekingsoort.ONINBAAR, reden="x", user=anna)
     with pytest.raises(ValidationError, match="al een voorstel"):
-        afboeking_voorstellen(
+        afboeking_propose(
             vordering=aanslag, soort=Afboekingsoort.KWIJTSCHELDING, reden="y", user=anna
         )
+    assert list(aanslag.afboekingsvoorstellen.values_list("soort", flat=True)) == [
+        Afboekingsoort.ONINBAAR
+    ]
     elders = vordering_maken(OrganisatieFactory(), debiteur=DebiteurFactory())
     with pytest.raises(PermissionDenied):
-        afboeking_voorstellen(vordering=elders, soort=Afboekingsoort.ONINBAAR, reden="x", user=anna)
+        afboeking_propose(vordering=elders, soort=Afboekingsoort.ONINBAAR, reden="x", user=anna)
+    assert not elders.afboekingsvoorstellen.exists()
     zonder_recht = gebruiker_maken("kijker", "baliemedewerker", org)
+    eigen = vordering_maken(org, debiteur=DebiteurFactory())
     with pytest.raises(PermissionDenied):
-        afboeking_voorstellen(
-            vordering=vordering_maken(org, debiteur=DebiteurFactory()),
-            soort=Afboekingsoort.ONINBAAR,
-            reden="x",
-            user=zonder_recht,
+        afboeking_propose(
+            vordering=eigen, soort=Afboekingsoort.ONINBAAR, reden="x", user=zonder_recht
         )
+    assert not eigen.afboekingsvoorstellen.exists()
 
 
 def test_approval_rechecks_the_open_amount(org, anna, bert):
     deb = DebiteurFactory()
     a = vordering_maken(org, debiteur=deb)
     b = vordering_maken(org, debiteur=deb)
-    oninbaar = afboeking_voorstellen(
-        vordering=a, soort=Afboekingsoort.ONINBAAR, reden="x", user=anna
-    )
-    deels = afboeking_voorstellen(
+    oninbaar = afboeking_propose(vordering=a, soort=Afboekingsoort.ONINBAAR, reden="x", user=anna)
+    deels = afboeking_propose(
         vordering=b, soort=Afboekingsoort.KWIJTSCHELDING, bedrag=12000, reden="x", user=anna
     )
     for v in (a, b):  # a payment arrives in the meantime
         _boek(v, Boekingsoort.BETALING, -500, "OMZ-001", deel=Boekingdeel.HOOFDSOM)
     with pytest.raises(ValidationError, match="gewijzigd"):
-        afboeking_beoordelen(voorstel=oninbaar, user=bert, goedkeuren=True)
+        afboeking_review(voorstel=oninbaar, user=bert, goedkeuren=True)
     with pytest.raises(ValidationError, match="intussen betaald"):
-        afboeking_beoordelen(voorstel=deels, user=bert, goedkeuren=True)
+        afboeking_review(voorstel=deels, user=bert, goedkeuren=True)
     assert _afboekingen(a) == _afboekingen(b) == []
     assert Vordering.objects.get(pk=a.pk).status == VorderingStatus.VERWERKT
+    for voorstel in (oninbaar, deels):
+        voorstel.refresh_from_db()
+        assert (voorstel.status, voorstel.beoordeeld_door) == (VoorstelStatus.VOORGESTELD, None)

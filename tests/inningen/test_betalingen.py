@@ -343,6 +343,9 @@ def test_handmatig_splitsen_parkeren_terugbetalen(org, deb):
     assert groot.status == BetalingStatus.ONGEMATCHT and groot.restbedrag == 20000
     with pytest.raises(BetalingFout):
         betaling_allocate(betaling=groot, toewijzingen=[(v1, 15000), (v2, 6000)], door="inv")
+    groot.refresh_from_db()
+    assert (groot.restbedrag, groot.status) == (20000, BetalingStatus.ONGEMATCHT)
+    assert not Boeking.objects.filter(vordering__in=[v1, v2], soort=Boekingsoort.BETALING).exists()
     betaling_allocate(betaling=groot, toewijzingen=[(v1, 12100), (v2, 5000)], door="inv")
     groot.refresh_from_db()
     assert (groot.restbedrag, groot.status) == (2900, BetalingStatus.ONGEMATCHT)
@@ -359,6 +362,7 @@ def test_handmatig_splitsen_parkeren_terugbetalen(org, deb):
     with pytest.raises(BetalingFout):
         betaling_refund_mark(betaling=zonder, door="inv")  # no account to refund to
     assert Betaling.objects.get(pk=klein.pk).status == BetalingStatus.TERUGBETALEN
+    assert Betaling.objects.get(pk=zonder.pk).status == BetalingStatus.ONGEMATCHT
     assert_grootboek_sluit()
 
 
@@ -535,6 +539,8 @@ def test_mt940_onleesbare_post(org):
     goed = mt940(ORG_IBAN, [{"bedrag": 100, "tekst": "x"}])
     with pytest.raises(AfschriftFout):
         importeer(goed.replace(b":25:" + ORG_IBAN.encode(), b":25:123"))
+    assert not Afschrift.objects.exists() and not Betaling.objects.exists()
+    assert not Boeking.objects.filter(betaling__isnull=False).exists()
 
 
 # --- command -------------------------------------------------------------------------------------
@@ -587,6 +593,8 @@ def test_onbekende_storno_op_werklijst_en_parkeren(org):
     assert (b.status, b.restbedrag) == (BetalingStatus.ONGEMATCHT, -4000)
     with pytest.raises(BetalingFout):
         betaling_refund_mark(betaling=b, door="inv")
+    b.refresh_from_db()
+    assert (b.status, b.restbedrag) == (BetalingStatus.ONGEMATCHT, -4000)
     betaling_park(betaling=b, door="inv", opmerking="bank gebeld")
     b.refresh_from_db()
     assert b.status == BetalingStatus.GEPARKEERD

@@ -12,7 +12,7 @@ from django.utils import timezone
 from inningen.betalingskenmerk import betalingskenmerk
 from inningen.choices import Briefsoort
 from inningen.invordering.models import Brief
-from inningen.invordering.selectors.brieven import brieven_van_debiteur
+from inningen.invordering.selectors.brieven import brieven_for_debiteur
 from inningen.invordering.services import brieven as brieven_service
 from inningen.invordering.services.brieven import (
     brief_gegevens,
@@ -521,7 +521,7 @@ def test_correspondence_newest_first_in_one_query(
     brief_maken(vordering_maken(org, debiteur=DebiteurFactory()))  # another debtor
 
     with django_assert_num_queries(1):
-        brieven = brieven_van_debiteur(balie, debiteur.pk)
+        brieven = brieven_for_debiteur(balie, debiteur.pk)
         rijen = [(b.pk, b.onderwerp, b.totaal, b.vordering.vorderingnummer) for b in brieven]
     assert rijen == [
         (nieuw.pk, "Aanmaning V-000001", 13700, "V-000001"),
@@ -538,6 +538,6 @@ def test_correspondence_newest_first_in_one_query(
 @pytest.mark.django_db
 def test_correspondence_empty_for_a_user_without_organisations(debiteur, vordering):
     brief_maken(vordering)
-    assert brieven_van_debiteur(gebruiker_maken("niemand", None), debiteur.pk) == []
+    assert brieven_for_debiteur(gebruiker_maken("niemand", None), debiteur.pk) == []
     html = render_to_string("balie/_correspondentie.html", {"brieven": []})
     assert "Nog geen brieven verstuurd." in html

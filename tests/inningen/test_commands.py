@@ -59,6 +59,7 @@ def test_koppeling_creates_unknown_organisation_and_is_idempotent():
     call_command("koppeling", **args)
     call_command("koppeling", **args)
     koppeling = Koppeling.objects.get()
+    assert Organisatie.objects.count() == 2  # created once, not again by the second call
     assert koppeling.rol == Koppelingsrol.TSA
     assert koppeling.standaard_organisatie.rsin == "002220647"
     assert set(koppeling.vorderende_organisaties.values_list("rsin", flat=True)) == {
@@ -111,3 +112,6 @@ def test_tsa_code_belongs_to_one_koppeling():
             gebruikersnaam="b",
             wachtwoord="een-lang-wachtwoord",
         )
+    koppeling = Koppeling.objects.get()
+    assert koppeling.applicatie == "A"
+    assert list(koppeling.tsa_codes.values_list("code", flat=True)) == ["x"]

@@ -30,18 +30,16 @@ from inningen.choices import (
 )
 from inningen.choices import Invorderingsstap as Stap
 from inningen.debiteuren.models import Debiteur, DebiteurRekening, Machtiging
-from inningen.demo import generator as demo_service
-from inningen.demo.generator import (
+from inningen.demo import opbouw as demo_service
+from inningen.demo.gegevens import (
     DEMO_RSINS,
     GEBRUIKERS,
     KOPPELINGEN,
     ORGANISATIES,
     TOELICHTING_HISTORIE,
-    DemoInProductieError,
-    demo_load,
-    demo_users_ensure,
     elfproef_aanvullen,
 )
+from inningen.demo.services import DemoInProductieError, demo_load, demo_users_ensure
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingsregel, Vorderingstatus
 from inningen.invordering.models import (
     Afboekingsvoorstel,

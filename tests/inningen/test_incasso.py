@@ -16,7 +16,7 @@ from inningen.invordering.services.incasso import (
     IncassoFout,
     incassobestand_create,
     machtiging_create,
-    machtigingen_verloop,
+    machtigingen_expire,
     pain008_validate,
 )
 from inningen.organisaties.models import Bankrekening
@@ -76,6 +76,9 @@ def test_machtiging_balie_valideert(org, machtiging):
         machtiging_create(
             organisatie=org, debiteur=None, kenmerk="BEL-2026-0001", afgiftedatum=DAG, iban=DEB_IBAN
         )
+    assert list(Machtiging.objects.values_list("kenmerk", "debiteur")) == [
+        ("BEL-2026-0001", machtiging.debiteur_id)
+    ]
 
 
 def test_pain008_valide_tegen_xsd_en_rcur(org, machtiging):
@@ -101,6 +104,7 @@ def test_pain008_valide_tegen_xsd_en_rcur(org, machtiging):
     assert machtiging.eerste_incasso == machtiging.laatste_incasso == DAG
     # never twice for one date
     assert incassobestand_create(organisatie=org, incassodatum=DAG, door="test") is None
+    assert Incassopost.objects.count() == 2
 
 
 def test_schema_weigert_ongeldig_document(org, machtiging):
@@ -114,6 +118,7 @@ def test_opgeschorte_machtiging_wordt_niet_geind(org, machtiging):
     _termijnvordering(org, machtiging)
     Machtiging.objects.filter(pk=machtiging.pk).update(status=MachtigingStatus.OPGESCHORT)
     assert incassobestand_create(organisatie=org, incassodatum=DAG, door="test") is None
+    assert not Incassopost.objects.exists()
 
 
 def test_storno_op_incasso_heropent_termijn_met_reden(org, machtiging):
@@ -145,8 +150,8 @@ def test_storno_op_incasso_heropent_termijn_met_reden(org, machtiging):
 
 def test_machtiging_verloopt_36_maanden_na_laatste_incasso(org, machtiging):
     Machtiging.objects.filter(pk=machtiging.pk).update(laatste_incasso=datetime.date(2023, 2, 28))
-    assert machtigingen_verloop(peildatum=datetime.date(2026, 2, 28)) == 0
-    assert machtigingen_verloop(peildatum=datetime.date(2026, 3, 1)) == 1
+    assert machtigingen_expire(peildatum=datetime.date(2026, 2, 28)) == 0
+    assert machtigingen_expire(peildatum=datetime.date(2026, 3, 1)) == 1
     machtiging.refresh_from_db()
     assert machtiging.status == MachtigingStatus.VERLOPEN
 
@@ -203,11 +208,15 @@ def test_regeling_per_incasso_komt_in_het_incassobestand(org, machtiging, monkey
     assert regelpost.bedrag == 6050  # 24200 / 4
     assert regelpost.eind_tot_eind_id == a.betalingskenmerk  # credit matches the first claim
     assert regelpost.regelingtermijn == regeling.termijnen.get(volgnummer=1)
-    assert any(p.termijn and p.vordering == eigen for p in posten.values())
+    eigen_posten = [p for (t, r), p in posten.items() if r is None]
+    assert [(p.vordering, p.termijn, p.bedrag) for p in eigen_posten] == [
+        (eigen, eigen.termijnen.get(volgnummer=1), 6050)
+    ]
     doc = etree.fromstring(bestand.xml.encode())
     assert len(doc.findall(".//p:DrctDbtTxInf", NS)) == 2
-    # Not twice for the same date, and nothing when the debtor already paid ahead.
+    # Not twice for the same date.
     assert incassobestand_create(organisatie=org, incassodatum=DAG, door="test") is None
+    assert Incassopost.objects.count() == 2
 
 
 def test_vordering_in_regeling_of_met_uitstel_niet_via_eigen_termijnen(

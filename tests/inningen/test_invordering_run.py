@@ -459,20 +459,20 @@ def test_commando_droog_en_echt(org, capsys):
 
 
 def test_dagelijks_voorstel_of_direct_uitvoeren(org):
-    from inningen.invordering.services.invordering import invordering_dagelijks
+    from inningen.invordering.services.invordering import invordering_run_daily
     from inningen.invordering.tasks import invordering_dagelijks as taak
 
     v = claim(org, verval=DAG - dt.timedelta(days=30))
     Invorderingsinstelling.objects.create(organisatie=org)
-    [voorstel] = invordering_dagelijks(datum=DAG, organisaties=[org])
+    [voorstel] = invordering_run_daily(datum=DAG, organisaties=[org])
     assert voorstel.status == RunStatus.VOORSTEL and voorstel.samenvatting["aantal"] == 1
     assert not Invorderingsstap.objects.exists()  # approval first
     # A newer preview replaces the open one.
-    [nieuw] = invordering_dagelijks(datum=DAG, organisaties=[org])
+    [nieuw] = invordering_run_daily(datum=DAG, organisaties=[org])
     voorstel.refresh_from_db()
     assert voorstel.status == RunStatus.VERVANGEN and nieuw.status == RunStatus.VOORSTEL
     Invorderingsinstelling.objects.filter(organisatie=org).update(automatisch_uitvoeren=True)
-    [run_] = invordering_dagelijks(datum=DAG, organisaties=[org])
+    [run_] = invordering_run_daily(datum=DAG, organisaties=[org])
     assert run_.status == RunStatus.UITGEVOERD
     assert Invorderingsstap.objects.get().vordering == v
     # The beat task runs for every organisation (here one; today its statement is too old, so
@@ -481,18 +481,13 @@ def test_dagelijks_voorstel_of_direct_uitvoeren(org):
     assert Invorderingsstap.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Productfout: invordering_dagelijks keert na de eerste organisatie terug ('return "
-    "runs' staat in de for-lus); de andere organisaties krijgen geen run.",
-)
 def test_dagelijks_voor_elke_organisatie(org):
-    from inningen.invordering.services.invordering import invordering_dagelijks
+    from inningen.invordering.services.invordering import invordering_run_daily
 
     tweede = OrganisatieFactory(naam="Gemeente Tweede")
     claim(org, verval=DAG - dt.timedelta(days=30))
     claim(tweede, verval=DAG - dt.timedelta(days=30))
-    runs = invordering_dagelijks(datum=DAG)
+    runs = invordering_run_daily(datum=DAG)
     assert sorted(r.organisatie_id for r in runs) == sorted([org.pk, tweede.pk])
     assert set(
         Invorderingsrun.objects.filter(datum=DAG, status=RunStatus.VOORSTEL).values_list(

@@ -25,10 +25,10 @@ from inningen.invordering.selectors.blokkades import (
     met_actieve_opschorting,
     met_open_afboekingsvoorstel,
 )
-from inningen.invordering.services.opschortingen import opschorting_beeindigen, opschorting_create
+from inningen.invordering.services.opschortingen import opschorting_create, opschorting_end
 from inningen.invordering.services.regelingen import (
-    regeling_beeindigen,
     regeling_create,
+    regeling_end,
     regeling_plan,
 )
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
@@ -76,6 +76,7 @@ def test_uitstel_needs_an_end_date_not_before_the_start(factuur, vandaag):
             tot=vandaag,
             door="b",
         )
+    assert not factuur.opschortingen.exists()
     o = opschorting_create(
         vordering=factuur,
         soort=Opschortingsoort.UITSTEL,
@@ -85,6 +86,7 @@ def test_uitstel_needs_an_end_date_not_before_the_start(factuur, vandaag):
         door="balie",
     )
     assert (o.tot, o.door, o.beeindigd_op) == (vandaag + D(days=30), "balie", None)
+    assert list(factuur.opschortingen.all()) == [o]
 
 
 @pytest.mark.parametrize(
@@ -100,6 +102,7 @@ def test_uitstel_needs_an_end_date_not_before_the_start(factuur, vandaag):
 def test_bezwaar_and_kwijtschelding_only_public_law(factuur, aanslag, vandaag, soort, melding):
     with pytest.raises(ValidationError, match=melding):
         opschorting_create(vordering=factuur, soort=soort, reden="x", vanaf=vandaag, door="b")
+    assert not factuur.opschortingen.exists()
     o = opschorting_create(
         vordering=aanslag, soort=soort, reden="WOZ te hoog", vanaf=vandaag, door="b"
     )
@@ -114,6 +117,7 @@ def test_no_two_running_of_one_soort_and_not_on_closed_claims(aanslag, factuur, 
         opschorting_create(
             vordering=aanslag, soort=Opschortingsoort.BEZWAAR, reden="b", vanaf=vandaag, door="b"
         )
+    assert list(aanslag.opschortingen.values_list("reden", flat=True)) == ["a"]
     vordering_status_set(vordering=factuur, status=VorderingStatus.VERNIETIGD, door="tsa")
     with pytest.raises(ValidationError, match="afgesloten"):
         opschorting_create(
@@ -124,6 +128,7 @@ def test_no_two_running_of_one_soort_and_not_on_closed_claims(aanslag, factuur, 
             tot=vandaag,
             door="b",
         )
+    assert not factuur.opschortingen.exists()
 
 
 def test_active_window_and_ending(aanslag, vandaag):
@@ -141,13 +146,17 @@ def test_active_window_and_ending(aanslag, vandaag):
 
     assert [actief(vandaag + D(days=n)) for n in (1, 2, 10, 11)] == [False, True, True, False]
     with pytest.raises(ValidationError, match="vóór zij begon"):
-        opschorting_beeindigen(opschorting=o, door="inv", datum=vandaag)
-    o = opschorting_beeindigen(opschorting=o, door="inv", datum=vandaag + D(days=5))
+        opschorting_end(opschorting=o, door="inv", datum=vandaag)
+    o.refresh_from_db()
+    assert (o.beeindigd_op, o.beeindigd_door) == (None, "")
+    o = opschorting_end(opschorting=o, door="inv", datum=vandaag + D(days=5))
     assert o.beeindigd_door == "inv"
     # Ended on day 5: still in force the day before, collected again from that day on.
     assert [actief(vandaag + D(days=n)) for n in (4, 5, 6)] == [True, False, False]
     with pytest.raises(ValidationError, match="al beëindigd"):
-        opschorting_beeindigen(opschorting=o, door="inv", datum=vandaag + D(days=6))
+        opschorting_end(opschorting=o, door="inv", datum=vandaag + D(days=6))
+    o.refresh_from_db()
+    assert (o.beeindigd_op, o.beeindigd_door) == (vandaag + D(days=5), "inv")
 
 
 def test_bezwaar_without_end_runs_until_ended(aanslag, vandaag):
@@ -213,6 +222,6 @@ def test_exists_expressions_for_the_run(org, vandaag):
         Vordering.objects.exclude(geblokkeerd(vandaag)).values_list("vorderingnummer", flat=True)
     ) == {"VRIJ"}
     # Uitstel over, regeling ended, proposal decided: everything is collected again.
-    regeling_beeindigen(regeling=r, door="t", reden="Nieuwe afspraak")
+    regeling_end(regeling=r, door="t", reden="Nieuwe afspraak")
     Afboekingsvoorstel.objects.filter(pk=a.pk).update(status=VoorstelStatus.AFGEWEZEN)
     assert _geblokkeerd(vandaag + D(days=15)) == set()

@@ -35,10 +35,10 @@ from inningen.invordering.models import (
 from inningen.invordering.regels.termijnen import maanden_erbij
 from inningen.invordering.selectors.blokkades import in_actieve_regeling
 from inningen.invordering.services.regelingen import (
-    regeling_beeindigen,
     regeling_create,
+    regeling_end,
     regeling_plan,
-    regelingen_bewaken,
+    regelingen_monitor,
 )
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
 
@@ -287,7 +287,7 @@ def test_create_refuses_stale_plan(org, deb, vandaag):
 
 
 def _bewaak(org, datum):
-    return regelingen_bewaken(organisatie=org, datum=datum, door="run")
+    return regelingen_monitor(organisatie=org, datum=datum, door="run")
 
 
 def test_paid_on_time_nothing_happens(org, deb, vandaag):
@@ -407,12 +407,12 @@ def test_beeindigen(org, deb, vandaag):
     v = _vordering(org, deb)
     regeling = _regeling([v], vandaag)
     with pytest.raises(ValidationError, match="reden"):
-        regeling_beeindigen(regeling=regeling, door="t", reden=" ")
-    regeling = regeling_beeindigen(regeling=regeling, door="inv", reden="Debiteur verhuisd")
+        regeling_end(regeling=regeling, door="t", reden=" ")
+    regeling = regeling_end(regeling=regeling, door="inv", reden="Debiteur verhuisd")
     assert regeling.status == RegelingStatus.BEEINDIGD and "Debiteur verhuisd" in regeling.opmerking
     assert not Vordering.objects.filter(pk=v.pk).filter(in_actieve_regeling()).exists()
     with pytest.raises(ValidationError, match="lopende"):
-        regeling_beeindigen(regeling=regeling, door="t", reden="nogmaals")
+        regeling_end(regeling=regeling, door="t", reden="nogmaals")
     # A claim of an ended regeling can go into a new one.
     _regeling([v], vandaag)
 
@@ -457,7 +457,7 @@ def test_betalen_met_het_kenmerk_van_de_brief_dekt_alle_vorderingen_van_de_regel
         dag = maanden_erbij(vandaag, i)
         betaling = [{"bedrag": 10000, "kenmerk": kenmerk, "datum": dag}]
         afschrift_import(inhoud=camt053(iban, betaling, ident=f"A{i}", datum=dag), door="t")
-        regelingen_bewaken(organisatie=org, datum=dag + dt.timedelta(days=8), door="run")
+        regelingen_monitor(organisatie=org, datum=dag + dt.timedelta(days=8), door="run")
     regeling.refresh_from_db()
     assert (regeling.status, regeling.gemist) == (RegelingStatus.ACTIEF, 0)
     v1.refresh_from_db()

@@ -25,7 +25,7 @@ from inningen.invordering.selectors.regelingen import (
     opschortingen_van_debiteur,
     regelingen_van_debiteur,
 )
-from inningen.invordering.services.afboekingen import afboeking_voorstellen
+from inningen.invordering.services.afboekingen import afboeking_propose
 from inningen.invordering.services.opschortingen import opschorting_create
 from inningen.invordering.services.regelingen import regeling_create, regeling_plan
 from inningen.organisaties.services.rollen import roles_ensure
@@ -299,7 +299,7 @@ def test_work_list_only_own_organisations(client, anna, bert):
     elders = OrganisatieFactory()
     collega = gebruiker_maken("collega", "invorderaar", elders)
     v = _v(elders, DebiteurFactory())
-    voorstel = afboeking_voorstellen(
+    voorstel = afboeking_propose(
         vordering=v, soort=Afboekingsoort.ONINBAAR, reden="x", user=collega
     )
     client.force_login(bert)

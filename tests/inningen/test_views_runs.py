@@ -104,9 +104,9 @@ def test_andere_organisatie_ziet_run_niet(
 ):
     roles_ensure()
     ander = gebruiker_maken("ander", "invorderaar", OrganisatieFactory())
-    from inningen.invordering.services.invordering import invorderingsrun_voorstel
+    from inningen.invordering.services.invordering import invorderingsrun_propose
 
-    run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="test")
     client.force_login(ander)
     assert client.get(reverse("balie:run", args=[run.pk])).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
@@ -122,9 +122,9 @@ def test_baliemedewerker_mag_niet_goedkeuren(
 ):
     roles_ensure()
     balie = gebruiker_maken("balie", "baliemedewerker", org)
-    from inningen.invordering.services.invordering import invorderingsrun_voorstel
+    from inningen.invordering.services.invordering import invorderingsrun_propose
 
-    run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="test")
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="test")
     client.force_login(balie)
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
@@ -196,13 +196,13 @@ def test_alleen_een_voorbeeld_van_vandaag_uitvoeren(
 
 def test_goedgekeurde_run_wordt_een_keer_uitgevoerd(org, achterstallig, vandaag):
     from inningen.invordering.services.invordering import (
+        invorderingsrun_approve,
         invorderingsrun_approved_execute,
-        invorderingsrun_goedkeuren,
-        invorderingsrun_voorstel,
+        invorderingsrun_propose,
     )
 
-    run = invorderingsrun_voorstel(organisatie=org, datum=vandaag, door="t")
-    invorderingsrun_goedkeuren(run=run, door="t")  # task not run: on_commit never fires here
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="t")
+    invorderingsrun_approve(run=run, door="t")  # task not run: on_commit never fires here
     assert Invorderingsrun.objects.get(pk=run.pk).status == RunStatus.GOEDGEKEURD
     invorderingsrun_approved_execute(run_id=run.pk)
     # A redelivered task finds the run taken and does nothing (no second pass).

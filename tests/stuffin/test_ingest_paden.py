@@ -69,7 +69,7 @@ def test_receiving_starts_no_thread_and_touches_no_interpreter_switch(koppeling,
 def _ontvang(body, koppeling):
     from stuffin.stuf import soap
 
-    return ontvangst.receive_di01_verstrek_vordering(
+    return ontvangst.verstrek_vordering_receive(
         body=body, soapaction=soap.SOAPACTION_DI01_VERSTREK_VORDERING, koppeling=koppeling
     )
 

@@ -27,7 +27,7 @@ from verantwoording.models import (
     VerantwoordeBoeking,
     VerantwoordingInstelling,
 )
-from verantwoording.services.aansluiting import aansluiting_bereken
+from verantwoording.services.aansluiting import aansluiting_compute
 from verantwoording.services.verantwoordingen import (
     OngemapteCodes,
     VerantwoordingFout,
@@ -188,7 +188,7 @@ def test_reconciliation_closes_to_the_cent():
     boekingen_create(
         boekingen=[betaling(v1, 12100, v1.creatiedatum), betaling(v2, 99, v2.creatiedatum)]
     )
-    a = aansluiting_bereken(organisatie=org, begindatum=v1.creatiedatum, einddatum=v1.creatiedatum)
+    a = aansluiting_compute(organisatie=org, begindatum=v1.creatiedatum, einddatum=v1.creatiedatum)
     assert (a.beginsaldo, a.opgelegd, a.ontvangen, a.correcties, a.eindsaldo) == (
         0,
         24200,
@@ -270,7 +270,7 @@ def test_reconciliation_balances_on_the_demo_data():
 
     from django.utils import timezone
 
-    from inningen.demo.generator import demo_load
+    from inningen.demo.services import demo_load
     from inningen.organisaties.models import Organisatie
 
     demo_load(n_debiteuren=60, n_vorderingen=300)
@@ -279,13 +279,13 @@ def test_reconciliation_balances_on_the_demo_data():
         eerste = Boeking.objects.filter(organisatie=organisatie).order_by("boekdatum").first()
         if eerste is None:
             continue
-        a = aansluiting_bereken(
+        a = aansluiting_compute(
             organisatie=organisatie, begindatum=eerste.boekdatum, einddatum=vandaag
         )
         assert a.sluit, a
         assert a.sluit_met_vorderingen, a
         # And a month in the middle: its begin balance is everything before it.
-        midden = aansluiting_bereken(
+        midden = aansluiting_compute(
             organisatie=organisatie,
             begindatum=vandaag - dt.timedelta(days=60),
             einddatum=vandaag - dt.timedelta(days=30),

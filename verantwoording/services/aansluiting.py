@@ -39,7 +39,7 @@ class Aansluiting:
         return self.eindsaldo_vorderingen == self.openstaand_vorderingen
 
 
-def aansluiting_bereken(
+def aansluiting_compute(
     *, organisatie: Organisatie, begindatum: datetime.date, einddatum: datetime.date
 ) -> Aansluiting:
     """Four sums in one query over the ledger, one over the claims."""

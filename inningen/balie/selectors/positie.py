@@ -260,7 +260,7 @@ def _tijdlijn(positie: Positie) -> list[Gebeurtenis]:
     return items
 
 
-def vordering_voor(user, pk) -> Vordering:
+def vordering_for_user(user, pk) -> Vordering:
     """One claim with everything its detail page shows, or 404 outside the user's scope."""
     vordering = (
         Vordering.objects.for_user(user)

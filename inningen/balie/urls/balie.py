@@ -32,20 +32,20 @@ urlpatterns += [
     path(
         "opschortingen/<int:pk>/beeindigen/",
         invordering.opschorting_stoppen,
-        name="opschorting_beeindigen",
+        name="opschorting_end",
     ),
     path("vorderingen/<int:pk>/afboeking/", invordering.afboeking_nieuw, name="afboeking_nieuw"),
     path("werklijsten/afboekingen/", invordering.afboekingen, name="afboekingen"),
     path(
         "werklijsten/afboekingen/<int:pk>/",
         invordering.afboeking_beoordeel,
-        name="afboeking_beoordelen",
+        name="afboeking_review",
     ),
     path("debiteuren/<int:pk>/regeling/", invordering.regeling_nieuw, name="regeling_nieuw"),
     path(
         "regelingen/<int:pk>/beeindigen/",
         invordering.regeling_stoppen,
-        name="regeling_beeindigen",
+        name="regeling_end",
     ),
 ]
 

@@ -11,12 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from inningen.balie.selectors.positie import debiteur_positie, vordering_voor
+from inningen.balie.selectors.positie import debiteur_positie, vordering_for_user
 from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import notitie_create
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteur_for_user
-from inningen.invordering.selectors.brieven import brieven_van_debiteur
+from inningen.invordering.selectors.brieven import brieven_for_debiteur
 from inningen.invordering.selectors.regelingen import (
     opschortingen_van_debiteur,
     regelingen_van_debiteur,
@@ -80,14 +80,14 @@ def debiteur(request, pk):
             "d": positie.debiteur,
             "regelingen": regelingen_van_debiteur(request.user, pk),
             "opschortingen": opschortingen_van_debiteur(request.user, pk),
-            "brieven": brieven_van_debiteur(request.user, pk),
+            "brieven": brieven_for_debiteur(request.user, pk),
         },
     )
 
 
 @balie_view("inningen.view_vordering")
 def vordering(request, pk):
-    v = vordering_voor(request.user, pk)
+    v = vordering_for_user(request.user, pk)
 
     uitgaand = list(
         UitgaandBericht.objects.filter(vordering=v)

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 from inningen.balie.views.balie import balie_view
-from inningen.invordering.selectors.brieven import brief_voor
+from inningen.invordering.selectors.brieven import brief_for_user
 from inningen.invordering.services.brieven import brief_pdf
 from inningen.verwerkingen.services import DOEL_BALIE, verwerking_log
 
@@ -19,7 +19,7 @@ def _bestandsnaam(brief) -> str:
 
 @balie_view("inningen.view_brief")
 def brief_pdf_view(request, pk):
-    brief = brief_voor(request.user, pk)
+    brief = brief_for_user(request.user, pk)
     pdf = brief_pdf(brief=brief)
     verwerking_log(
         user=request.user,

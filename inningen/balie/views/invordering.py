@@ -25,11 +25,11 @@ from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteur_for_user
 from inningen.invordering.models import Afboekingsvoorstel, Betalingsregeling, Opschorting
 from inningen.invordering.selectors.regelingen import open_afboekingsvoorstellen
-from inningen.invordering.services.afboekingen import afboeking_beoordelen, afboeking_voorstellen
-from inningen.invordering.services.opschortingen import opschorting_beeindigen, opschorting_create
+from inningen.invordering.services.afboekingen import afboeking_propose, afboeking_review
+from inningen.invordering.services.opschortingen import opschorting_create, opschorting_end
 from inningen.invordering.services.regelingen import (
-    regeling_beeindigen,
     regeling_create,
+    regeling_end,
     regeling_plan,
 )
 from inningen.organisaties.selectors import organisatie_ids_for_user
@@ -81,9 +81,7 @@ def opschorting_stoppen(request, pk):
         pk=pk,
     )
     try:
-        opschorting_beeindigen(
-            opschorting=opschorting, door=_door(request), datum=timezone.localdate()
-        )
+        opschorting_end(opschorting=opschorting, door=_door(request), datum=timezone.localdate())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -101,7 +99,7 @@ def afboeking_nieuw(request, pk):
     form = AfboekingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            afboeking_voorstellen(vordering=v, user=request.user, **form.cleaned_data)
+            afboeking_propose(vordering=v, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _fouten(form, exc)
         else:
@@ -135,7 +133,7 @@ def afboeking_beoordeel(request, pk):
         return redirect("balie:afboekingen")
     goedkeuren = besluit == "goedkeuren"
     try:
-        afboeking_beoordelen(
+        afboeking_review(
             voorstel=voorstel,
             user=request.user,
             goedkeuren=goedkeuren,
@@ -230,9 +228,7 @@ def regeling_stoppen(request, pk):
         pk=pk,
     )
     try:
-        regeling_beeindigen(
-            regeling=regeling, door=_door(request), reden=request.POST.get("reden", "")
-        )
+        regeling_end(regeling=regeling, door=_door(request), reden=request.POST.get("reden", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -19,8 +19,8 @@ from inningen.invordering.services.invordering import (
     PLAN_KOLOMMEN,
     GoedkeuringFout,
     invordering_plan,
-    invorderingsrun_goedkeuren,
-    invorderingsrun_voorstel,
+    invorderingsrun_approve,
+    invorderingsrun_propose,
     plan_rijen,
 )
 from inningen.organisaties.selectors import organisaties_for_user
@@ -57,7 +57,7 @@ def runs(request):
         if organisatie is None or datum is None:
             messages.error(request, "Kies een organisatie en een geldige datum.")
             return redirect("balie:runs")
-        run = invorderingsrun_voorstel(
+        run = invorderingsrun_propose(
             organisatie=organisatie, datum=datum, door=request.user.get_username()
         )
         return redirect("balie:run", run.pk)
@@ -112,7 +112,7 @@ def run(request, pk):
 def run_goedkeuren(request, pk):
     r = _run_voor(request.user, pk)
     try:
-        invorderingsrun_goedkeuren(
+        invorderingsrun_approve(
             run=r, door=request.user.get_username(), forceer=request.POST.get("forceer") == "1"
         )
     except GoedkeuringFout as exc:

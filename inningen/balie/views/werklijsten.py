@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import (
-    berichten_opnieuw_versturen,
-    vordering_debiteur_aanmaken,
-    vordering_debiteur_koppelen,
+    uitgaand_resend_for_user,
+    vordering_debiteur_create,
+    vordering_debiteur_link,
 )
 from inningen.balie.views.balie import balie_view
 from inningen.choices import Debiteursoort
@@ -76,16 +76,14 @@ def zonder_debiteur_behandelen(request, pk):
                 deb = get_object_or_404(
                     debiteuren_voor_koppelen(request.user), pk=request.POST.get("debiteur")
                 )
-                vordering_debiteur_koppelen(
-                    user=request.user, vordering_pk=vordering.pk, debiteur=deb
-                )
+                vordering_debiteur_link(user=request.user, vordering_pk=vordering.pk, debiteur=deb)
             elif actie == "aanmaken":
                 if not request.user.has_perm("inningen.add_debiteur"):
                     messages.error(request, "U mag geen debiteuren aanmaken.")
                     return redirect("balie:zonder_debiteur_behandelen", vordering.pk)
                 invoer = request.POST
                 soort = request.POST.get("soort", "")
-                vordering_debiteur_aanmaken(
+                vordering_debiteur_create(
                     user=request.user,
                     vordering_pk=vordering.pk,
                     soort=soort,
@@ -164,6 +162,6 @@ def uitgaand_opnieuw(request):
     if not pks:
         messages.error(request, "Kies eerst een of meer berichten.")
     else:
-        aantal = berichten_opnieuw_versturen(user=request.user, pks=pks)
+        aantal = uitgaand_resend_for_user(user=request.user, pks=pks)
         messages.success(request, f"{aantal} bericht(en) opnieuw aangeboden.")
     return redirect("balie:uitgaand")

@@ -20,7 +20,7 @@ from lxml import etree
 
 from inningen.bedragen import euro
 from inningen.betalingen.models import Afschrift, Betaling
-from inningen.betalingen.services.betalingen import Verwerking, betalingen_verwerk
+from inningen.betalingen.services.betalingen import Verwerking, betalingen_process
 from inningen.choices import Afschriftformaat
 from inningen.organisaties.models import Bankrekening
 
@@ -463,5 +463,5 @@ def afschrift_import(
                 )
             )
     if betalingen:
-        resultaat.verwerking = betalingen_verwerk(betalingen=betalingen, door=door)
+        resultaat.verwerking = betalingen_process(betalingen=betalingen, door=door)
     return resultaat

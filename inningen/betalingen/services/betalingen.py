@@ -452,7 +452,7 @@ class Verwerking:
 
 
 @transaction.atomic
-def betalingen_verwerk(*, betalingen: list[Betaling], door: str) -> Verwerking:
+def betalingen_process(*, betalingen: list[Betaling], door: str) -> Verwerking:
     """Match new (unsaved) bank entries, store them and book every cent.
 
     Credits are matched with the rules in the organisation's order; debits that reverse an

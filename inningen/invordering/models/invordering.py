@@ -21,7 +21,7 @@ from inningen.organisaties.models.organisatie import Organisatie
 class Invorderingsinstelling(models.Model):
     """How one organisation collects: timing of the steps, payment terms, regeling monitoring.
 
-    Created with these defaults the first time a run or screen needs it (instelling_voor()).
+    Created with these defaults the first time a run or screen needs it (invorderingsinstelling_get()).
     """
 
     organisatie = models.OneToOneField(

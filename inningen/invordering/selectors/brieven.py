@@ -10,7 +10,7 @@ from inningen.invordering.models import Brief
 from inningen.organisaties.selectors import organisatie_ids_for_user, organisaties_for_user
 
 
-def brieven_van_debiteur(user, debiteur_pk) -> list[Brief]:
+def brieven_for_debiteur(user, debiteur_pk) -> list[Brief]:
     """The debtor's letters from the user's organisations, newest first, in one query: the
     organisations are a subquery, and only the two values the list shows are read from the
     frozen data (``onderwerp``, ``totaal``), not the whole JSON of every letter."""
@@ -28,7 +28,7 @@ def brieven_van_debiteur(user, debiteur_pk) -> list[Brief]:
     )  # fmt: skip
 
 
-def brief_voor(user, pk) -> Brief:
+def brief_for_user(user, pk) -> Brief:
     """One letter of the user's organisations, with its debtor (for the verwerkingenlogging);
     404 for a letter of another organisation, as if it did not exist."""
     brieven = Brief.objects.select_related("debiteur", "vordering")

@@ -107,7 +107,7 @@ def _vordering_van(user, vordering_pk: int) -> Vordering:
 
 
 @transaction.atomic
-def afboeking_voorstellen(
+def afboeking_propose(
     *, vordering: Vordering, soort: str, bedrag: int | None = None, reden: str, user
 ) -> Afboekingsvoorstel:
     """Propose a write-off. Oninbaar is always the whole open amount; kwijtschelding without
@@ -150,7 +150,7 @@ def afboeking_voorstellen(
 
 
 @transaction.atomic
-def afboeking_beoordelen(
+def afboeking_review(
     *, voorstel: Afboekingsvoorstel, user, goedkeuren: bool, toelichting: str = ""
 ) -> Afboekingsvoorstel:
     """Approve (book and set the status) or reject a proposal: four eyes, so never by the

@@ -93,7 +93,7 @@ def machtiging_create(
 
 
 @transaction.atomic
-def machtigingen_verloop(*, peildatum: datetime.date | None = None) -> int:
+def machtigingen_expire(*, peildatum: datetime.date | None = None) -> int:
     """SEPA: a mandate not used for 36 months after its last collection expires."""
     peildatum = peildatum or timezone.localdate()
     verlopen = [

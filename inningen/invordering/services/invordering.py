@@ -147,7 +147,7 @@ class Tabellen:
     rente: dict[str, list[tuple[dt.date, int]]]
 
 
-def tabellen_laden(datum: dt.date) -> Tabellen:
+def tabellen_load(datum: dt.date) -> Tabellen:
     kosten = {}
     for soort in Kostensoort.values:
         t = (
@@ -172,7 +172,7 @@ def tabellen_laden(datum: dt.date) -> Tabellen:
     return Tabellen(kosten, wik, dict(rente_tabellen))
 
 
-def instelling_voor(organisatie: Organisatie) -> Invorderingsinstelling:
+def invorderingsinstelling_get(organisatie: Organisatie) -> Invorderingsinstelling:
     """The organisation's collection settings, or the defaults (unsaved) when none are stored:
     a dry run writes nothing."""
     return Invorderingsinstelling.objects.filter(
@@ -320,8 +320,8 @@ def invordering_plan(
     *, organisatie: Organisatie, datum: dt.date, tabellen: Tabellen | None = None
 ) -> Plan:
     """The dry run: what a run on ``datum`` would do. Reads only."""
-    tabellen = tabellen or tabellen_laden(datum)
-    instelling = instelling_voor(organisatie)
+    tabellen = tabellen or tabellen_load(datum)
+    instelling = invorderingsinstelling_get(organisatie)
     plan = Plan(organisatie, datum, afschrift_melding=afschrift_check(organisatie, datum))
     for ids in _batches(_kandidaat_ids(organisatie, datum)):
         voorstellen, overgeslagen, _ = _plan_batch(organisatie, instelling, tabellen, datum, ids)
@@ -653,8 +653,8 @@ def invorderingsrun_execute(
     status, history) or nothing, and a run broken off halfway is completed by running again.
     """
     run = _run_openen(organisatie=organisatie, datum=datum, door=door, forceer=forceer, run=run)
-    tabellen = tabellen_laden(datum)
-    instelling = instelling_voor(organisatie)
+    tabellen = tabellen_load(datum)
+    instelling = invorderingsinstelling_get(organisatie)
     plan = Plan(organisatie, datum, afschrift_melding=run.melding)
     afzender = organisatie_gegevens(organisatie)
     try:
@@ -840,7 +840,7 @@ def _kosten_tekst(v: Voorstel) -> str:
 
 
 @transaction.atomic
-def invorderingsrun_voorstel(
+def invorderingsrun_propose(
     *, organisatie: Organisatie, datum: dt.date, door: str
 ) -> Invorderingsrun:
     """A preview (dry run) stored for approval; it replaces any earlier open preview."""
@@ -863,7 +863,7 @@ class GoedkeuringFout(Exception):
 
 
 @transaction.atomic
-def invorderingsrun_goedkeuren(*, run: Invorderingsrun, door: str, forceer: bool = False):
+def invorderingsrun_approve(*, run: Invorderingsrun, door: str, forceer: bool = False):
     """Approve a preview: the run is executed by a task (tens of thousands of claims do not fit
     in a web request). The execution re-plans, so whoever paid since the preview gets nothing."""
     run = Invorderingsrun.objects.select_for_update().get(pk=run.pk)
@@ -909,18 +909,18 @@ def invorderingsrun_approved_execute(*, run_id: int) -> Invorderingsrun | None:
     return run
 
 
-def invordering_dagelijks(
+def invordering_run_daily(
     *, datum: dt.date, door: str = "invorderingsrun", organisaties=None
 ) -> list[Invorderingsrun]:
     """The daily beat: per organisation, monitor regelingen (a lapsed one resumes normal
     collection today), then run directly or leave a preview for approval (the setting)."""
-    from inningen.invordering.services.regelingen import regelingen_bewaken
+    from inningen.invordering.services.regelingen import regelingen_monitor
 
     runs = []
     for organisatie in organisaties or Organisatie.objects.order_by("pk"):
         try:
-            regelingen_bewaken(organisatie=organisatie, datum=datum, door=door)
-            if instelling_voor(organisatie).automatisch_uitvoeren:
+            regelingen_monitor(organisatie=organisatie, datum=datum, door=door)
+            if invorderingsinstelling_get(organisatie).automatisch_uitvoeren:
                 try:
                     resultaat = invorderingsrun_execute(
                         organisatie=organisatie, datum=datum, door=door
@@ -930,10 +930,10 @@ def invordering_dagelijks(
                     runs.append(Invorderingsrun.objects.filter(organisatie=organisatie).first())
             else:
                 runs.append(
-                    invorderingsrun_voorstel(organisatie=organisatie, datum=datum, door=door)
+                    invorderingsrun_propose(organisatie=organisatie, datum=datum, door=door)
                 )
         except Exception:
             # One organisation's failure (recorded on its run when the run itself failed) must
             # not keep the others from being collected.
             logger.exception("Invordering voor %s op %s mislukt", organisatie, datum)
-        return runs
+    return runs

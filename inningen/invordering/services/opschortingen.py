@@ -59,7 +59,7 @@ def opschorting_create(
 
 
 @transaction.atomic
-def opschorting_beeindigen(*, opschorting: Opschorting, door: str, datum: dt.date) -> Opschorting:
+def opschorting_end(*, opschorting: Opschorting, door: str, datum: dt.date) -> Opschorting:
     """End a suspension (e.g. the decision on the bezwaar): from ``datum`` on the claim is
     collected again."""
     opschorting = Opschorting.objects.select_for_update().get(pk=opschorting.pk)

@@ -58,7 +58,7 @@ from inningen.invordering.services.brieven import (
     organisatie_gegevens,
     vordering_gegevens,
 )
-from inningen.invordering.services.invordering import instelling_voor
+from inningen.invordering.services.invordering import invorderingsinstelling_get
 from inningen.organisaties.models import Organisatie
 
 # Without a setting a regeling runs at most three years; longer needs a deliberate choice.
@@ -338,7 +338,7 @@ def regeling_create(
 
 
 @transaction.atomic
-def regeling_beeindigen(*, regeling: Betalingsregeling, door: str, reden: str) -> Betalingsregeling:
+def regeling_end(*, regeling: Betalingsregeling, door: str, reden: str) -> Betalingsregeling:
     """End an active regeling by hand (e.g. the debtor asks, or a new one replaces it); the
     claims go back to normal collection."""
     reden = (reden or "").strip()
@@ -355,7 +355,7 @@ def regeling_beeindigen(*, regeling: Betalingsregeling, door: str, reden: str) -
 
 
 @transaction.atomic
-def regelingen_bewaken(*, organisatie: Organisatie, datum: dt.date, door: str) -> dict:
+def regelingen_monitor(*, organisatie: Organisatie, datum: dt.date, door: str) -> dict:
     """Check every active regeling of the organisation on ``datum`` (see the module docstring).
 
     A fixed number of queries whatever the number of regelingen. Returns counts:
@@ -392,7 +392,7 @@ def regelingen_bewaken(*, organisatie: Organisatie, datum: dt.date, door: str) -
         "regeling_id", "volgnummer"
     ):
         termijnen[t.regeling_id].append(t)
-    inst = instelling_voor(organisatie)
+    inst = invorderingsinstelling_get(organisatie)
     grens = datum - dt.timedelta(days=inst.regeling_respijt_dagen)
 
     voldaan, vervallen, herinneren = [], [], []  # regeling pks

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inningen.demo.generator import (
-    KOPPELINGEN,
+from inningen.demo.gegevens import KOPPELINGEN
+from inningen.demo.services import (
     DemoInProductieError,
     demo_invordering_overzicht,
     demo_load,

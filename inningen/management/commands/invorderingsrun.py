@@ -12,7 +12,7 @@ from inningen.invordering.services.invordering import (
     invorderingsrun_execute,
     plan_rijen,
 )
-from inningen.invordering.services.regelingen import regelingen_bewaken
+from inningen.invordering.services.regelingen import regelingen_monitor
 from inningen.organisaties.models import Organisatie
 
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
                         f"{plan.afschrift_melding} Een echte run zou weigeren (tenzij --forceer)."
                     ))  # fmt: skip
             else:
-                regelingen_bewaken(organisatie=organisatie, datum=datum, door="invorderingsrun")
+                regelingen_monitor(organisatie=organisatie, datum=datum, door="invorderingsrun")
                 try:
                     plan = invorderingsrun_execute(
                         organisatie=organisatie, datum=datum, door="invorderingsrun",

@@ -7,7 +7,7 @@ from inningen.betalingen.services.afschriften import euro
 from inningen.invordering.services.incasso import (
     IncassoFout,
     incassobestand_create,
-    machtigingen_verloop,
+    machtigingen_expire,
 )
 from inningen.organisaties.models import Organisatie
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         organisatie = Organisatie.objects.filter(rsin=rsin).first()
         if organisatie is None:
             raise CommandError(f"Geen organisatie met RSIN {rsin}.")
-        verlopen = machtigingen_verloop(peildatum=incassodatum)
+        verlopen = machtigingen_expire(peildatum=incassodatum)
         try:
             bestand = incassobestand_create(
                 organisatie=organisatie, incassodatum=incassodatum, door="maak_incassobestand"

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from inningen.bedragen import euro
 from inningen.organisaties.models import Organisatie
-from verantwoording.services.aansluiting import aansluiting_bereken
+from verantwoording.services.aansluiting import aansluiting_compute
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"Onbekende organisatie {o['organisatie']}.")
         tot = o["tot"] or timezone.localdate()
         van = o["van"] or tot.replace(day=1)
-        a = aansluiting_bereken(organisatie=organisatie, begindatum=van, einddatum=tot)
+        a = aansluiting_compute(organisatie=organisatie, begindatum=van, einddatum=tot)
         regels = [
             ("beginsaldo", a.beginsaldo),
             ("+ opgelegd", a.opgelegd),
