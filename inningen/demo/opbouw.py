@@ -1,20 +1,11 @@
-"""Demodata for the Inningensysteem (``python manage.py demo``).
+"""The demo generator: builds the demo set through the product's own services.
 
-A realistic, deterministic demo set for one invented samenwerkingsverband: three organisations,
-the koppelingen of five TSAs and the financiële administratie, debtors with valid BSNs, RSINs and
-IBANs, and claims with payments and a status history. Everything goes through the same services
-the StUF koppelingen use, in batches, so the ledger rules hold: each claim's openstaand_bedrag is
-the sum of its Boekingen and each status change is a history row.
-
-Collection up to about two months ago is history the generator writes (steps without a run).
-From then on the product does it: three past invorderingsruns per organisation on current bank
-statements (whose payments the payment service books), betalingsregelingen (one lapses),
-opschortingen and write-off proposals, each through its service with the clock set to that day;
-today a preview of the run waits for approval. Letters are stored, not rendered: without a
-worker they are rendered on first download (BRIEVEN_RENDEREN_NA_COMMIT).
-
-Only for development and demonstrations: the passwords are public and the command refuses to run
-in production.
+Through the services the StUF koppelingen use, in batches, so the ledger rules hold: each claim's
+openstaand_bedrag is the sum of its Boekingen and each status change is a history row. Collection
+up to about two months ago is history written here (steps without a run); from then on the
+product does it: past invorderingsruns on bank statements, regelingen, opschortingen and
+write-off proposals, each through its service with the clock set to that day, and today a run
+preview awaiting approval. Letters are stored, not rendered (BRIEVEN_RENDEREN_NA_COMMIT).
 """
 
 from __future__ import annotations
@@ -25,23 +16,18 @@ import itertools
 import random
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TextIO
 from unittest import mock
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 from faker import Faker
 from schwifty import IBAN
-from stdnum.eu import at_02
 
 from inningen.betalingen.models import Afschrift, Betaling
-from inningen.betalingen.services.betalingen import betalingen_verwerk
+from inningen.betalingen.services.betalingen import betalingen_process
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     Afboekingsoort,
@@ -54,8 +40,6 @@ from inningen.choices import (
     Opschortingsoort,
     Regelingsoort,
     RegelingStatus,
-    RunStatus,
-    VoorstelStatus,
     VorderingStatus,
     Vorderingtype,
 )
@@ -63,7 +47,39 @@ from inningen.choices import Invorderingsstap as Stap
 from inningen.db.bulk import bulk_insert, update_per_pk
 from inningen.debiteuren.models import Debiteur, Machtiging
 from inningen.debiteuren.services import DebiteurInvoer, debiteuren_upsert
-from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingsregel, Vorderingstatus
+from inningen.demo.gegevens import (
+    ACCENT_ACHTERNAMEN,
+    ACCENT_VOORNAMEN_M,
+    ACCENT_VOORNAMEN_V,
+    BANKEN,
+    BRANCHES,
+    COOPERATIES,
+    DEBITEURNUMMER_PREFIX,
+    DOOR_BANK,
+    DOOR_INCASSO,
+    DOOR_INVORDERAAR,
+    DOOR_RUN,
+    DOOR_SYSTEEM,
+    EENHEDEN,
+    FACTUURPOSTEN,
+    KLASSIEKE_STRATEN,
+    KOPPELINGEN,
+    NUMMERPREFIX,
+    ORGANISATIES,
+    POST_EENHEID,
+    RECHTSVORMEN,
+    SEED,
+    STICHTINGEN,
+    TOELICHTING_HISTORIE,
+    VASTE_BEDRIJVEN,
+    VASTE_PERSONEN,
+    VERENIGINGEN,
+    VOORVOEGSELS,
+    WOONPLAATSEN,
+    DemoKoppeling,
+    elfproef_aanvullen,
+)
+from inningen.grootboek.models import Boeking, Termijn, Vordering
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import StatusWijziging, vorderingen_status_set
 from inningen.grootboek.services.vorderingen import (
@@ -74,523 +90,32 @@ from inningen.grootboek.services.vorderingen import (
     vordering_check,
     vorderingen_register,
 )
-from inningen.invordering.models import (
-    Afboekingsvoorstel,
-    Betalingsregeling,
-    Brief,
-    Invorderingsrun,
-    Invorderingsstap,
-    Opschorting,
-)
+from inningen.invordering.models import Betalingsregeling, Invorderingsstap, Opschorting
 from inningen.invordering.regels.bankdagen import vorige_bankdag
 from inningen.invordering.services.afboekingen import (
-    afboeking_beoordelen,
-    afboeking_voorstellen,
+    afboeking_propose,
+    afboeking_review,
     open_per_deel,
 )
 from inningen.invordering.services.invordering import (
     invorderingsrun_execute,
-    invorderingsrun_voorstel,
+    invorderingsrun_propose,
 )
-from inningen.invordering.services.opschortingen import opschorting_beeindigen, opschorting_create
+from inningen.invordering.services.opschortingen import opschorting_create, opschorting_end
 from inningen.invordering.services.regelingen import (
     regeling_create,
     regeling_plan,
-    regelingen_bewaken,
+    regelingen_monitor,
 )
-from inningen.organisaties.models import Bankrekening, Medewerker, Organisatie
+from inningen.organisaties.models import Bankrekening, Organisatie
 from inningen.organisaties.services.organisaties import organisatie_upsert
-from inningen.organisaties.services.rollen import roles_ensure
-from stuffin.models import Koppeling, Koppelingsrol
 from stuffin.services.koppelingen import koppeling_upsert
 
-SEED = 20260101
-DEBITEURNUMMER_PREFIX = "DEMO-"
-DOOR_SYSTEEM = "Inningensysteem"
-DOOR_INVORDERAAR = "invorderaar"
-DOOR_BANK = "bankafschrift"
-DOOR_INCASSO = "incasso"
-DOOR_RUN = "invorderingsrun"
-# Collection steps taken before the demo's first real invorderingsrun: history without a run.
-TOELICHTING_HISTORIE = "Historie van vóór de eerste invorderingsrun"
-
-
-class DemoInProductieError(RuntimeError):
-    """Demo data (with public passwords) must never reach a production database."""
-
-
-def _weiger_productie() -> None:
-    if settings.IS_PRODUCTION:
-        raise DemoInProductieError("Demodata wordt niet geladen in productie (INNINGEN_OMGEVING).")
-
-
-# --- identifiers -------------------------------------------------------------------------------
-
-
-def elfproef_aanvullen(acht_cijfers: str) -> str | None:
-    """Add the check digit of the 11-proef (BSN/RSIN); None when no digit fits (remainder 10)."""
-    som = sum(int(c) * w for c, w in zip(acht_cijfers, range(9, 1, -1), strict=True)) % 11
-    return None if som == 10 else f"{acht_cijfers}{som}"
-
-
-def incassant_id(kvk_nummer: str) -> str:
-    """SEPA creditor identifier (AT-02) for a Dutch KvK number: NLccZZZ<kvk>0000."""
-    basis = f"NL00ZZZ{kvk_nummer}0000"
-    return f"NL{at_02.calc_check_digits(basis)}ZZZ{kvk_nummer}0000"
-
-
-@dataclass(frozen=True)
-class DemoOrganisatie:
-    sleutel: str
-    naam: str
-    rsin: str
-    gemeentecode: str  # invented CBS-like codes; a GR has none
-    kvk_nummer: str
-    bankrekening: str  # account code at BNG Bank, the municipalities' bank
-
-    @property
-    def iban(self) -> str:
-        return IBAN.generate("NL", bank_code="BNGH", account_code=self.bankrekening).compact
-
-    @property
-    def incassant_id(self) -> str:
-        return incassant_id(self.kvk_nummer)
-
-
-ORGANISATIES = (
-    DemoOrganisatie("RVS", "Gemeente Rivierstad", "002845131", "0996", "30284513", "0285012345"),
-    DemoOrganisatie("PLD", "Gemeente Polderdam", "001770366", "0997", "30177036", "0285067890"),
-    DemoOrganisatie(
-        "BSR", "Belastingsamenwerking Rivierland", "008174325", "", "30817432", "0285099001"
-    ),
-)
-DEMO_RSINS = tuple(o.rsin for o in ORGANISATIES)
-
-
-@dataclass(frozen=True)
-class DemoKoppeling:
-    sleutel: str
-    naam: str
-    applicatie: str
-    rol: str
-    tsa_codes: tuple[str, ...]
-    organisaties: tuple[str, ...]  # DemoOrganisatie.sleutel; the first is the default
-    gebruikersnaam: str
-    wachtwoord: str  # demo only
-
-
-KOPPELINGEN = (
-    DemoKoppeling(
-        "vergunningen",
-        "Vergunningen (VTH-zaaksysteem)",
-        "VERGUNNINGEN",
-        Koppelingsrol.TSA,
-        ("VTH-LEGES",),
-        ("RVS", "PLD"),
-        "tsa-vergunningen",
-        "demo-vergunningen-2026",
-    ),
-    DemoKoppeling(
-        "parkeren",
-        "Parkeren (naheffingen en vergunningen)",
-        "PARKEREN",
-        Koppelingsrol.TSA,
-        ("PRK-NAHEFFING", "PRK-VERGUNNING"),
-        ("RVS", "PLD"),
-        "tsa-parkeren",
-        "demo-parkeren-2026",
-    ),
-    DemoKoppeling(
-        "belastingen",
-        "Belastingen (heffingssysteem)",
-        "BELASTINGEN",
-        Koppelingsrol.TSA,
-        ("BEL-AANSLAG",),
-        ("BSR",),
-        "tsa-belastingen",
-        "demo-belastingen-2026",
-    ),
-    DemoKoppeling(
-        "facturatie",
-        "Facturatie (privaatrechtelijke facturen)",
-        "FACTURATIE",
-        Koppelingsrol.TSA,
-        ("FAC-DEBITEUREN",),
-        ("RVS", "PLD"),
-        "tsa-facturatie",
-        "demo-facturatie-2026",
-    ),
-    DemoKoppeling(
-        "leerlingenvervoer",
-        "Leerlingenvervoer (eigen bijdragen)",
-        "LEERLINGENVERVOER",
-        Koppelingsrol.TSA,
-        ("LLV-EIGENBIJDRAGE",),
-        ("RVS", "PLD"),
-        "tsa-leerlingenvervoer",
-        "demo-leerlingenvervoer-2026",
-    ),
-    DemoKoppeling(
-        "financien",
-        "Financiële administratie",
-        "FINADM",
-        Koppelingsrol.FINANCIELE_ADMINISTRATIE,
-        (),
-        ("RVS", "PLD", "BSR"),
-        "fa-financien",
-        "demo-financien-2026",
-    ),
-)
 _TSA = {k.sleutel: k for k in KOPPELINGEN}
 
 
-@dataclass(frozen=True)
-class DemoGebruiker:
-    gebruikersnaam: str
-    wachtwoord: str  # demo only
-    rol: str  # group name
-    organisaties: tuple[str, ...]
-    superuser: bool = False
-
-
-GEBRUIKERS = (
-    DemoGebruiker("balie", "demo-balie-2026", "baliemedewerker", ("RVS", "BSR")),
-    DemoGebruiker("invorderaar", "demo-invorderaar-2026", "invorderaar", ("RVS", "PLD", "BSR")),
-    DemoGebruiker("beheer", "demo-beheer-2026", "beheerder", ("RVS", "PLD", "BSR"), superuser=True),
-)
-
-
-# --- users -------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def demo_users_ensure() -> list[tuple[str, str, str]]:
-    """Make sure the demo groups and users exist; never resets a password or removes anything.
-
-    Returns (gebruikersnaam, wachtwoord, rol); the password is the demo password a new user got.
-    """
-    _weiger_productie()
-    # The product's roles (also created after every migrate); demo users are members of them.
-    groepen = roles_ensure()
-
-    organisaties = {o.rsin: o for o in Organisatie.objects.filter(rsin__in=DEMO_RSINS)}
-    per_sleutel = {o.sleutel: organisaties.get(o.rsin) for o in ORGANISATIES}
-    user_model = get_user_model()
-    bestaand = {
-        u.username: u
-        for u in user_model.objects.filter(username__in=[g.gebruikersnaam for g in GEBRUIKERS])
-    }
-    nieuw = [g for g in GEBRUIKERS if g.gebruikersnaam not in bestaand]
-    hashes = {g: make_password(g.wachtwoord) for g in nieuw}
-    resultaat = []
-    for g in GEBRUIKERS:
-        user = bestaand.get(g.gebruikersnaam)
-        if user is None:
-            user = user_model(
-                username=g.gebruikersnaam,
-                password=hashes[g],
-                is_staff=True,
-                is_superuser=g.superuser,
-                first_name="Demo",
-                last_name=g.rol.capitalize(),
-            )
-            user.save()
-        user.groups.add(groepen[g.rol])
-        medewerker, _ = Medewerker.objects.get_or_create(user=user)
-        medewerker.organisaties.add(*[per_sleutel[s] for s in g.organisaties if per_sleutel[s]])
-        resultaat.append((g.gebruikersnaam, g.wachtwoord, g.rol))
-    return resultaat
-
-
-# --- counts ------------------------------------------------------------------------------------
-
-
-def demo_tellingen() -> dict[str, int]:
-    """Counts of the demo set (scoped to the demo organisations)."""
-    orgs = Organisatie.objects.filter(rsin__in=DEMO_RSINS)
-    vorderingen = Vordering.objects.filter(organisatie__in=orgs)
-    return {
-        "organisaties": orgs.count(),
-        "koppelingen": Koppeling.objects.filter(
-            gebruikersnaam__in=[k.gebruikersnaam for k in KOPPELINGEN]
-        ).count(),
-        "debiteuren": Debiteur.objects.filter(
-            debiteurnummer__startswith=DEBITEURNUMMER_PREFIX
-        ).count(),
-        "vorderingen": vorderingen.count(),
-        "zonder_debiteur": vorderingen.filter(debiteur__isnull=True).count(),
-        "vorderingsregels": Vorderingsregel.objects.filter(vordering__organisatie__in=orgs).count(),
-        "termijnen": Termijn.objects.filter(vordering__organisatie__in=orgs).count(),
-        "machtigingen": Machtiging.objects.filter(organisatie__in=orgs).count(),
-        "boekingen": Boeking.objects.filter(organisatie__in=orgs).count(),
-        "statussen": Vorderingstatus.objects.filter(vordering__organisatie__in=orgs).count(),
-        "invorderingsstappen": Invorderingsstap.objects.filter(
-            vordering__organisatie__in=orgs
-        ).count(),
-        "invorderingsruns": Invorderingsrun.objects.filter(organisatie__in=orgs).count(),
-        "brieven": Brief.objects.filter(organisatie__in=orgs).count(),
-        "bankafschriften": Afschrift.objects.filter(organisatie__in=orgs).count(),
-        "betalingsregelingen": Betalingsregeling.objects.filter(organisatie__in=orgs).count(),
-        "opschortingen": Opschorting.objects.filter(vordering__organisatie__in=orgs).count(),
-        "afboekingsvoorstellen": Afboekingsvoorstel.objects.filter(
-            vordering__organisatie__in=orgs
-        ).count(),
-    }
-
-
-def demo_invordering_overzicht() -> dict[str, dict[str, int]]:
-    """What the demo's collection looks like: steps per kind (runs and earlier history),
-    runs, regelingen and write-off proposals per status (scoped to the demo organisations)."""
-    orgs = Organisatie.objects.filter(rsin__in=DEMO_RSINS)
-
-    def per(qs, veld: str, choices) -> dict[str, int]:
-        namen = dict(choices)
-        aantallen = dict(qs.values_list(veld).annotate(n=Count("pk")).order_by(veld))
-        return {namen[k]: aantallen[k] for k in namen if k in aantallen}
-
-    return {
-        "Invorderingsstappen": per(
-            Invorderingsstap.objects.filter(vordering__organisatie__in=orgs), "stap", Stap.choices
-        ),
-        "Invorderingsruns": per(
-            Invorderingsrun.objects.filter(organisatie__in=orgs), "status", RunStatus.choices
-        ),
-        "Betalingsregelingen": per(
-            Betalingsregeling.objects.filter(organisatie__in=orgs), "status", RegelingStatus.choices
-        ),
-        "Afboekingsvoorstellen": per(
-            Afboekingsvoorstel.objects.filter(vordering__organisatie__in=orgs),
-            "status",
-            VoorstelStatus.choices,
-        ),
-    }
-
-
-def demo_statusverdeling() -> dict[str, int]:
-    """Number of demo claims per current status code."""
-    rijen = (
-        Vordering.objects.filter(organisatie__rsin__in=DEMO_RSINS)
-        .values("status")
-        .annotate(n=Count("pk"))
-        .order_by("status")
-    )
-    return {r["status"]: r["n"] for r in rijen}
-
-
-def _getal(n: int) -> str:
+def getal(n: int) -> str:
     return f"{n:,}".replace(",", ".")
-
-
-def tellingen_tekst(tellingen: dict[str, int]) -> str:
-    return ", ".join(
-        f"{_getal(v)} {k.replace('_', ' ')}" for k, v in tellingen.items() if k != "bestond_al"
-    )
-
-
-# --- loading -----------------------------------------------------------------------------------
-
-
-def demo_load(
-    *,
-    n_debiteuren: int = 2000,
-    n_vorderingen: int = 10_000,
-    batch_size: int = 1000,
-    stdout: TextIO | None = None,
-) -> dict[str, int]:
-    """Load the demo set once; a second run only reports what exists ("bestond_al": True)."""
-    _weiger_productie()
-
-    def schrijf(tekst: str) -> None:
-        if stdout is not None:
-            stdout.write(tekst + "\n")
-
-    if Vordering.objects.filter(organisatie__rsin__in=DEMO_RSINS).exists():
-        tellingen = demo_tellingen()
-        schrijf(f"Demodata bestaat al: {tellingen_tekst(tellingen)}.")
-        return {**tellingen, "bestond_al": True}
-    with _zonder_querylog(), transaction.atomic():
-        _Opbouw(
-            n_debiteuren=n_debiteuren,
-            n_vorderingen=n_vorderingen,
-            batch_size=batch_size,
-            schrijf=schrijf,
-        ).run()
-    return {**demo_tellingen(), "bestond_al": False}
-
-
-@contextmanager
-def _zonder_querylog():
-    """With DEBUG on, Django keeps the SQL text of every query (on SQLite it even runs an extra
-    QUOTE() query per statement to build it): seconds of work for ~100,000 demo rows that
-    nobody reads. Switched off for the duration of the load only."""
-    debug = settings.DEBUG
-    settings.DEBUG = False
-    try:
-        yield
-    finally:
-        settings.DEBUG = debug
-
-
-# Names with diacritics, so accent-insensitive search can be demonstrated.
-_ACCENT_ACHTERNAMEN = (
-    "Öztürk",
-    "Çelik",
-    "Yılmaz",
-    "Şahin",
-    "Doğan",
-    "Kılıç",
-    "Müller",
-    "Schröder",
-    "Jäger",
-    "Gómez",
-    "Núñez",
-    "Dvořák",
-    "Sørensen",
-    "Lefèvre",
-    "Bénard",
-)
-_ACCENT_VOORNAMEN_M = ("Hüseyin", "Gökhan", "Çağan", "Jürgen", "José", "François", "Björn", "Noël")
-_ACCENT_VOORNAMEN_V = ("Ayşe", "Gülşen", "Özlem", "Zoë", "Chloë", "Anaïs", "Renée", "Zoé")
-# Fixed debtors: the first five get many claims (balie demo); all have accented names or are firms.
-_VASTE_PERSONEN = (
-    ("Hüseyin", "Öztürk", "M", "PLD"),
-    ("Ayşe", "Çelik", "V", "RVS"),
-    ("Jürgen", "Müller", "M", "RVS"),
-    ("Gökhan", "Yılmaz", "M", "RVS"),
-    ("Renée", "Lefèvre", "V", "PLD"),
-    ("Björn", "Sørensen", "M", "PLD"),
-    ("Zoë", "van den Heuvel", "V", "RVS"),
-)
-_VASTE_BEDRIJVEN = (
-    ("Çelik Transport B.V.", "Besloten Vennootschap", "RVS"),
-    ("Van der Ploeg Logistiek B.V.", "Besloten Vennootschap", "PLD"),
-)
-_VOORVOEGSELS = (
-    "van der",
-    "van den",
-    "van de",
-    "van het",
-    "van 't",
-    "in 't",
-    "op de",
-    "in de",
-    "uit de",
-    "van",
-    "den",
-    "der",
-    "de",
-    "ter",
-    "te",
-    "'t",
-)
-_WOONPLAATSEN = {
-    "RVS": (
-        ("Rivierstad", 4101, 4109, 0.7),
-        ("Uiterwaard", 4111, 4112, 0.2),
-        ("Kribbendam", 4115, 4115, 0.1),
-    ),
-    "PLD": (
-        ("Polderdam", 4201, 4208, 0.7),
-        ("Gemaalhoek", 4211, 4211, 0.18),
-        ("Nieuw-Sluis", 4214, 4214, 0.12),
-    ),
-}
-_KLASSIEKE_STRATEN = (
-    "Dorpsstraat",
-    "Kerkstraat",
-    "Dijkweg",
-    "Havenkade",
-    "Molenstraat",
-    "Stationsweg",
-    "Veerweg",
-    "Uiterwaardenlaan",
-)
-_BANKEN = (
-    ("INGB", "INGBNL2A", 35),
-    ("RABO", "RABONL2U", 30),
-    ("ABNA", "ABNANL2A", 20),
-    ("SNSB", "SNSBNL2A", 6),
-    ("ASNB", "ASNBNL21", 3),
-    ("TRIO", "TRIONL2U", 2),
-    ("BUNQ", "BUNQNL2A", 3),
-    ("KNAB", "KNABNL2H", 1),
-)
-_EENHEDEN = {
-    "HEF": "Heffen en Invorderen",
-    "VTH": "Vergunningen, Toezicht en Handhaving",
-    "PRK": "Parkeren en Mobiliteit",
-    "SPORT": "Sport en Accommodaties",
-    "FAC": "Facilitaire Zaken",
-    "AFV": "Afval en Reiniging",
-    "FIN": "Financiën en Control",
-    "ONW": "Onderwijs en Leerlingenvervoer",
-}
-_BRANCHES = (
-    "Transport",
-    "Bouw",
-    "Installatietechniek",
-    "Schoonmaak",
-    "Horeca",
-    "Bloemen",
-    "Autobedrijf",
-    "Logistiek",
-    "Vastgoed",
-    "Hoveniers",
-    "Schilders",
-)
-_STICHTINGEN = ("Kinderopvang", "Welzijn", "Muziekschool", "Dorpshuis", "Zorggroep", "Sportpark")
-_VERENIGINGEN = ("Voetbal", "Tennis", "Hockey", "Korfbal", "Muziek", "IJs")
-_COOPERATIES = ("Energie", "Zorg", "Agrarisch Belang")
-_RECHTSVORMEN = {
-    "bv": "Besloten Vennootschap",
-    "vof": "Vennootschap onder firma",
-    "stichting": "Stichting",
-    "vereniging": "Vereniging met volledige rechtsbevoegdheid",
-    "nv": "Naamloze Vennootschap",
-    "cooperatie": "Coöperatie",
-}
-# Facturatie: (code, omschrijving, btw-categorie, percentage, eenheid, stuksprijs-range in cents,
-# aantal-range). Without aantal-range a single amount from the stuksprijs-range.
-_FACTUURPOSTEN = {
-    "SPORT": ("FAC-SPORT", "Huur sporthal", BtwCategorie.LAAG, 900, "uur", (3850, 5200), (4, 60)),
-    "ZAAL": (
-        "FAC-ZAAL",
-        "Huur vergaderruimte stadskantoor",
-        BtwCategorie.HOOG,
-        2100,
-        "dagdeel",
-        (9500, 14500),
-        (1, 10),
-    ),
-    "AFVAL": (
-        "FAC-AFVAL",
-        "Lediging bedrijfsafvalcontainer 1.100 liter",
-        BtwCategorie.HOOG,
-        2100,
-        "lediging",
-        (1875, 2450),
-        (4, 52),
-    ),
-    "SCHADE": (
-        "FAC-SCHADE",
-        "Verhaal schade aan gemeentelijk eigendom",
-        BtwCategorie.NUL,
-        0,
-        "",
-        (15000, 450000),
-        None,
-    ),
-}
-# Vorderingnummer prefix per kind of claim (otherwise the TSA's initial: V, F).
-_NUMMERPREFIX = {
-    "jaaraanslag": "AS",
-    "aanslag": "AS",
-    "naheffing": "NH",
-    "parkeervergunning": "PV",
-    "credit": "C",
-    "leerlingenvervoer": "LLV",
-}
-_POST_EENHEID = {"SPORT": "SPORT", "ZAAL": "FAC", "AFVAL": "AFV", "SCHADE": "FIN"}
 
 
 def _btw(excl: int, percentage: int) -> int:
@@ -743,7 +268,7 @@ class _Vrd:
 class _Tijdlijn:
     """Collects the events of one claim in date order; nothing on or after today happens yet."""
 
-    def __init__(self, opbouw: _Opbouw, v: _Vrd):
+    def __init__(self, opbouw: Opbouw, v: _Vrd):
         self.o = opbouw
         self.v = v
         self.laatst = v.registratie + dt.timedelta(days=1)
@@ -788,12 +313,22 @@ class _Tijdlijn:
         return d
 
 
-class _Opbouw:
-    def __init__(self, *, n_debiteuren: int, n_vorderingen: int, batch_size: int, schrijf):
+class Opbouw:
+    def __init__(
+        self,
+        *,
+        n_debiteuren: int,
+        n_vorderingen: int,
+        batch_size: int,
+        schrijf: Callable[[str], None],
+        gebruikers_ensure: Callable[[], object],
+    ):
         self.n_debiteuren = n_debiteuren
         self.n_vorderingen = n_vorderingen
         self.batch_size = batch_size
         self.schrijf = schrijf
+        # services.demo_users_ensure, passed in because services imports this module.
+        self.gebruikers_ensure = gebruikers_ensure
         self.rng = random.Random(SEED)
         self.fake = Faker("nl_NL")
         self.fake.seed_instance(SEED)
@@ -837,7 +372,7 @@ class _Opbouw:
         return self._nieuw("kvk", lambda: str(self.rng.randint(10_000_000, 99_999_999)))
 
     def iban(self) -> tuple[str, str]:
-        bank, bic, _ = self.rng.choices(_BANKEN, weights=[b[2] for b in _BANKEN])[0]
+        bank, bic, _ = self.rng.choices(BANKEN, weights=[b[2] for b in BANKEN])[0]
         iban = self._nieuw(
             "iban",
             lambda: (
@@ -860,7 +395,7 @@ class _Opbouw:
         self.stap("Organisaties en koppelingen", start)
         self.genereren()
         self.stap(
-            f"{_getal(self.n_debiteuren)} debiteuren en {_getal(self.n_vorderingen)} vorderingen "
+            f"{getal(self.n_debiteuren)} debiteuren en {getal(self.n_vorderingen)} vorderingen "
             "samengesteld",
             start,
         )
@@ -907,14 +442,12 @@ class _Opbouw:
 
     def straten_kiezen(self) -> None:
         self.straten = {}
-        for woonplaatsen in _WOONPLAATSEN.values():
+        for woonplaatsen in WOONPLAATSEN.values():
             for plaats, pc_van, pc_tot, _ in woonplaatsen:
                 namen = list(
                     dict.fromkeys(
                         [
-                            *_KLASSIEKE_STRATEN[
-                                : 4 if plaats in ("Rivierstad", "Polderdam") else 2
-                            ],
+                            *KLASSIEKE_STRATEN[: 4 if plaats in ("Rivierstad", "Polderdam") else 2],
                             *(self.fake.street_name() for _ in range(22)),
                         ]
                     )
@@ -954,7 +487,7 @@ class _Opbouw:
         elif rng.random() < 0.05:
             adres["huisnummertoevoeging"] = rng.choice(["1", "2", "3", "bis", "A", "hs"])
         if woongemeente:
-            plaatsen = _WOONPLAATSEN[woongemeente]
+            plaatsen = WOONPLAATSEN[woongemeente]
             plaats = rng.choices(plaatsen, weights=[p[3] for p in plaatsen])[0][0]
             straat, postcode = rng.choice(self.straten[plaats])
             return {**adres, "straatnaam": straat, "postcode": postcode, "woonplaats": plaats}
@@ -986,7 +519,7 @@ class _Opbouw:
 
     @staticmethod
     def splits(achternaam: str) -> tuple[str, str]:
-        for vv in _VOORVOEGSELS:
+        for vv in VOORVOEGSELS:
             if achternaam.lower().startswith(vv + " "):
                 return achternaam[: len(vv)].lower(), achternaam[len(vv) + 1 :]
         return "", achternaam
@@ -999,8 +532,8 @@ class _Opbouw:
         else:
             vrouw = rng.random() < 0.5
             if rng.random() < 0.07:
-                voornaam = rng.choice(_ACCENT_VOORNAMEN_V if vrouw else _ACCENT_VOORNAMEN_M)
-                achternaam = rng.choice(_ACCENT_ACHTERNAMEN)
+                voornaam = rng.choice(ACCENT_VOORNAMEN_V if vrouw else ACCENT_VOORNAMEN_M)
+                achternaam = rng.choice(ACCENT_ACHTERNAMEN)
             else:
                 voornaam = fake.first_name_female() if vrouw else fake.first_name_male()
                 achternaam = fake.last_name()
@@ -1059,18 +592,18 @@ class _Opbouw:
                 weights=[55, 10, 15, 10, 3, 7],
             )[0]
             if vorm == "bv":
-                naam = f"{achternaam} {rng.choice(_BRANCHES)} B.V."
+                naam = f"{achternaam} {rng.choice(BRANCHES)} B.V."
             elif vorm == "vof":
                 naam = f"{achternaam} & {fake.last_name()} V.O.F."
             elif vorm == "stichting":
-                naam = f"Stichting {rng.choice(_STICHTINGEN)} {woonplaats}"
+                naam = f"Stichting {rng.choice(STICHTINGEN)} {woonplaats}"
             elif vorm == "vereniging":
-                naam = f"{rng.choice(_VERENIGINGEN)}vereniging {woonplaats}"
+                naam = f"{rng.choice(VERENIGINGEN)}vereniging {woonplaats}"
             elif vorm == "nv":
                 naam = f"{achternaam} Holding N.V."
             else:
-                naam = f"Coöperatie {rng.choice(_COOPERATIES)} {woonplaats} U.A."
-            rechtsvorm = _RECHTSVORMEN[vorm]
+                naam = f"Coöperatie {rng.choice(COOPERATIES)} {woonplaats} U.A."
+            rechtsvorm = RECHTSVORMEN[vorm]
         gegevens = {"statutaire_naam": naam, "rechtsvorm": rechtsvorm, **plaats}
         if rng.random() < 0.5:
             gegevens["telefoonnummer"] = f"0{rng.randint(100, 799)}-{rng.randrange(10**6):06d}"
@@ -1096,7 +629,7 @@ class _Opbouw:
         n_zwaar = 5 if n >= 200 else min(2, n)
         vast: list[tuple[bool, tuple]] = []
         if n >= 20:
-            personen, bedrijven = list(_VASTE_PERSONEN), list(_VASTE_BEDRIJVEN)
+            personen, bedrijven = list(VASTE_PERSONEN), list(VASTE_BEDRIJVEN)
             # Heavy debtors first: three people, two firms.
             vast = [(True, p) for p in personen[:3]] + [(False, b) for b in bedrijven]
             vast += [(True, p) for p in personen[3:]]
@@ -1346,7 +879,7 @@ class _Opbouw:
     def straatnaam(self, v: _Vrd) -> str:
         if v.deb and v.deb.straat and v.deb.woongemeente == v.org:
             return f"{v.deb.straat} {v.deb.huisnummer}"
-        plaats = _WOONPLAATSEN[v.org][0][0]
+        plaats = WOONPLAATSEN[v.org][0][0]
         return f"{self.rng.choice(self.straten[plaats])[0]} {self.rng.randint(1, 120)}"
 
     def inhoud_parkeren(self, v: _Vrd) -> None:
@@ -1483,7 +1016,7 @@ class _Opbouw:
             posten = rng.sample(["AFVAL", "SPORT", "ZAAL", "SCHADE"], k=rng.choice((1, 1, 2, 3)))
         v.regels = []
         for post in posten:
-            code, oms, categorie, pct, eenheid, prijzen, aantallen = _FACTUURPOSTEN[post]
+            code, oms, categorie, pct, eenheid, prijzen, aantallen = FACTUURPOSTEN[post]
             if aantallen:
                 aantal = rng.randint(*aantallen)
                 prijs = rng.randrange(prijzen[0], prijzen[1], 5)
@@ -1513,7 +1046,7 @@ class _Opbouw:
                         toelichting=f"Schadedatum {schadedatum:%d-%m-%Y}",
                     )
                 )
-        v.eenheid = _POST_EENHEID[posten[0]]
+        v.eenheid = POST_EENHEID[posten[0]]
         v.omschrijving = f"Factuur {v.regels[0].vorderingomschrijving.lower()}"
         if deb and not deb.persoon and deb.iban and "AFVAL" in posten and rng.random() < 0.5:
             self.machtiging(v)
@@ -1635,7 +1168,7 @@ class _Opbouw:
             tellers[(v.org, v.tsa_code, jaar)] += 1
             tellers[(v.org, "factuur", jaar)] += 1
             seq, fseq = tellers[(v.org, v.tsa_code, jaar)], tellers[(v.org, "factuur", jaar)]
-            prefix = _NUMMERPREFIX.get(v.soort, v.tsa.applicatie[:1])
+            prefix = NUMMERPREFIX.get(v.soort, v.tsa.applicatie[:1])
             v.vorderingnummer = f"{prefix}{jaar}-{seq:06d}"
             v.factuurnummer = f"{v.org}{jaar}{fseq:07d}"
         # One batch per koppeling and delivery period, registered on the last creatiedatum in
@@ -1732,7 +1265,7 @@ class _Opbouw:
             btw_totaalregels=list(btw_regels.items()),
             machtiging=self._machtigingen[(v.deb.idx, v.org)] if v.incasso else None,
             debiteur=v.deb.debiteur if v.deb else None,
-            organisatorische_eenheid=(v.eenheid, _EENHEDEN[v.eenheid]) if v.eenheid else None,
+            organisatorische_eenheid=(v.eenheid, EENHEDEN[v.eenheid]) if v.eenheid else None,
             zaak_identificatie=v.zaak[0],
             zaak_omschrijving=v.zaak[1],
             heeft_betrekking_op=betrekking,
@@ -2065,7 +1598,7 @@ class _Opbouw:
         opschortingen and write-off proposals through their services. Today: a statement,
         the monitoring, and per organisation a preview waiting for approval."""
         # Write-off proposals need a proposer and a different approver.
-        demo_users_ensure()
+        self.gebruikers_ensure()
         self.orgs_lijst = list(self.orgs.values())
         self.rekeningen = {
             r.organisatie_id: r
@@ -2082,7 +1615,7 @@ class _Opbouw:
                 self.afschriften(vorige_bankdag(datum))
             with _klok(self.tijdstip(datum, 7)), self.nog_niet_ontvangen(datum):
                 for org in self.orgs_lijst:
-                    regelingen_bewaken(organisatie=org, datum=datum, door=DOOR_RUN)
+                    regelingen_monitor(organisatie=org, datum=datum, door=DOOR_RUN)
                     invorderingsrun_execute(organisatie=org, datum=datum, door=DOOR_RUN)
             gebruikt: set[int] = set()
             if i == 0:
@@ -2102,11 +1635,11 @@ class _Opbouw:
         with _klok(self.tijdstip(donderdag, 10, 30)):
             self.afboekingen(donderdag, bezwaren, kwijtschelding)
         # Today, at the real time: this morning's statement, then the daily beat as it runs
-        # without automatic execution (invordering_dagelijks): monitoring and a preview.
+        # without automatic execution (invordering_run_daily): monitoring and a preview.
         self.afschriften(vorige_bankdag(self.vandaag))
         for org in self.orgs_lijst:
-            regelingen_bewaken(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
-            invorderingsrun_voorstel(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
+            regelingen_monitor(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
+            invorderingsrun_propose(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
 
     @contextmanager
     def nog_niet_ontvangen(self, datum: dt.date):
@@ -2210,7 +1743,7 @@ class _Opbouw:
                 ingelezen_door=DOOR_INVORDERAAR,
             )
             if eigen:
-                betalingen_verwerk(
+                betalingen_process(
                     betalingen=[
                         Betaling(
                             afschrift=afschrift, organisatie=org, volgnummer=n, boekdatum=datum,
@@ -2226,7 +1759,7 @@ class _Opbouw:
 
     def regelingen(self, datum: dt.date, kandidaten: list[Vordering]) -> set[int]:
         """Four debtors who got a letter agree a regeling; three pay their termijnen, one stops
-        paying and its regeling lapses (regelingen_bewaken, on a later run). Returns the
+        paying and its regeling lapses (regelingen_monitor, on a later run). Returns the
         claims in a regeling."""
         groepen: dict[tuple[int, int], list[Vordering]] = defaultdict(list)
         for v in kandidaten:
@@ -2322,17 +1855,17 @@ class _Opbouw:
             hoofdsom = max(0, sum(open_per_deel(v.pk).get("hoofdsom", {}).values()))
             bedrag = hoofdsom // 4 // 100 * 100
             if bedrag > 0:
-                voorstel = afboeking_voorstellen(
+                voorstel = afboeking_propose(
                     vordering=v, soort=Afboekingsoort.VERMINDERING, bedrag=bedrag, user=invorderaar,
                     reden="Bezwaar gedeeltelijk gegrond: WOZ-waarde verlaagd",
                 )  # fmt: skip
-                afboeking_beoordelen(
+                afboeking_review(
                     voorstel=voorstel, user=beheer, goedkeuren=True,
                     toelichting="Uitspraak op bezwaar gecontroleerd",
                 )  # fmt: skip
-            opschorting_beeindigen(opschorting=opschorting, door=DOOR_INVORDERAAR, datum=datum)
+            opschorting_end(opschorting=opschorting, door=DOOR_INVORDERAAR, datum=datum)
         for v in kwijtschelding:
-            afboeking_voorstellen(
+            afboeking_propose(
                 vordering=v, soort=Afboekingsoort.KWIJTSCHELDING, user=invorderaar,
                 reden="Kwijtschelding: geen betalingscapaciteit (Leidraad invordering)",
             )  # fmt: skip
@@ -2347,7 +1880,7 @@ class _Opbouw:
             .first()
         )
         if extern is not None:
-            afboeking_voorstellen(
+            afboeking_propose(
                 vordering=extern, soort=Afboekingsoort.ONINBAAR, user=invorderaar,
                 reden="Deurwaarder: vertrokken naar het buitenland (RNI), geen verhaal",
             )  # fmt: skip
