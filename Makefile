@@ -5,15 +5,35 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format demo worker beat
+# Every dependency pinned, with hashes: requirements/requirements.txt (runtime) and
+# requirements/dev.txt (runtime + the dev extra), compiled from the ranges in pyproject.toml by
+# `make lock`. `make install` installs requirements/dev.txt; a changed lock reinstalls.
+LOCK := requirements/requirements.txt requirements/dev.txt
+UV_VERSION := 0.13.9
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' --quiet
 
-$(VENV)/.installed: pyproject.toml
+.PHONY: install lock run test lint format demo worker beat
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Refresh the lock after changing the dependencies in pyproject.toml (needs PyPI). Pins that
+# pyproject.toml still allows are kept; to move on to newer versions:
+#   make lock LOCK_FLAGS=--upgrade                      (everything)
+#   make lock LOCK_FLAGS='--upgrade-package django'     (one package)
+# Then `make install` installs the new lock; commit pyproject.toml and requirements/ together.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(UV_COMPILE) --extra dev $(LOCK_FLAGS) -o requirements/dev.txt
+	$(UV_COMPILE) -c requirements/dev.txt -o requirements/requirements.txt
 
 # The embedded default: SQLite, tasks in-process, demo data, server on localhost.
 run: install
@@ -30,6 +50,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	if [ -f .importlinter ]; then $(BIN)/lint-imports; fi
 
 format: install
 	$(BIN)/ruff check --fix .
