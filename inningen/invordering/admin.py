@@ -4,7 +4,7 @@ only through the services, which keep ledger, letters and TSA messages consisten
 
 from django.contrib import admin
 
-from inningen.admin import AlleenLezenAdmin
+from inningen.admin_basis import AlleenLezenAdmin
 from inningen.invordering.models import (
     Afboekingsvoorstel,
     Betalingsregeling,
