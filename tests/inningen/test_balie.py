@@ -392,6 +392,9 @@ def test_verwerking_only_via_service(balie, oztuerk):
         Verwerking.objects.update(doel="anders")
     with pytest.raises(VerwerkingGeweigerd):
         Verwerking.objects.all().delete()
+    assert list(Verwerking.objects.values_list("pk", "doel", "activiteit")) == [
+        (rij.pk, "balie", "inzage")
+    ]
 
 
 def test_verwerking_not_logged_for_companies(balie):
@@ -523,6 +526,7 @@ def test_verwerking_update_refused_by_postgresql(postgresql, balie, oztuerk):
         postgresql.cursor() as cursor,
     ):
         cursor.execute("UPDATE inningen_verwerking SET doel = 'x' WHERE id = %s", [rij.pk])
+    assert Verwerking.objects.get(pk=rij.pk).doel == "balie"
 
 
 def test_debtor_page_escapes_tsa_data(client, balie, org, oztuerk):

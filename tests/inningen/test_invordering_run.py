@@ -329,11 +329,13 @@ def test_idempotent_per_dag_en_droog_is_echt(org):
         for s in Invorderingsstap.objects.order_by("vordering_id")
     ]
     assert resultaat.aantal == len(plan.voorstellen) == 5
-    aantallen = (Boeking.objects.count(), Brief.objects.count(), Vorderingstatus.objects.count())
+
+    def aantallen():
+        return [m.objects.count() for m in (Boeking, Brief, Vorderingstatus, Invorderingsstap)]
+
+    voor = aantallen()
     assert run(org).aantal == 0
-    assert (Boeking.objects.count(), Brief.objects.count(), Vorderingstatus.objects.count()) == (
-        aantallen
-    )
+    assert aantallen() == voor
     for v in Vordering.objects.all():
         assert v.openstaand_bedrag == Boeking.objects.filter(vordering=v).saldo()
 

@@ -119,6 +119,7 @@ def test_boeking_is_immutable():
         Boeking.objects.filter(pk=boeking.pk).update(bedrag_incl_btw=1)
     with pytest.raises(ImmutableError):
         Boeking.objects.all().delete()
+    assert list(Boeking.objects.values_list("pk", "bedrag_incl_btw")) == [(boeking.pk, 12100)]
 
 
 def test_boeking_refuses_incl_not_excl_plus_btw():
@@ -139,19 +140,32 @@ def test_boeking_refuses_incl_not_excl_plus_btw():
                 )
             ]
         )
+    assert list(Boeking.objects.values_list("soort", flat=True)) == [Boekingsoort.OPGELEGD]
+    vordering.refresh_from_db()
+    assert vordering.openstaand_bedrag == 12100
 
 
 def test_database_refuses_ledger_rewrite_on_postgresql(postgresql):
     vordering = vordering_maken()
     from django.db import DatabaseError, connection
 
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    # Refused by the trigger (not by any other database error, e.g. a misspelt statement).
+    with (
+        pytest.raises(DatabaseError, match=r"onveranderlijk.*UPDATE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(
             "UPDATE inningen_boeking SET bedrag_incl_btw = 0 WHERE vordering_id = %s",
             [vordering.pk],
         )
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match=r"onveranderlijk.*DELETE"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM inningen_boeking WHERE vordering_id = %s", [vordering.pk])
+    assert list(vordering.boekingen.values_list("bedrag_incl_btw", flat=True)) == [12100]
 
 
 def test_querysets_are_scoped_to_the_users_organisations():

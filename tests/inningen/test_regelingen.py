@@ -263,10 +263,12 @@ def test_direct_debit_needs_active_mandate_of_debtor_and_organisation(org, deb, 
     goed = machtiging()
     with pytest.raises(ValidationError, match="alleen bij automatische incasso"):
         regeling_create(plan=plan, betaalwijze=Betaalwijze.OVERMAKING, machtiging=goed, door="t")
+    assert not Betalingsregeling.objects.exists() and not Brief.objects.exists()
     regeling = regeling_create(
         plan=plan, betaalwijze=Betaalwijze.INCASSO, machtiging=goed, door="t"
     )
     assert regeling.machtiging == goed
+    assert Betalingsregeling.objects.get() == regeling
 
 
 def test_create_refuses_stale_plan(org, deb, vandaag):
@@ -323,8 +325,14 @@ def test_missed_termijn_reminds_once_then_lapses_with_letter(org, deb, vandaag):
     assert Vordering.objects.filter(pk=v.pk).filter(in_actieve_regeling()).exists()
 
     # Idempotent: the same day again changes nothing and sends nothing.
-    assert _bewaak(org, dag)["gemiste_termijnen"] == 0
+    assert _bewaak(org, dag) == dict(
+        gecontroleerd=1, gemiste_termijnen=0, herinneringen=0, vervallen=0, voldaan=0
+    )
     assert Brief.objects.filter(regeling=regeling).count() == 2
+    regeling.refresh_from_db()
+    assert (regeling.gemist, regeling.status) == (1, RegelingStatus.ACTIEF)
+    gemist = regeling.termijnen.exclude(gemist_op=None).values_list("volgnummer", "gemist_op")
+    assert list(gemist) == [(1, dag)]
 
     # The second miss (default maximum 2) lapses it: a letter, and the run collects again.
     volgende = maanden_erbij(vandaag, 1) + respijt + dt.timedelta(days=1)
@@ -399,8 +407,12 @@ def test_monitoring_is_set_based(org, vandaag, django_assert_max_num_queries):
 
 
 def test_other_organisations_regelingen_are_left_alone(org, deb, vandaag):
-    _regeling([_vordering(org, deb)], vandaag)
+    regeling = _regeling([_vordering(org, deb)], vandaag)
     assert _bewaak(OrganisatieFactory(), vandaag + dt.timedelta(days=40))["gecontroleerd"] == 0
+    regeling.refresh_from_db()
+    assert (regeling.status, regeling.gemist) == (RegelingStatus.ACTIEF, 0)
+    assert not regeling.termijnen.exclude(gemist_op=None).exists()
+    assert Brief.objects.filter(regeling=regeling).count() == 1  # the confirmation only
 
 
 def test_beeindigen(org, deb, vandaag):
@@ -408,11 +420,18 @@ def test_beeindigen(org, deb, vandaag):
     regeling = _regeling([v], vandaag)
     with pytest.raises(ValidationError, match="reden"):
         regeling_end(regeling=regeling, door="t", reden=" ")
+    regeling.refresh_from_db()
+    assert (regeling.status, regeling.opmerking) == (RegelingStatus.ACTIEF, "")
     regeling = regeling_end(regeling=regeling, door="inv", reden="Debiteur verhuisd")
     assert regeling.status == RegelingStatus.BEEINDIGD and "Debiteur verhuisd" in regeling.opmerking
     assert not Vordering.objects.filter(pk=v.pk).filter(in_actieve_regeling()).exists()
     with pytest.raises(ValidationError, match="lopende"):
         regeling_end(regeling=regeling, door="t", reden="nogmaals")
+    regeling.refresh_from_db()
+    assert (regeling.status, regeling.opmerking) == (
+        RegelingStatus.BEEINDIGD,
+        "Debiteur verhuisd (inv)",
+    )
     # A claim of an ended regeling can go into a new one.
     _regeling([v], vandaag)
 

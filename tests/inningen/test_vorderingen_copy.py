@@ -239,7 +239,8 @@ def test_inconsistent_regel_is_refused_before_anything_is_stored(db):
             ],
             door="test",
         )
-    assert not Vordering.objects.filter(vorderingnummer="X-1").exists()
+    for model in (Vordering, Vorderingsregel, Boeking, Vorderingstatus, UitgaandBericht):
+        assert not model.objects.exists(), model.__name__
 
 
 def test_copy_rows_only_for_plain_tables_on_postgresql(db, monkeypatch):

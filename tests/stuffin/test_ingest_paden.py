@@ -92,6 +92,7 @@ def test_log_row_lands_with_the_claims(koppeling):
 
 
 def test_invalid_message_logs_only_the_fault(koppeling):
+    from inningen.grootboek.models import Vordering
     from stuffin.models import Bericht
     from tests.stuffin.conftest import officieel_bericht
 
@@ -101,8 +102,9 @@ def test_invalid_message_logs_only_the_fault(koppeling):
     antwoord = _ontvang(body, koppeling)
 
     assert antwoord.status == 500
-    # Only the fault is logged.
+    # Only the fault is logged, and nothing of the message is stored.
     assert list(Bericht.objects.values_list("antwoordsoort", "foutcode")) == [("Fo03", "StUF055")]
+    assert not Vordering.objects.exists()
 
 
 def test_concurrent_identical_delivery_is_answered_as_a_resend(koppeling, monkeypatch):
@@ -138,6 +140,7 @@ def test_concurrent_identical_delivery_is_answered_as_a_resend(koppeling, monkey
 def test_schema_error_is_reported_when_reading_fails_too(koppeling):
     """Validation runs beside reading the message: when both fail, the schema's error (the
     one a sequential run reports first) is the answer."""
+    from inningen.grootboek.models import Vordering
     from stuffin.models import Bericht
     from tests.stuffin.conftest import officieel_bericht
 
@@ -147,6 +150,7 @@ def test_schema_error_is_reported_when_reading_fails_too(koppeling):
     antwoord = _ontvang(body, koppeling)
 
     assert antwoord.status == 500
+    assert not Vordering.objects.exists()
     fout = Bericht.objects.get()
     assert fout.foutcode == "StUF055"
     assert "element FIN:bedragExclBTW" in fout.foutmelding

@@ -387,4 +387,12 @@ def test_postgresql_answers_in_one_query(
     postgresql, koppeling, vorderingen, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        selectors.vorderingen_for_vraag(vraag=_vraag("V-VOLLEDIG"), koppeling=koppeling)
+        vorderingen, meer = selectors.vorderingen_for_vraag(
+            vraag=_vraag("V-VOLLEDIG"), koppeling=koppeling
+        )
+    # The one query is the whole answer: the claim with its regels, termijnen and debtor.
+    assert not meer
+    [v] = vorderingen
+    assert v.vorderingnummer == "V-VOLLEDIG" and len(v.regels) == 2
+    assert len(v.invorderingsschema.termijnen) == 3
+    assert v.debiteur.natuurlijk_persoon.geboortedatum == datetime.date(1964, 4, 24)

@@ -147,9 +147,14 @@ def test_cancel_unblocks_later_messages(setup, tsa):
     vordering_status_set(vordering=vordering, status=VorderingStatus.VERSTUURD, door="test")
     eerste, tweede = UitgaandBericht.objects.order_by("pk")
     assert tweede.status == UitgaandStatus.WACHTEND and len(tsa.received) == 1
-    uitgaand_cancel(berichten=UitgaandBericht.objects.filter(pk=eerste.pk))
+    assert uitgaand_cancel(berichten=UitgaandBericht.objects.filter(pk=eerste.pk)) == 1
+    eerste.refresh_from_db()
     tweede.refresh_from_db()
-    assert tweede.status == UitgaandStatus.AFGELEVERD
+    assert (eerste.status, tweede.status) == (UitgaandStatus.GEANNULEERD, UitgaandStatus.AFGELEVERD)
+    statuses = [
+        e.findtext(".//FIN:vorderingstatus/FIN:status", namespaces=NS) for e in tsa.bodies()
+    ]
+    assert statuses == ["VRW", "VRS"]  # the cancelled one not sent again
 
 
 def test_too_old_becomes_dead(setup, tsa, settings):
@@ -197,14 +202,14 @@ def test_koppeling_chooses_statuses_or_switches_off(setup, tsa):
     vordering = vordering_maken(organisatie, tsa="parkeren")
     assert not UitgaandBericht.objects.exists()
     vordering_status_set(vordering=vordering, status=VorderingStatus.BETAALD, door="test")
-    assert UitgaandBericht.objects.count() == 1
+    assert UitgaandBericht.objects.get().vorderingstatus.status == "BET"
     koppeling.statuswijzigingen_versturen = False
     koppeling.save()
     vordering_status_set(vordering=vordering, status=VorderingStatus.OVERIG, door="test")
-    assert UitgaandBericht.objects.count() == 1
+    assert UitgaandBericht.objects.get().vorderingstatus.status == "BET"
 
 
 def test_claim_of_other_tsa_code_goes_nowhere(setup, tsa):
     organisatie, _ = setup
     vordering_maken(organisatie, tsa="onbekende-tsa")
-    assert not UitgaandBericht.objects.exists()
+    assert not UitgaandBericht.objects.exists() and not tsa.received

@@ -172,14 +172,23 @@ def test_identical_resend_gets_same_answer_and_changes_nothing(stuf_client):
     bericht = officieel_bericht("Di01-verstrekVordering-max.xml", referentienummer="herhaal-1")
     eerste = stuf_client.di01(bericht)
     assert eerste.status_code == 200
+
+    def opgeslagen():  # every stored row, whole
+        return {
+            model.__name__: list(model.objects.order_by("pk").values())
+            for model in (Vordering, Debiteur, Boeking, Machtiging)
+        }
+
+    na_eerste = opgeslagen()
+    assert len(na_eerste["Vordering"]) == 2
     tweede = stuf_client.di01(bericht)
     assert tweede.status_code == 200
     assert tweede.content == eerste.content
-    assert Vordering.objects.count() == 2
+    assert opgeslagen() == na_eerste
     # A different message under the used referentienummer: StUF016, nothing stored.
     ander = bericht.replace(b"<FIN:taaknummer>1234<", b"<FIN:taaknummer>9999<")
     assert foutcode(stuf_client.di01(ander)) == "StUF016"
-    assert Vordering.objects.count() == 2
+    assert opgeslagen() == na_eerste
 
 
 def test_resend_after_fault_is_judged_again(stuf_client):
@@ -256,6 +265,7 @@ def test_duplicate_number_within_message_stores_none(stuf_client):
 def test_only_eur(stuf_client):
     bericht = officieel_bericht("Di01-verstrekVordering-min.xml").replace(b">EUR<", b">USD<")
     assert foutcode(stuf_client.di01(bericht)) == "FIN007"
+    assert not Vordering.objects.exists()
 
 
 def test_factuurdatum_required_when_invoice_sent(stuf_client):
@@ -263,6 +273,7 @@ def test_factuurdatum_required_when_invoice_sent(stuf_client):
         b"<FIN:indicatorFactuurUitgestuurd>N<", b"<FIN:indicatorFactuurUitgestuurd>J<"
     )
     assert foutcode(stuf_client.di01(bericht)) == "FIN004"
+    assert not Vordering.objects.exists()
 
 
 def test_other_tsa_code_is_refused(stuf_client):
@@ -270,6 +281,7 @@ def test_other_tsa_code_is_refused(stuf_client):
         TSA_CODE.encode(), b"parkeren"
     )
     assert foutcode(stuf_client.di01(bericht)) == "FIN010"
+    assert not Vordering.objects.exists()
 
 
 def test_organisation_not_of_koppeling_is_refused(stuf_client):
@@ -286,6 +298,7 @@ def test_organisation_not_of_koppeling_is_refused(stuf_client):
         )
         == "FIN008"
     )
+    assert not Vordering.objects.exists() and not Debiteur.objects.exists()
 
 
 def test_wrong_ontvanger_and_zender(stuf_client, settings):

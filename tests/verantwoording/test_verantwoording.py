@@ -275,10 +275,10 @@ def test_reconciliation_balances_on_the_demo_data():
 
     demo_load(n_debiteuren=60, n_vorderingen=300)
     vandaag = timezone.localdate()
+    assert Organisatie.objects.count() == 3
     for organisatie in Organisatie.objects.all():
         eerste = Boeking.objects.filter(organisatie=organisatie).order_by("boekdatum").first()
-        if eerste is None:
-            continue
+        assert eerste is not None, organisatie  # every demo organisation is checked
         a = aansluiting_compute(
             organisatie=organisatie, begindatum=eerste.boekdatum, einddatum=vandaag
         )
@@ -305,12 +305,12 @@ def test_planned_run_accounts_last_complete_period_once():
     instelling.save()
     morgen = v.creatiedatum + datetime.timedelta(days=1)
     assert verantwoording_scheduled(organisatie=org, vandaag=morgen) == "verantwoording 1"
-    assert verantwoording_scheduled(organisatie=org, vandaag=morgen).startswith(
-        "al verantwoord t/m"
-    )
-    # The task only looks the organisation up and runs the same service (eager here).
-    assert (
-        verantwoording_maken.delay(org.pk)
-        .get()
-        .startswith(("al verantwoord", "niets", "verantwoording"))
-    )
+    fvw = FinancieleVerantwoording.objects.get()
+    assert (fvw.begindatum, fvw.einddatum) == (v.creatiedatum, v.creatiedatum)
+    al = f"al verantwoord t/m {v.creatiedatum:%d-%m-%Y}"
+    assert verantwoording_scheduled(organisatie=org, vandaag=morgen) == al
+    # The task only looks the organisation up and runs the same service (eager here): today's
+    # last complete day (yesterday) is accounted for already, so nothing new.
+    assert verantwoording_maken.delay(org.pk).get() == al
+    assert FinancieleVerantwoording.objects.get() == fvw
+    assert VerantwoordeBoeking.objects.count() == Boeking.objects.count() == 1
