@@ -135,7 +135,7 @@ def test_invorderaar_matches_bank_entry_manually(browser, live_server, opzet):
     from inningen.betalingen.services import afschriften  # a plain import: a move must fail
     from inningen.grootboek.models import Vordering
     from inningen.organisaties.models import Bankrekening
-    from tests.inningen.afschriftbestanden import camt053
+    from tests.inningen.betalingen.afschriftbestanden import camt053
 
     org = opzet["org"]
     Bankrekening.objects.create(organisatie=org, iban="NL91ABNA0417164300")

@@ -32,7 +32,7 @@ from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.vorderingen import TermijnInvoer
 from inningen.organisaties.models import Bankrekening
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
-from tests.inningen.afschriftbestanden import camt053, mt940
+from tests.inningen.betalingen.afschriftbestanden import camt053, mt940
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from inningen.invordering.services.incasso import (
 )
 from inningen.organisaties.models import Bankrekening
 from tests.factories import DebiteurFactory, OrganisatieFactory, vordering_maken
-from tests.inningen.afschriftbestanden import camt053
+from tests.inningen.betalingen.afschriftbestanden import camt053
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,7 @@ def test_commando_maak_incassobestand(org, machtiging, tmp_path, capsys):
 
 
 def test_mt940_storno_met_rtrn(org, machtiging):
-    from tests.inningen.afschriftbestanden import mt940
+    from tests.inningen.betalingen.afschriftbestanden import mt940
 
     v = _termijnvordering(org, machtiging)
     kenmerk = v.termijnen.get(volgnummer=1).betalingskenmerk

@@ -11,7 +11,7 @@ from inningen.betalingen.models import Betaling
 from inningen.choices import BetalingStatus, VorderingStatus
 from inningen.organisaties.models import Bankrekening, Medewerker
 from tests.factories import OrganisatieFactory, vordering_maken
-from tests.inningen.afschriftbestanden import camt053
+from tests.inningen.betalingen.afschriftbestanden import camt053
 
 pytestmark = pytest.mark.django_db
 

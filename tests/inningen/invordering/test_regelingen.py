@@ -460,7 +460,7 @@ def test_betalen_met_het_kenmerk_van_de_brief_dekt_alle_vorderingen_van_de_regel
     # under it go to the regeling's other claims, not to credit: the regeling stays on track.
     from inningen.betalingen.services.afschriften import afschrift_import
     from inningen.organisaties.models import Bankrekening
-    from tests.inningen.afschriftbestanden import camt053
+    from tests.inningen.betalingen.afschriftbestanden import camt053
 
     iban = "NL91ABNA0417164300"
     Bankrekening.objects.create(organisatie=org, iban=iban)
