@@ -110,6 +110,10 @@ class Vordering(models.Model):
     invorderingsstap = models.CharField(max_length=16, choices=Invorderingsstap.choices, blank=True)
     stap_datum = models.DateField(null=True, blank=True)
     rente_tot = models.DateField(null=True, blank=True)
+    # What rounding the interest booked so far to whole cents left over, in millionths of a cent
+    # (|rest| <= 500,000): added to the next period, so the interest booked over several runs is
+    # the interest over the whole period, rounded once.
+    rente_rest = models.BigIntegerField(default=0, editable=False)
     # Inconsistencies in optional detail fields that were accepted (spec allows; we record them).
     waarschuwingen = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

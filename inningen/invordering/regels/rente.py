@@ -50,7 +50,25 @@ def rente_exact(hoofdsom: int, van: dt.date, tot: dt.date, tarieven: Tarieven) -
     return totaal
 
 
+def _half_omhoog(exact: Fraction) -> int:
+    return int((exact * 2 + 1) // 2)
+
+
 def rente(hoofdsom: int, van: dt.date, tot: dt.date, tarieven: Tarieven) -> int:
     """Simple interest on ``hoofdsom`` cents for the days after ``van`` up to ``tot``."""
-    exact = rente_exact(hoofdsom, van, tot, tarieven)
-    return int((exact * 2 + 1) // 2)
+    return _half_omhoog(rente_exact(hoofdsom, van, tot, tarieven))
+
+
+MILJOENSTE = 1_000_000  # the unit of a carried remainder: a millionth of a cent
+
+
+def rente_met_rest(
+    hoofdsom: int, van: dt.date, tot: dt.date, tarieven: Tarieven, rest: int
+) -> tuple[int, int]:
+    """:func:`rente` for one period of several (one per run), with ``rest``, what rounding the
+    earlier periods left over (millionths of a cent), added before rounding. Returns the cents
+    to book now and the new rest: over any number of periods the cents booked are the exact
+    interest over all of them rounded once (to within a millionth of a cent per period)."""
+    exact = rente_exact(hoofdsom, van, tot, tarieven) + Fraction(rest, MILJOENSTE)
+    cent = _half_omhoog(exact)
+    return cent, round((exact - cent) * MILJOENSTE)

@@ -60,7 +60,7 @@ from inningen.invordering.models import (
 )
 from inningen.invordering.regels import bankdagen
 from inningen.invordering.regels.kosten import Staffel, Tarief, kostenwet_kosten, wik_kosten
-from inningen.invordering.regels.rente import rente
+from inningen.invordering.regels.rente import rente_met_rest
 from inningen.invordering.regels.termijnen import (
     maanden_erbij,
     termijnen_verdelen,
@@ -199,6 +199,7 @@ class Voorstel:
     rente: int = 0
     rentesoort: str = ""
     rente_van: dt.date | None = None
+    rente_rest: int = 0  # carried to the next run (regels.rente.rente_met_rest)
     betalen_voor: dt.date | None = None
     aangekondigde_kosten: int = 0  # 14-dagenbrief: the WIK costs that will follow
     vervaldatum: dt.date | None = None  # factuur: derived due date when the TSA gave none
@@ -420,7 +421,7 @@ def _plan_batch(organisatie, instelling, tabellen, datum, ids, *, lock: bool = F
         ).values(
             "pk", "vorderingnummer", "tsa", "debiteur_id", "publiekrechtelijk",
             "invorderingsregime", "vervaldatum", "factuurdatum", "creatiedatum",
-            "indicator_factuur_uitgestuurd", "invorderingsstap", "stap_datum", "rente_tot",
+            "indicator_factuur_uitgestuurd", "invorderingsstap", "stap_datum", "rente_tot", "rente_rest",
             "openstaand_bedrag", "totaalbedrag_incl_btw", "machtiging_id", "machtiging__status",
             "b_regeling", "b_opschorting", "b_afboeking", "b_betaling",
         )
@@ -610,7 +611,9 @@ def _kosten_en_rente(v, r, debiteur, instelling, tabellen, datum, verzuim, delen
     # Interest on the open principal from the day after the due date, or from where it was
     # booked up to before; earlier booked interest is not charged again.
     v.rente_van = max(verzuim, r["rente_tot"]) if r["rente_tot"] else verzuim
-    v.rente = rente(hoofdsom, v.rente_van, datum, tabellen.rente.get(v.rentesoort, []))
+    v.rente, v.rente_rest = rente_met_rest(
+        hoofdsom, v.rente_van, datum, tabellen.rente.get(v.rentesoort, []), r["rente_rest"]
+    )
 
 
 # --- execution -------------------------------------------------------------------------------
@@ -805,15 +808,18 @@ def _stand_bijwerken(voorstellen: list[Voorstel], datum: dt.date) -> None:
             per_stap[v.stap].append(v.vordering_id)
         for stap, pks in per_stap.items():
             Vordering.objects.filter(pk__in=pks).update(invorderingsstap=stap, stap_datum=datum)
-        met_rente = [v.vordering_id for v in voorstellen if v.rentesoort]
-        Vordering.objects.filter(pk__in=met_rente).update(rente_tot=datum)
+        met_rente = [v for v in voorstellen if v.rentesoort]
+        Vordering.objects.filter(pk__in=[v.vordering_id for v in met_rente]).update(rente_tot=datum)
+        update_per_pk(Vordering, "rente_rest", [(v.vordering_id, v.rente_rest) for v in met_rente])
         return
     with connection.cursor() as cursor:
         cursor.execute(
             """UPDATE inningen_vordering AS v
                SET invorderingsstap = d.stap, stap_datum = %s,
-                   rente_tot = CASE WHEN d.rente THEN %s ELSE v.rente_tot END
-               FROM unnest(%s::bigint[], %s::text[], %s::boolean[]) AS d(id, stap, rente)
+                   rente_tot = CASE WHEN d.rente THEN %s ELSE v.rente_tot END,
+                   rente_rest = CASE WHEN d.rente THEN d.rest ELSE v.rente_rest END
+               FROM unnest(%s::bigint[], %s::text[], %s::boolean[], %s::bigint[])
+                    AS d(id, stap, rente, rest)
                WHERE v.id = d.id""",
             [
                 datum,
@@ -821,6 +827,7 @@ def _stand_bijwerken(voorstellen: list[Voorstel], datum: dt.date) -> None:
                 [v.vordering_id for v in voorstellen],
                 [v.stap for v in voorstellen],
                 [bool(v.rentesoort) for v in voorstellen],
+                [v.rente_rest for v in voorstellen],
             ],
         )
 

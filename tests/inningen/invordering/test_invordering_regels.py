@@ -124,3 +124,18 @@ def test_bankdagen_target2():
     assert vorige_bankdag(D(2026, 12, 28)) == D(2026, 12, 24)  # 25/26 Dec closed
     assert not is_bankdag(D(2026, 5, 1))
     assert is_bankdag(D(2026, 5, 5))  # Bevrijdingsdag: banks are open
+
+
+def test_rente_met_rest_boekt_over_perioden_wat_een_periode_zou_boeken():
+    from inningen.invordering.regels.rente import rente_met_rest
+
+    tarieven = [(dt.date(2020, 1, 1), 600)]
+    begin, eind = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    for hoofdsom in (50050, 12345, 1, 999_999):
+        geheel = rente(hoofdsom, begin, eind, tarieven)
+        rest, geboekt, van = 0, 0, begin
+        for tot in (dt.date(2026, 2, 9), dt.date(2026, 2, 24), dt.date(2026, 7, 1), eind):
+            cent, rest = rente_met_rest(hoofdsom, van, tot, tarieven, rest)
+            geboekt, van = geboekt + cent, tot
+            assert -500_000 <= rest <= 500_000
+        assert geboekt == geheel, hoofdsom
