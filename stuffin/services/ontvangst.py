@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
-from inningen.db.bulk import bulk_insert
+from inningen.db.bulk import insert_bound, rijen_insert
 from stuffin.identiteit import eigen_systeem, is_eigen_systeem
 from stuffin.models import Bericht, Koppeling, Koppelingsrol, Richting
 from stuffin.selectors import vorderingen_for_vraag
@@ -242,12 +242,13 @@ def verstrek_vordering_receive(*, body: bytes, soapaction: str, koppeling: Koppe
             log = ontvangst.log(
                 antwoord=antwoord, antwoordsoort="Bv03", status=200, inhoud_hash=inhoud_hash
             )
-            log.save()
+            insert_bound(log)  # the raw message, up to the body limit, as a parameter
             vorderingen = verstrek_vordering_process(bericht=bericht, koppeling=koppeling)
-            # COPY on PostgreSQL: a row per claim, up to thousands per message.
-            bulk_insert(
-                Bericht.vorderingen.through(bericht_id=log.pk, vordering_id=v.pk)
-                for v in vorderingen
+            # COPY on PostgreSQL: a plain row per claim, up to thousands per message.
+            rijen_insert(
+                Bericht.vorderingen.through,
+                ("bericht_id", "vordering_id"),
+                [(log.pk, v.pk) for v in vorderingen],
             )
             Bericht.objects.filter(pk=log.pk).update(duur_ms=ontvangst.duur_ms())
         return Antwoord(200, antwoord)
@@ -297,9 +298,11 @@ def _replay(ontvangst: _Ontvangst, eerder: Bericht, inhoud_hash: str, element) -
         )
         return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
     antwoord = eerder.antwoord.encode("utf-8")
-    ontvangst.log(
-        antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash
-    ).save()
+    insert_bound(
+        ontvangst.log(
+            antwoord=antwoord, antwoordsoort="Bv03-herhaald", status=200, inhoud_hash=inhoud_hash
+        )
+    )
     return Antwoord(200, antwoord)
 
 
@@ -316,9 +319,11 @@ def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: st
             tijdstip=timezone.now(),
         )
     inhoud = soap.fault_envelope(fout_el, plek=fout.plek, omschrijving=fout.omschrijving)
-    ontvangst.log(
-        antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
-    ).save()
+    insert_bound(
+        ontvangst.log(
+            antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
+        )
+    )
     logger.info("StUF %s %s van %s: %s", soort, fout.code.code, ontvangst.koppeling, fout.details)
     return Antwoord(500, inhoud)
 

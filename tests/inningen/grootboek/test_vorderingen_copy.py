@@ -278,3 +278,20 @@ def test_copyrows_waarden_in_de_volgorde_van_de_kolommen():
     for f in Vordering._meta.concrete_fields:
         if f.attname not in velden and f.attname in per_kolom and f.attname != "waarschuwingen":
             assert per_kolom[f.attname] == f.get_default(), f.attname
+
+
+def test_insert_bound_stores_what_save_stores(db):
+    """inningen.db.bulk.insert_bound: the same row as save(), also for megabytes of text."""
+    from inningen.db.bulk import insert_bound
+    from stuffin.models import Bericht
+
+    groot = "<x>" + "é" * 3_000_000 + "</x>"
+    bericht = Bericht(
+        richting="in", berichtsoort="Di01-verstrekVordering", inhoud=groot, antwoord="<ok/>"
+    )
+    insert_bound(bericht)
+
+    assert bericht.pk is not None and not bericht._state.adding
+    opgeslagen = Bericht.objects.get(pk=bericht.pk)
+    assert opgeslagen.inhoud == groot and opgeslagen.antwoord == "<ok/>"
+    assert opgeslagen.tijdstip is not None  # auto_now_add through pre_save
