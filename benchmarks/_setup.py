@@ -170,12 +170,21 @@ class Di01Maker:
     in the same message (the first claim of a message has none).
     """
 
-    def __init__(self, *, bsn_start: int | None = None, vorderingen_per_debiteur: int = 1):
+    def __init__(
+        self,
+        *,
+        bsn_start: int | None = None,
+        vorderingen_per_debiteur: int = 1,
+        variant: str = "max",
+    ):
         from lxml import etree
 
-        root = etree.fromstring(_actueel("Di01-verstrekVordering-max.xml").encode())
+        # "min": the official min message's one claim (no debtor, one regel): ~1.9 kB a claim,
+        # so 10,000 of them come to about STUF_MAX_BODY_BYTES.
+        self.variant = variant
+        root = etree.fromstring(_actueel(f"Di01-verstrekVordering-{variant}.xml").encode())
         self.root = root
-        self.template = root.findall(FIN + "vrdLk01")[1]
+        self.template = root.findall(FIN + "vrdLk01")[1 if variant == "max" else 0]
         for lk in root.findall(FIN + "vrdLk01"):
             root.remove(lk)
         self.bsn_start = bsn_start if bsn_start is not None else volgende_bsn_basis()
@@ -204,6 +213,10 @@ class Di01Maker:
             lk = copy.deepcopy(self.template)
             obj = lk.find(FIN + "object")
             obj.find(FIN + "vorderingnummer").text = nummer
+            if self.variant == "min":
+                root.append(lk)
+                nummers.append(nummer)
+                continue
             obj.find(FIN + "factuurnummer").text = "F" + nummer
             deb = obj.find(FIN + "wordtBetaaldDoorNatuurlijkPersoonAlsDebiteur")
             deb.find("FIN:gerelateerde/BG:inp.bsn", NS).text = bsn

@@ -131,7 +131,7 @@ def laad(org, doel: int, batch: int) -> None:
 def afschrift(org, n: int, seed: int) -> tuple[bytes, dict]:
     from inningen.debiteuren.models import DebiteurRekening
     from inningen.grootboek.models import Vordering
-    from tests.inningen.afschriftbestanden import camt053
+    from tests.inningen.betalingen.afschriftbestanden import camt053
 
     rng = random.Random(seed)
     kandidaten = list(

@@ -175,18 +175,36 @@ def _related_pk(obj, field):
 def update_per_pk(
     model, veld: str, waarden: list[tuple[int, object]], *, optellen: bool = False
 ) -> None:
-    """Set (or with ``optellen`` increase) one column to a value per primary key, in one statement
-    per chunk: ``UPDATE ... FROM (VALUES (pk, value), ...)``. Django's bulk_update and
-    Case/When build one expression branch per row, which costs more than the rows themselves
-    for large batches. Like QuerySet.update() it sends no signals and leaves auto_now alone.
-    (UPDATE ... FROM works on PostgreSQL and SQLite >= 3.33; both name the VALUES columns
-    column1, column2.)"""
+    """Set (or with ``optellen`` increase) one column to a value per primary key, set-based.
+    Django's bulk_update and Case/When build one expression branch per row, which costs more
+    than the rows themselves for large batches. Like QuerySet.update() it sends no signals and
+    leaves auto_now alone.
+
+    PostgreSQL: one statement with the keys and values as two arrays
+    (``UPDATE ... FROM unnest(%s::bigint[], %s::<type>[])``): two parameters whatever the number
+    of rows. Elsewhere ``UPDATE ... FROM (VALUES (pk, value), ...)`` per chunk (SQLite >= 3.33;
+    both name the columns column1, column2)."""
+    if not waarden:
+        return
     qn = connection.ops.quote_name
     tabel = qn(model._meta.db_table)
-    kolom = qn(model._meta.get_field(veld).column)
+    field = model._meta.get_field(veld)
+    kolom = qn(field.column)
     pk = qn(model._meta.pk.column)
     nieuw = f"{tabel}.{kolom} + d.column2" if optellen else "d.column2"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {tabel} SET {kolom} = {nieuw} "
+                f"FROM unnest(%s::{model._meta.pk.rel_db_type(connection)}[], "
+                f"%s::{field.db_type(connection)}[]) AS d(column1, column2) "
+                f"WHERE {tabel}.{pk} = d.column1",
+                [
+                    [p for p, _ in waarden],
+                    [field.get_db_prep_save(w, connection) for _, w in waarden],
+                ],
+            )
+            return
         for start in range(0, len(waarden), _UPDATE_CHUNK):
             chunk = waarden[start : start + _UPDATE_CHUNK]
             cursor.execute(
