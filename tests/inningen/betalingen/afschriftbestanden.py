@@ -1,4 +1,6 @@
-"""Generated bank statement files for tests and benchmarks (invented people and numbers)."""
+"""Generated bank statement files for tests and benchmarks (invented people and numbers).
+
+The CAMT.053 files conform to the ISO 20022 schema of their version (the import checks it)."""
 
 import datetime
 from xml.sax.saxutils import escape
@@ -38,13 +40,25 @@ def camt053(
             f"<AcctSvcrRef>REF{nr:06d}</AcctSvcrRef><BkTxCd/>"
             f"<NtryDtls>{tx_xml}</NtryDtls></Ntry>"
         )
+    slot = sum(t["bedrag"] for p in posten for t in p.get("verzamel", [p]))
+    saldi = _saldo("OPBD", 0, datum) + _saldo("CLBD", slot, datum)
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="{CAMT_NS[versie]}"><BkToCstmrStmt>'
         f"<GrpHdr><MsgId>{ident}</MsgId><CreDtTm>{datum.isoformat()}T08:00:00</CreDtTm></GrpHdr>"
         f"<Stmt><Id>{ident}</Id><CreDtTm>{datum.isoformat()}T08:00:00</CreDtTm>"
-        f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>{''.join(entries)}</Stmt>"
+        f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>{saldi}{''.join(entries)}</Stmt>"
         "</BkToCstmrStmt></Document>"
     ).encode()
+
+
+def _saldo(soort: str, cent: int, datum: datetime.date) -> str:
+    """A balance (Bal): the schema requires at least one per statement."""
+    ind = "DBIT" if cent < 0 else "CRDT"
+    return (
+        f"<Bal><Tp><CdOrPrtry><Cd>{soort}</Cd></CdOrPrtry></Tp>"
+        f'<Amt Ccy="EUR">{_bedrag(cent)}</Amt><CdtDbtInd>{ind}</CdtDbtInd>'
+        f"<Dt><Dt>{datum.isoformat()}</Dt></Dt></Bal>"
+    )
 
 
 def _tx(p: dict, met_bedrag: bool, versie: str) -> str:
