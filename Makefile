@@ -35,10 +35,14 @@ lock:
 	$(UV_COMPILE) --extra dev $(LOCK_FLAGS) -o requirements/dev.txt
 	$(UV_COMPILE) -c requirements/dev.txt -o requirements/requirements.txt
 
-# The embedded default: SQLite, tasks in-process, demo data, server on localhost.
+# The embedded default: SQLite, tasks in-process, demo data, server on localhost (HOST, PORT).
+# The planner runs the beat schedule (06:30 preview, sweeps, retries) alongside the server and
+# stops with it (Ctrl-C, or the server exiting).
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py planner & planner=$$!; \
+	trap 'kill $$planner 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite. With DATABASE_URL (PostgreSQL) and REDIS_URL set it also runs the

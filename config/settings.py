@@ -6,9 +6,13 @@ CELERY_BROKER_URL Celery tasks run in-process, so the embedded default needs no 
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
+
+from config.omgeving import omgeving_parse, productie_controleren, proxy_ssl_header_parse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -16,8 +20,10 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-# "development" (default: the embedded quickstart) or "production".
-OMGEVING = env.str("INNINGEN_OMGEVING", default="development")
+# --- Omgeving, geheimen en beveiliging (issue #15) ------------------------------------------
+# "development" (default: the embedded quickstart) or "production"; case-insensitive, the Dutch
+# names too. Anything else is refused: a typo must never run production as development.
+OMGEVING = omgeving_parse(env.str("INNINGEN_OMGEVING", default="development"))
 IS_PRODUCTION = OMGEVING == "production"
 
 INSECURE_SECRET_KEY = "django-insecure-inningen-development-only"
@@ -26,16 +32,65 @@ DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION)
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
+# Production refuses weak secrets and missing services: see the last block of this file.
 
-if IS_PRODUCTION:
-    # Refuse to start rather than run production with development defaults.
-    if SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 32:
-        raise ImproperlyConfigured("Production needs a SECRET_KEY of at least 32 characters.")
-    if DEBUG:
-        raise ImproperlyConfigured("Production refuses to run with DEBUG on.")
+# HTTPS. Behind a TLS-terminating proxy that does not redirect itself, keep SECURE_SSL_REDIRECT
+# on and set SECURE_PROXY_SSL_HEADER (e.g. "X-Forwarded-Proto: https"; only when the proxy
+# always sets or strips that header). Health probes may use plain HTTP to the backend.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=IS_PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header_parse(env.str("SECURE_PROXY_SSL_HEADER", default=""))
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if IS_PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preload binds the whole registrable domain (e.g. the municipality's) in browsers for good:
+# the domain owner's decision, so off unless asked for; check --deploy's reminder is silenced.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Cookies: secure in production, never readable by scripts. SameSite Lax, not Strict: the SSO
+# callback is a cross-site navigation that must carry the session.
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): only this site's own scripts and styles, or inline ones
+# with the per-request nonce (request.csp_nonce). Enforced in production; report-only in
+# development, where Django's debug pages use inline styles.
+CSP_ALLEEN_RAPPORTEREN = env.bool("INNINGEN_CSP_ALLEEN_RAPPORTEREN", default=not IS_PRODUCTION)
+_csp_form_action = [csp_constants.SELF]
+if env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default=""):
+    # The SSO login form may continue to the identity provider.
+    _oidc = urlsplit(env.str("OIDC_OP_AUTHORIZATION_ENDPOINT"))
+    _csp_form_action.append(f"{_oidc.scheme}://{_oidc.netloc}")
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF, csp_constants.NONCE],
+        "style-src": [csp_constants.SELF, csp_constants.NONCE],
+        "img-src": [csp_constants.SELF, "data:"],
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": _csp_form_action,
+        "frame-ancestors": [csp_constants.NONE],
+    }
+}
+if CSP_ALLEEN_RAPPORTEREN:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP
+else:
+    CONTENT_SECURITY_POLICY = _CSP
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "inningen.admin_basis.BeheerAdminConfig",  # django.contrib.admin with the role check
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,19 +99,35 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_celery_beat",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "two_factor.plugins.webauthn",
+    "mozilla_django_oidc",
+    "toegang",
     "inningen",
     "stuffin",
     "verantwoording",
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "inningen.middleware.NulTekenMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "toegang.middleware.SessieInactiefMiddleware",
+    "toegang.middleware.MfaVerplichtMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,10 +179,6 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "balie:zoeken"
 
-SESSION_COOKIE_SECURE = IS_PRODUCTION
-CSRF_COOKIE_SECURE = IS_PRODUCTION
-SECURE_CONTENT_TYPE_NOSNIFF = True
-
 # --- Celery ------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # No broker configured: run tasks in-process so the embedded default needs no Redis.
@@ -161,16 +228,146 @@ STUF_UITGAAND_BACKOFF_MAX = env.float("STUF_UITGAAND_BACKOFF_MAX", default=3600.
 STUF_UITGAAND_MAX_LEEFTIJD = env.float("STUF_UITGAAND_MAX_LEEFTIJD", default=2 * 24 * 3600.0)
 # Changes for one koppeling that travel together in one Di01 (one HTTP request).
 STUF_UITGAAND_BATCH = env.int("STUF_UITGAAND_BATCH", default=50)
-# A send still "bezig" after this long lost its worker: the sweep offers it again.
-STUF_UITGAAND_VASTGELOPEN_NA = env.float("STUF_UITGAAND_VASTGELOPEN_NA", default=600.0)
+# A send still "bezig" after this long lost its worker: the sweep offers it again. Default twice
+# a whole send (connect + read timeout), 70 s; a delivery task's time limit stays below it
+# (issue #15: a crashed worker blocked its claims for 600 s).
+STUF_UITGAAND_VASTGELOPEN_NA = env.float(
+    "STUF_UITGAAND_VASTGELOPEN_NA",
+    default=2 * (STUF_UITGAAND_CONNECT_TIMEOUT + STUF_UITGAAND_READ_TIMEOUT),
+)
 
+# --- Logging (issue #15) ---------------------------------------------------------------------
+# One line per record on stderr, with the request id of the HTTP request it belongs to
+# (config/logging.py, config/middleware.py). JSON lines in production, readable text otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if IS_PRODUCTION else "text").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: toegestaan / accepted: json, text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+        "zonder_probes": {"()": "config.logging.ZonderProbesFilter"},
+        # StUF faults (HTTP 500 by protocol) are answers, not server errors (issue #15).
+        "stuf_fout": {"()": "stuffin.logfilters.StufFoutFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
+    },
+    "loggers": {
+        # runserver's request lines: not one for every health probe.
+        "django.server": {
+            "handlers": ["console"],
+            "filters": ["zonder_probes"],
+            "propagate": False,
+        },
+        "django.request": {"filters": ["stuf_fout"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# Celery workers and beat log through the same handler (JSON in production) instead of
+# replacing it with their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Health (issue #15) ----------------------------------------------------------------------
+# /health/ready fails when no enabled interval/crontab task ran for this long (the outbox sweep
+# runs every minute; django-celery-beat writes last_run_at at least every 3 minutes).
+HEALTH_BEAT_MAX_STILTE_SECONDEN = env.int("HEALTH_BEAT_MAX_STILTE_SECONDEN", default=900)
+# Per dependency (broker connect) in /health/ready.
+HEALTH_TIMEOUT_SECONDEN = env.float("HEALTH_TIMEOUT_SECONDEN", default=2.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# --- Toegang: inloggen, MFA, SSO, sessies en throttling (issue #15) --------------------------
+# Django's cache holds the StUF/API lockout counters and verified StUF credentials. Several
+# processes (gunicorn workers) must share it in production: set CACHE_URL (e.g.
+# redis://127.0.0.1:6379/1). Without it each process has its own in-memory cache.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username+IP before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login lockout (django-axes): per combination of username and client IP, so an attacker cannot
+# lock everyone out by trying their usernames from elsewhere. Unlock: manage.py axes_reset.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours, as a float
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "toegang/geblokkeerd.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# StUF HTTP Basic (and later API credentials): lockout per username and client IP.
+STUF_AUTH_MAX_POGINGEN = env.int("STUF_AUTH_MAX_POGINGEN", default=10)
+STUF_AUTH_BLOKKADE_SECONDEN = env.int("STUF_AUTH_BLOKKADE_SECONDEN", default=900)
+
+# Multi-factor authentication (django-two-factor-auth on django-otp): required for superusers,
+# staff and beheerders when on; on by default in production only.
+INNINGEN_MFA_VERPLICHT = env.bool("INNINGEN_MFA_VERPLICHT", default=IS_PRODUCTION)
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+TWO_FACTOR_WEBAUTHN_RP_NAME = env.str("TWO_FACTOR_WEBAUTHN_RP_NAME", default="Inningen")
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Inningen")
+
+# Staff sessions end after this many minutes without a request.
+SESSIE_INACTIEF_MINUTEN = env.int("SESSIE_INACTIEF_MINUTEN", default=15)
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc): only when OIDC_RP_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_INGESCHAKELD = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+# Claim with the username, optional claims with role groups and organisations (RSINs).
+OIDC_GEBRUIKERSNAAM_CLAIM = env.str("OIDC_GEBRUIKERSNAAM_CLAIM", default="preferred_username")
+OIDC_GROEPEN_CLAIM = env.str("OIDC_GROEPEN_CLAIM", default="")
+OIDC_GROEPEN_VERTALING = env.dict("OIDC_GROEPEN_VERTALING", default={})
+OIDC_ORGANISATIES_CLAIM = env.str("OIDC_ORGANISATIES_CLAIM", default="")
+# True: the identity provider already demands a second factor, so an SSO session counts as
+# verified; otherwise SSO staff also verify a TOTP code here.
+OIDC_MFA_DOOR_IDP = env.bool("OIDC_MFA_DOOR_IDP", default=False)
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?sso=mislukt"
+if OIDC_INGESCHAKELD:
+    AUTHENTICATION_BACKENDS.append("toegang.oidc.OidcBackend")
+
+# --- Versleuteling van uitgaande geheimen (issue #15) -----------------------------------------
+# Fernet keys (comma-separated) for secrets stored encrypted at rest (the outbound password of a
+# Koppeling; inningen/versleuteling.py). The first key encrypts, every key decrypts: rotate by
+# putting a new key in front and keeping the old ones until every value was saved again.
+# Development without the variable derives one key from SECRET_KEY; production requires the
+# variable (refused with the other missing services, see the production checks).
+VERSLEUTELING_SLEUTELS = env.list("INNINGEN_VERSLEUTELING_SLEUTELS", default=[])
+if not VERSLEUTELING_SLEUTELS and not IS_PRODUCTION:
+    import base64
+    import hashlib
+
+    VERSLEUTELING_SLEUTELS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"inningen-versleuteling:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
+
+# --- Productie-eisen (issue #15): keep this block LAST, it checks the settings above. ---------
+# Production refuses to start with a weak SECRET_KEY, DEBUG, or without the services it needs
+# (PostgreSQL, broker, shared cache, hosts, encryption keys), listing every problem at once.
+if IS_PRODUCTION:
+    productie_controleren(globals(), env)

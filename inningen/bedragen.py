@@ -17,3 +17,20 @@ def komma(cent: int) -> str:
     teken = "-" if cent < 0 else ""
     euros, centen = divmod(abs(int(cent)), 100)
     return f"{teken}{euros},{centen:02d}"
+
+
+# The StUF-FIN standard's datatypes (koppelvlakspecificatie, Bijlage B): every amount is N(11)
+# cents, every percentage N(6) hundredths of a percent. One rule for every way in (StUF, a future
+# API): grootboek.services.vorderingen.vordering_check refuses a claim beyond them.
+MAX_BEDRAG = 10**11 - 1
+MAX_PERCENTAGE = 10**6 - 1
+
+
+def bedrag_past(cent: int | None) -> bool:
+    """Fits N(11) (either sign; None is no amount)."""
+    return cent is None or abs(cent) <= MAX_BEDRAG
+
+
+def percentage_past(honderdsten: int | None) -> bool:
+    """Fits N(6) (either sign; None is no percentage)."""
+    return honderdsten is None or abs(honderdsten) <= MAX_PERCENTAGE

@@ -1,7 +1,15 @@
+"""Admin of the StUF koppelingen, the berichtenlog and the outbox.
+
+Koppelingen are for superusers only: they hold credentials and serve several organisations. The
+outbound password is write-only (stored encrypted, never rendered back). Raw messages are shown
+only to users of every organisation whose claims they carry, and viewing one is logged in the
+verwerkingenlogging (it contains the debtors' data)."""
+
 from django import forms
 from django.contrib import admin
 
 from inningen.choices import VorderingStatus
+from inningen.organisaties.admin import ScopeAdmin
 from stuffin.models import Bericht, Koppeling, TsaCode, UitgaandBericht
 from stuffin.services.uitgaand import uitgaand_cancel, uitgaand_resend
 
@@ -21,15 +29,25 @@ class KoppelingForm(forms.ModelForm):
         help_text="Leeg laten om het huidige te houden. Wordt gehasht opgeslagen.",
     )
 
+    # Write-only: the stored outbound password is never rendered back into the page.
+    nieuw_uitgaand_wachtwoord = forms.CharField(
+        label="Nieuw wachtwoord (uitgaand)",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leeg laten om het huidige te houden. Wordt versleuteld opgeslagen.",
+    )
+    uitgaand_wachtwoord_wissen = forms.BooleanField(
+        label="Uitgaand wachtwoord wissen", required=False
+    )
+
     class Meta:
         model = Koppeling
         fields = [
             "naam", "organisatie", "applicatie", "administratie", "rol", "vorderende_organisaties",
             "standaard_organisatie", "url", "gebruikersnaam", "certificaat_vingerafdruk",
-            "uitgaand_gebruikersnaam", "uitgaand_wachtwoord", "actief",
-            "statuswijzigingen_versturen", "statussen",
+            "uitgaand_gebruikersnaam", "actief", "statuswijzigingen_versturen", "statussen",
         ]  # fmt: skip
-        widgets = {"uitgaand_wachtwoord": forms.PasswordInput(render_value=True)}
 
     def clean(self):
         cleaned = super().clean()
@@ -40,6 +58,10 @@ class KoppelingForm(forms.ModelForm):
     def save(self, commit=True):
         if self.cleaned_data.get("nieuw_wachtwoord"):
             self.instance.set_wachtwoord(self.cleaned_data["nieuw_wachtwoord"])
+        if self.cleaned_data.get("nieuw_uitgaand_wachtwoord"):
+            self.instance.uitgaand_wachtwoord = self.cleaned_data["nieuw_uitgaand_wachtwoord"]
+        elif self.cleaned_data.get("uitgaand_wachtwoord_wissen"):
+            self.instance.uitgaand_wachtwoord = ""
         return super().save(commit=commit)
 
 
@@ -49,8 +71,9 @@ class TsaCodeInline(admin.TabularInline):
 
 
 @admin.register(Koppeling)
-class KoppelingAdmin(admin.ModelAdmin):
+class KoppelingAdmin(ScopeAdmin):
     form = KoppelingForm
+    alleen_superuser = True
     list_display = ["__str__", "rol", "organisatie", "applicatie", "administratie", "url", "actief"]
     list_filter = ["rol", "actief"]
     search_fields = ["naam", "applicatie", "organisatie", "gebruikersnaam", "tsa_codes__code"]
@@ -59,8 +82,12 @@ class KoppelingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bericht)
-class BerichtAdmin(admin.ModelAdmin):
+class BerichtAdmin(ScopeAdmin):
     """The berichtenlog: read-only evidence of every message in and out."""
+
+    scope_paden = ("vorderingen__organisatie",)
+    scope_alle = True
+    debiteur_pad = "vorderingen__debiteur"
 
     list_display = [
         "tijdstip",
@@ -87,8 +114,10 @@ class BerichtAdmin(admin.ModelAdmin):
 
 
 @admin.register(UitgaandBericht)
-class UitgaandBerichtAdmin(admin.ModelAdmin):
+class UitgaandBerichtAdmin(ScopeAdmin):
     """The outbox: what we still owe TSAs and the finance system, and what went wrong."""
+
+    scope_paden = ("vordering__organisatie", "verantwoording__organisatie")
 
     list_display = [
         "created_at",
@@ -124,8 +153,9 @@ class UitgaandBerichtAdmin(admin.ModelAdmin):
     )
     def alle_mislukte_van_koppeling_opnieuw(self, request, queryset):
         koppelingen = queryset.values("koppeling")
+        # Only the messages of the user's organisations, not every message of the koppeling.
         aantal = uitgaand_resend(
-            berichten=UitgaandBericht.objects.filter(koppeling__in=koppelingen)
+            berichten=self.get_queryset(request).filter(koppeling__in=koppelingen)
         )
         self.message_user(request, f"{aantal} bericht(en) opnieuw aangeboden.")
 

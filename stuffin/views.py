@@ -17,7 +17,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from lxml import etree
 
-from stuffin.auth import authenticate_koppeling
+from stuffin.auth import TeVeelPogingen, authenticate_koppeling
 from stuffin.services import ontvangst
 from stuffin.stuf import soap
 from stuffin.stuf.fouten import Foutcode
@@ -83,7 +83,15 @@ class StufEndpoint(View):
         )
 
     def post(self, request):
-        koppeling = authenticate_koppeling(request)
+        try:
+            koppeling = authenticate_koppeling(request)
+        except TeVeelPogingen as blokkade:
+            return self._fault(
+                429,
+                Foutcode.STUF013,
+                "Te veel mislukte aanmeldpogingen; probeer het later opnieuw.",
+                Retry_After=str(blokkade.retry_after),
+            )
         if koppeling is None:
             # Nothing is stored for unauthenticated requests.
             return self._fault(
@@ -99,7 +107,20 @@ class StufEndpoint(View):
             lengte = 0
         if lengte > maximum:
             return self._fault(413, Foutcode.STUF055, f"Bericht groter dan {maximum} bytes.")
-        body = request.read(maximum + 1)
+        if (
+            not request.META.get("CONTENT_LENGTH")
+            and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+        ):
+            # Chunked (no Content-Length): Django's request stream reads nothing then, so read
+            # the WSGI stream, which a server that decodes chunks ends itself (PEP 3333 and
+            # the wsgi.input_terminated convention of gunicorn, mod_wsgi, uWSGI).
+            if not request.META.get("wsgi.input_terminated"):
+                return self._fault(
+                    411, Foutcode.STUF055, "Content-Length vereist (deze server leest geen chunks)."
+                )
+            body = request.META["wsgi.input"].read(maximum + 1)
+        else:
+            body = request.read(maximum + 1)
         if len(body) > maximum:
             return self._fault(413, Foutcode.STUF055, f"Bericht groter dan {maximum} bytes.")
         soapaction = soap.normaliseer_soapaction(request.META.get("HTTP_SOAPACTION"))
@@ -114,6 +135,9 @@ class StufEndpoint(View):
             return self._fault(
                 500, code, "Interne fout; het bericht is niet verwerkt. Bied het later opnieuw aan."
             )
+        if antwoord.foutcode:
+            # A fault is an answer (logged by the service with its code), no server error.
+            request.stuf_foutcode = antwoord.foutcode
         return _soap_response(antwoord.inhoud, antwoord.status)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
@@ -122,6 +146,16 @@ class StufEndpoint(View):
         )
 
     def _fault(self, status: int, code: Foutcode, details: str, **headers) -> HttpResponse:
+        # Marked so django.request does not log it again as an error (stuffin.logfilters).
+        self.request.stuf_foutcode = code.code
+        logger.log(
+            logging.WARNING if status >= 500 else logging.INFO,
+            "StUF %s %s (HTTP %s): %s",
+            self.foutsoort,
+            code.code,
+            status,
+            details,
+        )
         inhoud = ontvangst.fault_without_message(code=code, details=details, soort=self.foutsoort)
         return _soap_response(inhoud, status, **headers)
 

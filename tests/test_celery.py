@@ -31,6 +31,16 @@ def test_default_beat_schedule_is_in_the_database():
     ).exists()
 
 
+@pytest.mark.django_db
+def test_outbox_sweep_runs_every_15_seconds():
+    """Issue #15, finding 12: a crashed worker's rows are offered again within the "bezig"
+    window plus this interval (migration stuffin 0009)."""
+    from django_celery_beat.models import PeriodicTask
+
+    sweep = PeriodicTask.objects.get(task="stuffin.tasks.uitgaand_opruimen")
+    assert (sweep.enabled, sweep.interval.every, sweep.interval.period) == (True, 15, "seconds")
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_on_redis_runs_a_task(celery_worker_factory):

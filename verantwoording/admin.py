@@ -1,7 +1,10 @@
+"""Admin of the financial accounting: per organisation, scoped by the one scope rule."""
+
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from inningen.organisaties.admin import ScopeAdmin
 from verantwoording.models import (
     Boekingssleutel,
     FinancieleVerantwoording,
@@ -29,7 +32,8 @@ class RegelInline(admin.TabularInline):
 
 
 @admin.register(FinancieleVerantwoording)
-class FinancieleVerantwoordingAdmin(admin.ModelAdmin):
+class FinancieleVerantwoordingAdmin(ScopeAdmin):
+    scope_paden = ("organisatie",)
     list_display = [
         "organisatie",
         "verantwoordingsnummer",
@@ -65,7 +69,8 @@ class FinancieleVerantwoordingAdmin(admin.ModelAdmin):
 
 
 @admin.register(VerantwoordingInstelling)
-class VerantwoordingInstellingAdmin(admin.ModelAdmin):
+class VerantwoordingInstellingAdmin(ScopeAdmin):
+    scope_paden = ("organisatie",)
     list_display = ["organisatie", "frequentie", "onbekende_code", "actief"]
     list_filter = ["frequentie", "onbekende_code", "actief"]
 
@@ -75,7 +80,8 @@ class VerantwoordingInstellingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Boekingssleutel)
-class BoekingssleutelAdmin(admin.ModelAdmin):
+class BoekingssleutelAdmin(ScopeAdmin):
+    scope_paden = ("organisatie",)
     list_display = ["organisatie", "vorderingcode", "soort", "boekingssleutel"]
     list_filter = ["organisatie", "soort"]
     search_fields = ["vorderingcode", "boekingssleutel"]

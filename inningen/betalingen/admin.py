@@ -3,12 +3,13 @@ read-only; changes go through the services. Imported by inningen/admin.py."""
 
 from django.contrib import admin
 
-from inningen.admin_basis import AlleenLezenAdmin
 from inningen.betalingen.models import Afschrift, Betaling, Incassobestand, Matchinstelling
+from inningen.organisaties.admin import AlleenLezenScopeAdmin, ScopeAdmin
 
 
 @admin.register(Afschrift)
-class AfschriftAdmin(AlleenLezenAdmin):
+class AfschriftAdmin(AlleenLezenScopeAdmin):
+    scope_paden = ("organisatie",)
     list_display = [
         "identificatie",
         "bankrekening",
@@ -22,7 +23,10 @@ class AfschriftAdmin(AlleenLezenAdmin):
 
 
 @admin.register(Betaling)
-class BetalingAdmin(AlleenLezenAdmin):
+class BetalingAdmin(AlleenLezenScopeAdmin):
+    scope_paden = ("organisatie",)
+    debiteur_pad = "debiteur"
+    lijst_logt = True
     list_display = [
         "boekdatum",
         "organisatie",
@@ -44,11 +48,13 @@ class BetalingAdmin(AlleenLezenAdmin):
 
 
 @admin.register(Matchinstelling)
-class MatchinstellingAdmin(admin.ModelAdmin):
+class MatchinstellingAdmin(ScopeAdmin):
+    scope_paden = ("organisatie",)
     list_display = ["organisatie", "volgorde"]
 
 
 @admin.register(Incassobestand)
-class IncassobestandAdmin(AlleenLezenAdmin):
+class IncassobestandAdmin(AlleenLezenScopeAdmin):
+    scope_paden = ("organisatie",)
     list_display = ["berichtid", "organisatie", "incassodatum", "aantal", "totaal", "created_at"]
     list_filter = ["organisatie"]

@@ -4,6 +4,7 @@ inningen/admin.py."""
 from django.contrib import admin
 
 from inningen.debiteuren.models import Debiteur, DebiteurRekening, Machtiging
+from inningen.organisaties.admin import ScopeAdmin
 
 
 class DebiteurRekeningInline(admin.TabularInline):
@@ -12,7 +13,7 @@ class DebiteurRekeningInline(admin.TabularInline):
 
 
 @admin.register(Debiteur)
-class DebiteurAdmin(admin.ModelAdmin):
+class DebiteurAdmin(ScopeAdmin):
     list_display = [
         "__str__",
         "soort",
@@ -35,10 +36,16 @@ class DebiteurAdmin(admin.ModelAdmin):
     ]
     inlines = [DebiteurRekeningInline]
     readonly_fields = ["zoeknaam", "created_at", "updated_at"]
+    # As the screens: a debtor is visible through a claim of one of the user's organisations.
+    # A new debtor has none yet, so only a superuser adds one here (normally a TSA does).
+    scope_paden = ("vorderingen__organisatie",)
+    toevoegen_alleen_superuser = True
+    debiteur_pad = "pk"
+    lijst_logt = True
 
 
 @admin.register(Machtiging)
-class MachtigingAdmin(admin.ModelAdmin):
+class MachtigingAdmin(ScopeAdmin):
     list_display = [
         "kenmerk",
         "organisatie",
@@ -51,3 +58,6 @@ class MachtigingAdmin(admin.ModelAdmin):
     list_filter = ["status", "organisatie"]
     search_fields = ["kenmerk", "iban", "=debiteur__bsn"]
     raw_id_fields = ["debiteur"]
+    scope_paden = ("organisatie",)
+    debiteur_pad = "debiteur"
+    lijst_logt = True

@@ -12,6 +12,7 @@ from inningen.grootboek.models import (
     Vorderingsregel,
     Vorderingstatus,
 )
+from inningen.organisaties.admin import ScopeAdmin
 
 
 class RegelInline(ReadOnlyInline):
@@ -64,7 +65,7 @@ class BoekingInline(ReadOnlyInline):
 
 
 @admin.register(Vordering)
-class VorderingAdmin(admin.ModelAdmin):
+class VorderingAdmin(ScopeAdmin):
     list_display = [
         "vorderingnummer",
         "organisatie",
@@ -99,10 +100,14 @@ class VorderingAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [RegelInline, BtwInline, TermijnInline, StatusInline, BoekingInline]
+    scope_paden = ("organisatie",)
+    debiteur_pad = "debiteur"
+    vordering_pad = "pk"
+    lijst_logt = True
 
 
 @admin.register(Boeking)
-class BoekingAdmin(admin.ModelAdmin):
+class BoekingAdmin(ScopeAdmin):
     """The ledger is read-only: corrections are new Boekingen made by the services."""
 
     list_display = [
@@ -118,6 +123,10 @@ class BoekingAdmin(admin.ModelAdmin):
     search_fields = ["=vordering__vorderingnummer", "boekingssleutel"]
     list_select_related = ["organisatie", "vordering"]
     date_hierarchy = "boekdatum"
+    scope_paden = ("organisatie",)
+    # The list shows no person; the detail page names the debtor.
+    debiteur_pad = "debiteur"
+    vordering_pad = "vordering"
 
     def has_add_permission(self, request):
         return False

@@ -4,7 +4,6 @@ only through the services, which keep ledger, letters and TSA messages consisten
 
 from django.contrib import admin
 
-from inningen.admin_basis import AlleenLezenAdmin
 from inningen.invordering.models import (
     Afboekingsvoorstel,
     Betalingsregeling,
@@ -17,10 +16,15 @@ from inningen.invordering.models import (
     Rentetarief,
     Wikstaffel,
 )
+from inningen.organisaties.admin import AlleenLezenScopeAdmin, ScopeAdmin
+
+ORGANISATIE = ("organisatie",)
+VIA_VORDERING = ("vordering__organisatie",)
 
 
 @admin.register(Invorderingsinstelling)
-class InvorderingsinstellingAdmin(admin.ModelAdmin):
+class InvorderingsinstellingAdmin(ScopeAdmin):
+    scope_paden = ORGANISATIE
     list_display = [
         "organisatie",
         "herinnering_na_dagen",
@@ -32,31 +36,35 @@ class InvorderingsinstellingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Kostentarief)
-class KostentariefAdmin(admin.ModelAdmin):
+class KostentariefAdmin(ScopeAdmin):
+    """Statutory tables hold for every organisation: global, changed by superusers only."""
+
     list_display = ["soort", "geldig_vanaf", "drempel", "bedrag_onder", "bedrag_vanaf", "maximum"]
     list_filter = ["soort"]
 
 
 @admin.register(Wikstaffel)
-class WikstaffelAdmin(admin.ModelAdmin):
+class WikstaffelAdmin(ScopeAdmin):
     list_display = ["geldig_vanaf", "minimum", "maximum", "bron"]
 
 
 @admin.register(Rentetarief)
-class RentetariefAdmin(admin.ModelAdmin):
+class RentetariefAdmin(ScopeAdmin):
     list_display = ["soort", "geldig_vanaf", "percentage", "bron"]
     list_filter = ["soort"]
 
 
 @admin.register(Invorderingsrun)
-class InvorderingsrunAdmin(AlleenLezenAdmin):
+class InvorderingsrunAdmin(AlleenLezenScopeAdmin):
+    scope_paden = ORGANISATIE
     list_display = ["datum", "organisatie", "status", "geforceerd", "uitgevoerd_door", "created_at"]
     list_filter = ["status", "organisatie"]
     date_hierarchy = "datum"
 
 
 @admin.register(Invorderingsstap)
-class InvorderingsstapAdmin(AlleenLezenAdmin):
+class InvorderingsstapAdmin(AlleenLezenScopeAdmin):
+    scope_paden = VIA_VORDERING
     list_display = ["datum", "vordering", "stap", "openstaand", "kosten", "rente", "door"]
     list_filter = ["stap", "datum"]
     search_fields = ["=vordering__vorderingnummer"]
@@ -65,7 +73,11 @@ class InvorderingsstapAdmin(AlleenLezenAdmin):
 
 
 @admin.register(Brief)
-class BriefAdmin(AlleenLezenAdmin):
+class BriefAdmin(AlleenLezenScopeAdmin):
+    scope_paden = ORGANISATIE
+    debiteur_pad = "debiteur"
+    vordering_pad = "vordering"
+    lijst_logt = True
     list_display = ["datum", "soort", "organisatie", "debiteur", "vordering", "gerenderd_op"]
     list_filter = ["soort", "organisatie"]
     search_fields = ["=vordering__vorderingnummer", "=debiteur__debiteurnummer"]
@@ -74,7 +86,10 @@ class BriefAdmin(AlleenLezenAdmin):
 
 
 @admin.register(Betalingsregeling)
-class BetalingsregelingAdmin(AlleenLezenAdmin):
+class BetalingsregelingAdmin(AlleenLezenScopeAdmin):
+    scope_paden = ORGANISATIE
+    debiteur_pad = "debiteur"
+    lijst_logt = True
     list_display = [
         "pk",
         "organisatie",
@@ -89,14 +104,16 @@ class BetalingsregelingAdmin(AlleenLezenAdmin):
 
 
 @admin.register(Opschorting)
-class OpschortingAdmin(AlleenLezenAdmin):
+class OpschortingAdmin(AlleenLezenScopeAdmin):
+    scope_paden = VIA_VORDERING
     list_display = ["vordering", "soort", "vanaf", "tot", "beeindigd_op", "door"]
     list_filter = ["soort"]
     raw_id_fields = ["vordering"]
 
 
 @admin.register(Afboekingsvoorstel)
-class AfboekingsvoorstelAdmin(AlleenLezenAdmin):
+class AfboekingsvoorstelAdmin(AlleenLezenScopeAdmin):
+    scope_paden = VIA_VORDERING
     list_display = ["vordering", "soort", "bedrag", "status", "voorgesteld_door", "beoordeeld_door"]
     list_filter = ["soort", "status"]
     raw_id_fields = ["vordering"]

@@ -1,12 +1,17 @@
 """Admin of the verwerkingenlogging: read-only for everyone (also a superuser), readable only
-with ``inningen.raadplegen_verwerking`` (the privacyfunctionaris). Imported by inningen/admin.py."""
+with ``inningen.raadplegen_verwerking`` (the privacyfunctionaris). Imported by inningen/admin.py.
+
+Not narrowed to organisations: the privacyfunctionaris supervises the processing of the whole
+samenwerkingsverband (one central system) and must answer an inzageverzoek about any debtor; the
+permission itself is the boundary (docs/besluiten.md, "Beheeromgeving")."""
 
 from django.contrib import admin
 
+from inningen.organisaties.admin import ScopeAdmin
 from inningen.verwerkingen.models import Verwerking
 
 
-class VerwerkingAdmin(admin.ModelAdmin):
+class VerwerkingAdmin(ScopeAdmin):
     list_display = ["wanneer", "gebruikersnaam", "debiteur", "vordering", "doel", "activiteit"]
     list_filter = ["doel", "activiteit", "wanneer"]
     search_fields = [
@@ -24,7 +29,7 @@ class VerwerkingAdmin(admin.ModelAdmin):
     actions = None
 
     def _mag_raadplegen(self, request) -> bool:
-        return request.user.is_active and request.user.has_perm("inningen.raadplegen_verwerking")
+        return self._toegang(request) and request.user.has_perm("inningen.raadplegen_verwerking")
 
     def has_module_permission(self, request):
         return self._mag_raadplegen(request)

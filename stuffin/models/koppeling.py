@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from inningen.organisaties.models import Organisatie
+from inningen.versleuteling import ontsleutel, versleutel
 
 
 class Koppelingsrol(models.TextChoices):
@@ -56,9 +57,11 @@ class Koppeling(models.Model):
         blank=True,
         help_text="Optioneel: ook vereist wanneer gevuld (gezet door de TLS-proxy).",
     )
-    # Outbound credentials we present to the external system's endpoint.
+    # Outbound credentials we present to the external system's endpoint. We must send the
+    # password itself, so it cannot be hashed: it is stored Fernet-encrypted (inningen/
+    # versleuteling.py) and read through the property ``uitgaand_wachtwoord``.
     uitgaand_gebruikersnaam = models.CharField(max_length=150, blank=True)
-    uitgaand_wachtwoord = models.CharField(max_length=256, blank=True)
+    uitgaand_wachtwoord_versleuteld = models.TextField(blank=True, editable=False)
     actief = models.BooleanField(default=True)
     # Status changes pushed to this TSA: off, or only the chosen codes (empty = all).
     statuswijzigingen_versturen = models.BooleanField("statuswijzigingen versturen", default=True)
@@ -90,6 +93,15 @@ class Koppeling(models.Model):
 
     def wants_status(self, status: str) -> bool:
         return self.statuswijzigingen_versturen and (not self.statussen or status in self.statussen)
+
+    @property
+    def uitgaand_wachtwoord(self) -> str:
+        """The outbound password in plaintext (decrypted on read, only when sending)."""
+        return ontsleutel(self.uitgaand_wachtwoord_versleuteld)
+
+    @uitgaand_wachtwoord.setter
+    def uitgaand_wachtwoord(self, raw: str) -> None:
+        self.uitgaand_wachtwoord_versleuteld = versleutel(raw or "")
 
     def set_wachtwoord(self, raw: str) -> None:
         self.wachtwoord = make_password(raw)

@@ -18,9 +18,16 @@ from stuffin.selectors import vorderingen_for_vraag
 from stuffin.services.verstrek_vordering import verstrek_vordering_process
 from stuffin.stuf import build, soap
 from stuffin.stuf.berichten import Stuurgegevens, Systeem
-from stuffin.stuf.fouten import Foutcode, StufFout
+from stuffin.stuf.fouten import Foutcode, StufFout, XmlFout
 from stuffin.stuf.parse import parse_di01_verstrek_vordering, parse_stuurgegevens, parse_vrd_lv01
-from stuffin.stuf.xml import parse_xml, proces_schema, validate_or_raise, vraag_antwoord_schema
+from stuffin.stuf.xml import (
+    lees_tekst,
+    parse_tekst,
+    parse_xml,
+    proces_schema,
+    validate_or_raise,
+    vraag_antwoord_schema,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +50,7 @@ KNOWN_SOAPACTIONS = {
 class Antwoord:
     status: int
     inhoud: bytes
+    foutcode: str = ""  # the StUF fault code of a fault answer (views log it, not as an error)
 
 
 def referentienummer_new() -> str:
@@ -60,6 +68,17 @@ class _Ontvangst:
     start: float
     stuurgegevens: Stuurgegevens | None = None
     aantal: int = 0
+    tekst: str | None = None  # the message's characters, once decoded (lees_tekst)
+
+    def inhoud(self) -> str:
+        """What the berichtenlog stores: the characters as received; bytes that are no text in
+        any encoding we read escaped (PostgreSQL text holds no NUL)."""
+        if self.tekst is None:
+            try:
+                self.tekst = lees_tekst(self.body)
+            except XmlFout:
+                return self.body.decode("utf-8", errors="backslashreplace").replace("\x00", "\\x00")
+        return self.tekst
 
     def log(
         self,
@@ -89,7 +108,7 @@ class _Ontvangst:
             )[:400],
             referentienummer=(sg.referentienummer if sg else "")[:80],
             crossrefnummer=(sg.crossrefnummer if sg else "")[:80],
-            inhoud=self.body.decode("utf-8", errors="replace"),
+            inhoud=self.inhoud(),
             inhoud_hash=inhoud_hash,
             antwoord=antwoord.decode("utf-8"),
             antwoordsoort=antwoordsoort,
@@ -178,7 +197,8 @@ def _check_stuurgegevens(
 
 
 def _parse_body(ontvangst: _Ontvangst, verwacht: str):
-    root = parse_xml(ontvangst.body)
+    ontvangst.tekst = lees_tekst(ontvangst.body)
+    root = parse_xml(ontvangst.body, tekst=ontvangst.tekst)
     element = soap.unwrap_envelope(root)
     _check_root(element, verwacht)
     sg_el = element.find(FIN + "stuurgegevens")
@@ -212,15 +232,15 @@ def verstrek_vordering_receive(*, body: bytes, soapaction: str, koppeling: Koppe
         berichtsoort="Di01-verstrekVordering",
         start=time.perf_counter(),
     )
-    inhoud_hash = ""
+    # The raw request's digest: cheap, and equal for a byte-identical resend. Only when it
+    # differs does _replay compare canonical forms (see there).
+    inhoud_hash = Bericht.hash_inhoud(body)
+    element = None
     try:
         _check_soapaction(soapaction, soap.SOAPACTION_DI01_VERSTREK_VORDERING)
         element = _parse_body(ontvangst, DI01_VERSTREK_VORDERING)
         sg = ontvangst.stuurgegevens
         _check_stuurgegevens(sg, koppeling, berichtcode="Di01", functie="verstrekVordering")
-        # The raw request's digest: cheap, and equal for a byte-identical resend. Only when it
-        # differs does _replay compare canonical forms (see there).
-        inhoud_hash = Bericht.hash_inhoud(body)
         eerder = _accepted(sg)
         if eerder is not None:
             return _replay(ontvangst, eerder, inhoud_hash, element)
@@ -260,6 +280,25 @@ def verstrek_vordering_receive(*, body: bytes, soapaction: str, koppeling: Koppe
         return _replay(ontvangst, eerder, inhoud_hash, element)
     except StufFout as fout:
         return _fault(ontvangst, fout, soort="Fo03", inhoud_hash=inhoud_hash)
+    except Exception:
+        return _interne_fout(ontvangst, soort="Fo03", inhoud_hash=inhoud_hash)
+
+
+def _interne_fout(ontvangst: _Ontvangst, *, soort: str, inhoud_hash: str = "") -> Antwoord:
+    """A real error of ours (a bug, the database gone): logged at ERROR with its traceback, and
+    answered as transient, so the caller offers the message again."""
+    logger.exception(
+        "Onverwachte fout bij het verwerken van een StUF-bericht van %s", ontvangst.koppeling
+    )
+    code = Foutcode.STUF046 if soort == "Fo03" else Foutcode.STUF058
+    fout = StufFout(code, "Interne fout; het bericht is niet verwerkt. Bied het later opnieuw aan.")
+    try:
+        return _fault(ontvangst, fout, soort=soort, inhoud_hash=inhoud_hash)
+    except Exception:
+        # Logging the fault failed too (the database is gone): the answer still goes out.
+        logger.exception("Foutbericht niet in de berichtenlog gezet")
+        inhoud = fault_without_message(code=code, details=fout.details, soort=soort)
+        return Antwoord(500, inhoud, foutcode=code.code)
 
 
 def _accepted(sg: Stuurgegevens) -> Bericht | None:
@@ -281,7 +320,7 @@ def _same_message(eerder: Bericht, inhoud_hash: str, element) -> bool:
     if eerder.inhoud_hash == inhoud_hash:
         return True
     try:
-        vorig = soap.unwrap_envelope(parse_xml(eerder.inhoud.encode("utf-8")))
+        vorig = soap.unwrap_envelope(parse_tekst(eerder.inhoud))
     except StufFout:
         return False
     return etree.tostring(vorig, method="c14n") == etree.tostring(element, method="c14n")
@@ -324,8 +363,16 @@ def _fault(ontvangst: _Ontvangst, fout: StufFout, *, soort: str, inhoud_hash: st
             antwoord=inhoud, antwoordsoort=soort, status=500, fout=fout, inhoud_hash=inhoud_hash
         )
     )
-    logger.info("StUF %s %s van %s: %s", soort, fout.code.code, ontvangst.koppeling, fout.details)
-    return Antwoord(500, inhoud)
+    # A fault is an answer, not an error of ours: INFO for the caller's, WARNING for our side.
+    logger.log(
+        logging.INFO if fout.plek == "client" else logging.WARNING,
+        "StUF %s %s van %s: %s",
+        soort,
+        fout.code.code,
+        ontvangst.koppeling,
+        fout.details,
+    )
+    return Antwoord(500, inhoud, foutcode=fout.code.code)
 
 
 def vrd_lv01_receive(*, body: bytes, soapaction: str, koppeling: Koppeling) -> Antwoord:
@@ -362,6 +409,8 @@ def vrd_lv01_receive(*, body: bytes, soapaction: str, koppeling: Koppeling) -> A
         return Antwoord(200, antwoord)
     except StufFout as fout:
         return _fault(ontvangst, fout, soort="Fo02")
+    except Exception:
+        return _interne_fout(ontvangst, soort="Fo02")
 
 
 def fault_without_message(*, code: Foutcode, details: str, soort: str = "Fo03") -> bytes:

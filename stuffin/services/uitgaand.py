@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from inningen.db.bulk import CopyRows
 from inningen.grootboek.models import Vorderingstatus
+from inningen.wachtrij import na_commit, veilig_inplannen
 from stuffin.identiteit import eigen_systeem
 from stuffin.models import (
     Bericht,
@@ -51,9 +52,11 @@ def _queue(koppeling_ids, *, aantal: int = 1, countdown: float = 0) -> None:
 
 
 def queue_on_commit(koppeling_ids) -> None:
+    """Queue delivery once the outbox rows are committed; a broker that is down leaves them to
+    the sweep (a warning), never failing what was committed."""
     koppeling_ids = set(koppeling_ids)
     if koppeling_ids:
-        transaction.on_commit(lambda: _queue(koppeling_ids))
+        na_commit(lambda: _queue(koppeling_ids), wat="Aflevering van de outbox")
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -146,19 +149,46 @@ class Uitkomst:
     http_status: int | None = None
 
 
-def uitgaand_deliver(*, koppeling_id: int, budget: float = 60.0) -> int:
+def tijdslimieten() -> tuple[float, float]:
+    """(soft, hard) time limit of a delivery task, in seconds. A row stays "bezig" while its
+    worker sends; the sweep offers it again after STUF_UITGAAND_VASTGELOPEN_NA. The hard limit
+    stays below that window (with a margin for the pool's timer and clocks), so no worker is
+    still sending what the sweep offered again: the only duplicate a TSA can see is a resend of
+    a message whose answer got lost, which its referentienummer de-duplicates."""
+    venster = settings.STUF_UITGAAND_VASTGELOPEN_NA
+    hard = min(venster - min(5.0, venster / 10), settings.CELERY_TASK_TIME_LIMIT)
+    return hard - min(5.0, hard / 10), hard
+
+
+def _budget() -> float:
+    """How long a task starts new zendingen: the last one may still take a whole send (connect
+    plus read timeout) before the soft limit."""
+    zacht, _ = tijdslimieten()
+    per_zending = settings.STUF_UITGAAND_CONNECT_TIMEOUT + settings.STUF_UITGAAND_READ_TIMEOUT
+    return max(0.0, zacht - per_zending)
+
+
+def uitgaand_deliver(
+    *, koppeling_id: int, budget: float | None = None, zelf_inplannen: bool = True
+) -> int:
     """Deliver what is due for one koppeling, zending after zending; returns how many changes
     went out. Concurrent calls share the work (rows are claimed with SKIP LOCKED). When the time
-    budget is used up it queues itself again, so other koppelingen get their turn."""
+    budget is used up it queues itself again, so other koppelingen get their turn.
+
+    ``zelf_inplannen=False`` (in-process, without a broker): queue nothing, neither the rest nor
+    retries. An eager task queued from itself runs inside itself, so a large backlog recursed
+    until RecursionError; here the loop is bounded by the budget and the sweep takes the rest."""
+    budget = _budget() if budget is None else budget
     start = time.monotonic()
     aantal = 0
-    while time.monotonic() - start < budget:
+    while aantal == 0 or time.monotonic() - start < budget:
         rows = next((rows for pk in _candidates(koppeling_id) if (rows := _claim(pk))), None)
         if rows is None:
             return aantal
-        _deliver(rows)
+        _deliver(rows, zelf_inplannen=zelf_inplannen)
         aantal += len(rows)
-    _queue([koppeling_id])
+    if zelf_inplannen:
+        veilig_inplannen(lambda: _queue([koppeling_id]), wat="Vervolg van de aflevering")
     return aantal
 
 
@@ -180,7 +210,7 @@ def _candidates(koppeling_id: int, limiet: int = 20) -> list[int]:
     )
 
 
-def _deliver(rows: list[UitgaandBericht]) -> str:
+def _deliver(rows: list[UitgaandBericht], *, zelf_inplannen: bool = True) -> str:
     start = time.perf_counter()
     try:
         inhoud = _build(rows)
@@ -190,7 +220,9 @@ def _deliver(rows: list[UitgaandBericht]) -> str:
         inhoud = b""
     else:
         uitkomst = _post(rows[0].koppeling, inhoud, _soapaction(rows[0]))
-    return _record(rows, uitkomst, inhoud, duur=time.perf_counter() - start)
+    return _record(
+        rows, uitkomst, inhoud, duur=time.perf_counter() - start, zelf_inplannen=zelf_inplannen
+    )
 
 
 def _claim(bericht_id: int) -> list[UitgaandBericht]:
@@ -400,7 +432,7 @@ def _post(koppeling: Koppeling, inhoud: bytes, soapaction: str) -> Uitkomst:
 
 def _answer(content: bytes):
     try:
-        return parse_answer(parse_xml(content))
+        return parse_answer(parse_xml(content, streng=False))
     except Exception:
         return None
 
@@ -414,7 +446,14 @@ def backoff(pogingen: int) -> float:
     return random.uniform(plafond / 2, plafond)
 
 
-def _record(rows: list[UitgaandBericht], uitkomst: Uitkomst, inhoud: bytes, *, duur: float) -> str:
+def _record(
+    rows: list[UitgaandBericht],
+    uitkomst: Uitkomst,
+    inhoud: bytes,
+    *,
+    duur: float,
+    zelf_inplannen: bool = True,
+) -> str:
     nu = timezone.now()
     eerste = rows[0]
     status = uitkomst.status
@@ -440,10 +479,12 @@ def _record(rows: list[UitgaandBericht], uitkomst: Uitkomst, inhoud: bytes, *, d
         ).update(**velden):
             return UitgaandBericht.objects.values_list("status", flat=True).get(pk=eerste.pk)
         _log(rows, uitkomst, inhoud, duur)
-        if status == UitgaandStatus.WACHTEND:
+        if status == UitgaandStatus.WACHTEND and zelf_inplannen:
             countdown = max(0.0, (velden["volgende_poging"] - nu).total_seconds())
             koppeling_id = eerste.koppeling_id
-            transaction.on_commit(lambda: _queue([koppeling_id], countdown=countdown))
+            na_commit(
+                lambda: _queue([koppeling_id], countdown=countdown), wat="Nieuwe afleverpoging"
+            )
     if status != UitgaandStatus.AFGELEVERD:
         logger.warning(
             "Zending %s (%d wijziging(en)) naar %s: %s %s",

@@ -35,6 +35,7 @@ from stuffin.stuf.fouten import Foutcode, StufFout
 
 # Rule identifiers of inningen.grootboek.services.vorderingen → sector fault codes.
 REGEL_FOUTCODES = {
+    "bereik": Foutcode.FIN015,
     "valuta": Foutcode.FIN007,
     "factuurgegevens": Foutcode.FIN004,
     "vervaldatum_verleden": Foutcode.FIN003,

@@ -294,6 +294,12 @@ class Foutcode(Enum):
         (_FO3,),
     )
     FIN014 = ("FIN014", "Vordering onbekend", "client", (_FO2,))
+    FIN015 = (
+        "FIN015",
+        "Bedrag of percentage past niet in het datatype van de standaard (N(11) en N(6))",
+        "client",
+        (_FO3,),
+    )
 
 
 _OP_CODE: dict[str, Foutcode] = {f.code: f for f in Foutcode}

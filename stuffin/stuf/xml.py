@@ -25,6 +25,8 @@ __all__ = [
     "NS",
     "SCHEMA_DIR",
     "laad_schemas",
+    "lees_tekst",
+    "parse_tekst",
     "parse_xml",
     "proces_schema",
     "schema_fouten",
@@ -90,18 +92,121 @@ _DOCTYPE_GEWEIGERD = (
 )
 
 
-def parse_xml(data: bytes) -> etree._Element:
-    """Parse een bericht; geeft het root-element of raist :class:`XmlFout` (StUF055)."""
+# Byte order marks and the first bytes of "<?" without one (XML 1.0, appendix F); the UTF-32
+# marks before UTF-16's, which they start with.
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+)
+_ZONDER_BOM = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+)
+_DECLARATIE_CODERING = re.compile(rb"^<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+_UNICODE = {"utf8": "utf-8", "utf16": "utf-16", "utf32": "utf-32"}
+
+
+def lees_tekst(data: bytes) -> str:
+    """De tekens van een bericht, volgens BOM of XML-declaratie; :class:`XmlFout` (StUF055) als
+    dat niet kan. Alleen Unicode (UTF-8, UTF-16, UTF-32, elke bytevolgorde): WS-I Basic Profile
+    1.1 (R1012), waar StUF naar verwijst, staat voor SOAP alleen UTF-8 en UTF-16 toe."""
+    codering, start = None, 0
+    for bom, naam in _BOMS:
+        if data.startswith(bom):
+            codering, start = naam, len(bom)
+            break
+    else:
+        for begin, naam in _ZONDER_BOM:
+            if data.startswith(begin):
+                codering = naam
+                break
+    if codering is None:
+        m = _DECLARATIE_CODERING.match(data)
+        genoemd = m.group(1).decode("ascii") if m else "UTF-8"
+        sleutel = genoemd.lower().replace("-", "").replace("_", "")
+        if _UNICODE.get(sleutel) != "utf-8":
+            raise XmlFout(
+                f"tekencodering {genoemd} wordt niet ondersteund: gebruik UTF-8 of UTF-16 "
+                "(WS-I Basic Profile 1.1, R1012)"
+            )
+        codering = "utf-8"
+    try:
+        tekst = data[start:].decode(codering)
+    except UnicodeDecodeError as exc:
+        raise XmlFout(
+            f"het bericht is geen geldig {codering.upper()} (byte {exc.start + start})"
+        ) from None
+    if "\x00" in tekst:
+        # XML kent geen NUL; zo'n bericht is UTF-16/32 zonder BOM en declaratie, of geen tekst.
+        raise XmlFout(
+            f"het bericht bevat NUL-tekens: geen geldig {codering.upper()}; gebruik UTF-8, "
+            "of UTF-16 met BOM of XML-declaratie"
+        )
+    return tekst
+
+
+def _utf8_parser() -> etree.XMLParser:
+    # Voor tekst die al gedecodeerd is: de declaratie (bv. encoding="UTF-16") telt dan niet meer.
+    parser = getattr(_lokaal, "utf8_parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            encoding="utf-8",
+            resolve_entities=False,
+            load_dtd=False,
+            dtd_validation=False,
+            no_network=True,
+            huge_tree=False,
+            remove_blank_text=False,
+            collect_ids=False,
+        )
+        parser.resolvers.add(_GeenExterneBronnen())
+        _lokaal.utf8_parser = parser
+    return parser
+
+
+def parse_xml(data: bytes, *, tekst: str | None = None, streng: bool = True) -> etree._Element:
+    """Parse een bericht; geeft het root-element of raist :class:`XmlFout` (StUF055).
+
+    ``tekst`` is desgewenst het al gedecodeerde bericht (:func:`lees_tekst`): een bericht in
+    UTF-16 of UTF-32 wordt dan als die tekst gelezen, zodat wat geparst wordt en wat in de
+    berichtenlog staat hetzelfde is. ``streng=False`` (antwoorden op onze eigen berichten):
+    een andere codering leest libxml2 zelf, volgens de declaratie."""
     if isinstance(data, str):
         raise TypeError("parse_xml verwacht bytes (de ruwe HTTP-body), geen str")
     data = bytes(data)
+    if not data.strip():
+        raise XmlFout("het bericht is leeg")
+    if tekst is None:
+        try:
+            tekst = lees_tekst(data)
+        except XmlFout:
+            if streng:
+                raise
+            return _parse(data, _parser())
+    if not data.startswith(b"<") or data[1:2] == b"\x00":
+        # BOM of UTF-16/32: als UTF-8 verder (libxml2 leest de declaratie dan niet meer).
+        return _parse(tekst.encode("utf-8"), _utf8_parser())
+    return _parse(data, _parser())
+
+
+def parse_tekst(tekst: str) -> etree._Element:
+    """Parse een bericht dat als tekst is opgeslagen (berichtenlog), ongeacht zijn declaratie."""
+    return _parse(tekst.encode("utf-8"), _utf8_parser())
+
+
+def _parse(data: bytes, parser: etree.XMLParser) -> etree._Element:
     if not data.strip():
         raise XmlFout("het bericht is leeg")
     # Weigeren vóór het parsen: dan wordt er ook geen interne DTD-subset verwerkt.
     if any(merkteken in data for merkteken in _DOCTYPE_MERKTEKENS):
         raise XmlFout(_DOCTYPE_GEWEIGERD)
     try:
-        root = etree.fromstring(data, parser=_parser())
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise XmlFout(_syntax_melding(exc)) from None
     except ValueError as exc:  # bv. een XML-declaratie met een onbekende encoding

@@ -115,3 +115,61 @@ def test_tsa_code_belongs_to_one_koppeling():
     koppeling = Koppeling.objects.get()
     assert koppeling.applicatie == "A"
     assert list(koppeling.tsa_codes.values_list("code", flat=True)) == ["x"]
+
+
+# --- saldi_controleren (issue #15, finding 11) ---------------------------------------------------
+
+
+def test_saldi_controleren_zero_when_every_balance_reconciles(capsys):
+    from tests.factories import OrganisatieFactory, vordering_maken
+
+    org = OrganisatieFactory()
+    vordering_maken(org)
+    vordering_maken(org)
+    call_command("saldi_controleren")
+    assert "Alle saldi sluiten aan: 2 vorderingen gecontroleerd." in capsys.readouterr().out
+
+
+def _saldo_buiten_het_grootboek_om(vordering, bedrag: int) -> None:
+    """What the protection is there to prevent, done on purpose: on PostgreSQL as a superuser
+    with every trigger off for this transaction (no trigger on SQLite)."""
+    from django.db import connection
+
+    postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE inningen_vordering SET openstaand_bedrag = %s WHERE id = %s",
+            [bedrag, vordering.pk],
+        )
+        if postgresql:
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def test_saldi_controleren_lists_differences_and_exits_non_zero(capsys):
+    from tests.factories import OrganisatieFactory, vordering_maken
+
+    org = OrganisatieFactory()
+    vordering_maken(org, vorderingnummer="GOED-1")
+    fout = vordering_maken(org, vorderingnummer="FOUT-1")
+    _saldo_buiten_het_grootboek_om(fout, 100)
+    with pytest.raises(CommandError) as exc:
+        call_command("saldi_controleren")
+    assert exc.value.returncode == 1
+    assert "1 van 2 vorderingen wijken af" in str(exc.value)
+    assert "verschil in totaal -€ 120,00" in str(exc.value)
+    uitvoer = capsys.readouterr().out
+    assert f"{fout.pk};{org.rsin};facturatie;FOUT-1;€ 1,00;€ 121,00;-€ 120,00" in uitvoer
+    assert "GOED-1" not in uitvoer and len(uitvoer.splitlines()) == 2  # header + one claim
+
+
+def test_databaserollen_only_on_postgresql(capsys):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # the grants themselves: grootboek/test_bescherming.py
+        call_command("databaserollen")
+        assert "inningen_boeking" in capsys.readouterr().out
+        return
+    with pytest.raises(CommandError, match="alleen op PostgreSQL"):
+        call_command("databaserollen")

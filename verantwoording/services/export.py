@@ -1,13 +1,9 @@
 """CSV and XLSX of a verantwoording, for finance departments without StUF."""
 
-import csv
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from inningen.bedragen import komma
+from inningen.csvbestand import CsvBestand, Formule, XlsxBestand
 from verantwoording.models import FinancieleVerantwoording
 
 KOLOMMEN = ["boekingssleutel", "aantal boekingen", "bedrag excl. btw", "btw", "bedrag incl. btw"]
@@ -23,8 +19,7 @@ def _kop(fvw: FinancieleVerantwoording) -> list[list[str]]:
 
 def as_csv(fvw: FinancieleVerantwoording) -> bytes:
     """Semicolon-separated with decimal commas, UTF-8 with BOM: opens correctly in Dutch Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = CsvBestand()
     writer.writerows(_kop(fvw))
     writer.writerow(KOLOMMEN)
     totaal = [0, 0, 0, 0]
@@ -43,19 +38,15 @@ def as_csv(fvw: FinancieleVerantwoording) -> bytes:
         ):
             totaal[i] += v
     writer.writerow(["totaal", totaal[0], komma(totaal[1]), komma(totaal[2]), komma(totaal[3])])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return writer.tekst().encode("utf-8")
 
 
 def as_xlsx(fvw: FinancieleVerantwoording) -> bytes:
     """Amounts as numeric euro cells (Decimal, never float) with a currency format."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Verantwoording {fvw.verantwoordingsnummer}"
+    ws = XlsxBestand(f"Verantwoording {fvw.verantwoordingsnummer}")
     for rij in _kop(fvw):
         ws.append(rij)
-    ws.append(KOLOMMEN)
-    for cel in ws[ws.max_row]:
-        cel.font = Font(bold=True)
+    ws.append(KOLOMMEN, vet=True)
     eerste = ws.max_row + 1
     for r in fvw.regels.all():
         ws.append(
@@ -71,18 +62,11 @@ def as_xlsx(fvw: FinancieleVerantwoording) -> bytes:
     ws.append(
         [
             "totaal",
-            f"=SUM(B{eerste}:B{laatste})",
-            f"=SUM(C{eerste}:C{laatste})",
-            f"=SUM(D{eerste}:D{laatste})",
-            f"=SUM(E{eerste}:E{laatste})",
+            *(Formule(f"=SUM({k}{eerste}:{k}{laatste})") for k in "BCDE"),
         ]
     )
-    for rij in ws.iter_rows(min_row=eerste, min_col=3, max_col=5):
-        for cel in rij:
-            cel.number_format = '"€" #,##0.00;-"€" #,##0.00'
-    ws.column_dimensions["A"].width = 40
+    ws.getalopmaak('"€" #,##0.00;-"€" #,##0.00', min_row=eerste, min_col=3, max_col=5)
+    ws.kolombreedte("A", 40)
     for kolom in "BCDE":
-        ws.column_dimensions[kolom].width = 18
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        ws.kolombreedte(kolom, 18)
+    return ws.inhoud()

@@ -47,3 +47,14 @@ ToewijzingFormSet = forms.formset_factory(ToewijzingForm, extra=3, max_num=50)
 
 class OpmerkingForm(forms.Form):
     opmerking = forms.CharField(label="Opmerking", required=False, max_length=300)
+
+
+class BalieZoekForm(forms.Form):
+    """The balie's search box (GET). CharField refuses NUL characters (PostgreSQL cannot store
+    or compare them) with a clear message instead of a database error."""
+
+    q = forms.CharField(required=False, max_length=200, strip=True)
+    pagina = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+
+    def fouten(self) -> str:
+        return " ".join(e for fouten in self.errors.values() for e in fouten)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from inningen.balie.forms.balie import BalieZoekForm
 from inningen.balie.selectors.positie import debiteur_positie, vordering_for_user
 from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import notitie_create
@@ -45,10 +46,19 @@ def _int(waarde, standaard=1) -> int:
         return standaard
 
 
+def zoekvraag(request) -> tuple[str, int]:
+    """The validated search input (q, pagina); invalid input searches nothing and says why."""
+    form = BalieZoekForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, f"Zoekopdracht niet uitgevoerd: {form.fouten()}")
+        return "", 1
+    return form.cleaned_data["q"] or "", form.cleaned_data["pagina"] or 1
+
+
 @balie_view("inningen.view_debiteur")
 def zoeken(request):
-    q = request.GET.get("q", "")
-    resultaat = zoek(request.user, q, pagina=_int(request.GET.get("pagina")))
+    q, pagina = zoekvraag(request)
+    resultaat = zoek(request.user, q, pagina=pagina)
     enige = resultaat.enige_debiteur
     if enige is not None and resultaat.kind != "tekst":
         return redirect("balie:debiteur", enige.pk)

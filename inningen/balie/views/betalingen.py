@@ -118,8 +118,11 @@ def _zoek(user, betaling: Betaling, q: str):
 def betaling_detail(request, pk):
     betaling = _betaling_voor(request.user, pk)
     zoekform = ZoekForm(request.GET or None)
+    # Only validated input reaches the query (a NUL character, say, is a form error).
     gevonden = (
-        _zoek(request.user, betaling, zoekform.data.get("q", "")) if zoekform.is_bound else []
+        _zoek(request.user, betaling, zoekform.cleaned_data["q"])
+        if zoekform.is_bound and zoekform.is_valid()
+        else []
     )
     formset = ToewijzingFormSet(request.POST or None, prefix="t")
     if request.method == "POST":

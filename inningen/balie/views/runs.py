@@ -14,6 +14,7 @@ from inningen.balie.views.balie import balie_view
 from inningen.choices import Invorderingsstap as Stap
 from inningen.choices import RunStatus
 from inningen.csvbestand import csv_tekst
+from inningen.debiteuren.models import Debiteur
 from inningen.invordering.models import Invorderingsrun, Invorderingsstap
 from inningen.invordering.services.invordering import (
     PLAN_KOLOMMEN,
@@ -128,18 +129,41 @@ def _csv(naam: str, kop: list[str], rijen) -> HttpResponse:
     return response
 
 
+def _debiteuren_van(vordering_ids: list[int]) -> list[Debiteur]:
+    """The debtors of these claims, in chunks (a run has up to 100,000 claims)."""
+    debiteuren: dict[int, Debiteur] = {}
+    for start in range(0, len(vordering_ids), 10_000):
+        deel = vordering_ids[start : start + 10_000]
+        for d in Debiteur.objects.filter(vorderingen__pk__in=deel).distinct():
+            debiteuren[d.pk] = d
+    return list(debiteuren.values())
+
+
 @balie_view("inningen.view_invorderingsrun")
 def run_lijst(request, pk):
     """Every claim of the run: for a preview the plan computed now, for a run what was done."""
     r = _run_voor(request.user, pk)
     if r.status == RunStatus.VOORSTEL:
-        rijen = plan_rijen(invordering_plan(organisatie=r.organisatie, datum=r.datum))
+        plan = invordering_plan(organisatie=r.organisatie, datum=r.datum)
+        rijen = list(plan_rijen(plan))
+        debiteuren = _debiteuren_van(
+            [v.vordering_id for v in plan.voorstellen] + [o.vordering_id for o in plan.overgeslagen]
+        )
     else:
-        rijen = (
+        stappen = list(r.stappen.select_related("vordering__debiteur").order_by("vordering_id"))
+        rijen = [
             [s.vordering.vorderingnummer, s.vordering.debiteur.naam if s.vordering.debiteur else "",
              s.stap, s.openstaand, s.kosten, s.rente, s.betalen_voor or "", ""]
-            for s in r.stappen.select_related("vordering__debiteur").order_by("vordering_id")
-        )  # fmt: skip
+            for s in stappen
+        ]  # fmt: skip
+        debiteuren = list({s.vordering.debiteur for s in stappen if s.vordering.debiteur})
+    # The list names the debtors: its download is a processing to log, as the hand-over file.
+    verwerking_log(
+        user=request.user,
+        debiteuren=debiteuren,
+        doel=DOEL_INVORDERING,
+        activiteit=f"lijst invorderingsrun {r.datum:%d-%m-%Y} gedownload",
+    )
     return _csv(f"invorderingsrun-{r.organisatie.rsin}-{r.datum}.csv", PLAN_KOLOMMEN, rijen)
 
 

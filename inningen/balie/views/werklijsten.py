@@ -15,7 +15,7 @@ from inningen.balie.services import (
     vordering_debiteur_create,
     vordering_debiteur_link,
 )
-from inningen.balie.views.balie import balie_view
+from inningen.balie.views.balie import balie_view, zoekvraag
 from inningen.choices import Debiteursoort
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteuren_for_user
@@ -100,7 +100,7 @@ def zonder_debiteur_behandelen(request, pk):
                 request, f"Vordering {vordering.vorderingnummer} is gekoppeld aan de debiteur."
             )
             return redirect("balie:zonder_debiteur")
-    q = request.GET.get("q", "")
+    q, _ = zoekvraag(request)
     resultaat = zoek(request.user, q).debiteuren if q else []
     verwerking_log(
         user=request.user,

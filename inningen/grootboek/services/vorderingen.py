@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from inningen.bedragen import MAX_BEDRAG, MAX_PERCENTAGE, bedrag_past, percentage_past
 from inningen.choices import Boekingsoort, Invorderingsregime, VorderingStatus
 from inningen.db.bulk import CopyRows, bulk_insert, pks_reserve
 from inningen.debiteuren.models import Debiteur, Machtiging
@@ -99,6 +100,7 @@ def vordering_check(invoer: VorderingInvoer, *, vandaag: datetime.date) -> list[
     refused but added to ``invoer.waarschuwingen`` (the official max message has them)."""
     fouten: list[Regelovertreding] = []
     nr = invoer.vorderingnummer
+    fouten.extend(_buiten_bereik(invoer))
     if invoer.valutacode != "EUR":
         fouten.append(
             Regelovertreding("valuta", f"{nr}: valutacode {invoer.valutacode}; alleen EUR.")
@@ -155,6 +157,43 @@ def vordering_check(invoer: VorderingInvoer, *, vandaag: datetime.date) -> list[
                 )
             )
     _collect_warnings(invoer)
+    return fouten
+
+
+def _buiten_bereik(invoer: VorderingInvoer) -> list[Regelovertreding]:
+    """Amounts and percentages the standard's datatypes (N(11), N(6)) do not hold: refused
+    before anything is summed or stored (a bigint holds more, the other side does not)."""
+    nr = invoer.vorderingnummer
+    bedragen = [
+        ("totaalbedragExclBTW", invoer.totaalbedrag_excl_btw),
+        ("totaalbedragBTW", invoer.totaalbedrag_btw),
+        ("totaalbedragInclBTW", invoer.totaalbedrag_incl_btw),
+    ]
+    percentages = []
+    for i, regel in enumerate(invoer.regels, start=1):
+        bedragen += [
+            (f"regel {i} bedragExclBTW", regel.bedrag_excl_btw),
+            (f"regel {i} bedragBTW", regel.bedrag_btw),
+            (f"regel {i} bedragInclBTW", regel.bedrag_incl_btw),
+            (f"regel {i} stuksPrijsExclBTW", regel.stuksprijs_excl_btw),
+        ]
+        percentages.append((f"regel {i} btwPercentage", regel.btw_percentage))
+    bedragen += [(f"termijn {i}", t.bedrag) for i, t in enumerate(invoer.termijnen, start=1)]
+    bedragen += [(f"BTW-totaalregel {c}", b) for c, b in invoer.btw_totaalregels]
+    fouten = [
+        Regelovertreding(
+            "bereik", f"{nr}: {naam} {waarde} past niet in N(11) (ten hoogste {MAX_BEDRAG})."
+        )
+        for naam, waarde in bedragen
+        if not bedrag_past(waarde)
+    ]
+    fouten += [
+        Regelovertreding(
+            "bereik", f"{nr}: {naam} {waarde} past niet in N(6) (ten hoogste {MAX_PERCENTAGE})."
+        )
+        for naam, waarde in percentages
+        if not percentage_past(waarde)
+    ]
     return fouten
 
 

@@ -44,6 +44,7 @@ from inningen.debiteuren.models import Debiteur
 from inningen.grootboek.models import Vordering
 from inningen.invordering.models import Brief
 from inningen.organisaties.models import Bankrekening, Organisatie
+from inningen.wachtrij import na_commit
 
 logger = logging.getLogger(__name__)
 # WeasyPrint reports every rendering step at INFO: eight lines per letter, a million per run.
@@ -147,7 +148,7 @@ def brieven_create(*, brieven: list[Brief]) -> list[Brief]:
     brieven = bulk_insert(brieven)
     if brieven:
         ids = [b.pk for b in brieven]
-        transaction.on_commit(lambda: brieven_render_enqueue(ids))
+        na_commit(lambda: brieven_render_enqueue(ids), wat="Renderen van brieven")
     return brieven
 
 
@@ -157,7 +158,7 @@ def brieven_rijen_create(*, velden: tuple[str, ...], rijen: list[tuple]) -> list
     instances: a run makes tens of thousands of letters at once. Returns their ids."""
     ids = rijen_insert(Brief, velden, rijen, met_pks=True)
     if ids:
-        transaction.on_commit(lambda: brieven_render_enqueue(ids))
+        na_commit(lambda: brieven_render_enqueue(ids), wat="Renderen van brieven")
     return ids
 
 

@@ -555,3 +555,34 @@ def test_claim_page_shows_inbound_and_outbound_messages(client, balie, org, oztu
     html = client.get(reverse("balie:vordering", args=[vordering.pk])).content.decode()
     assert "Berichten van de TSA" in html and "REF-IN-42" in html
     assert "Berichten aan de TSA" in html
+
+
+# --- finding 9: NUL characters never reach the database ----------------------------------------
+
+
+def test_nul_in_search_is_a_clear_400_not_a_500(client, balie):
+    client.force_login(balie)
+    response = client.get("/?q=%00abc")
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
+def test_nul_in_a_posted_form_is_refused(client, balie, org):
+    deb = DebiteurFactory()
+    vordering_maken(org, debiteur=deb)
+    client.force_login(balie)
+    response = client.post(
+        f"/debiteuren/{deb.pk}/notities/",
+        {"organisatie": org.pk, "tekst": "hallo\x00wereld"},
+    )
+    assert response.status_code == 400
+    assert not Notitie.objects.exists()
+
+
+def test_search_form_refuses_nul_without_the_middleware(client, balie, settings):
+    """The form itself, too (defence in depth): a Dutch message, an empty result, no 500."""
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "NulTeken" not in m]
+    client.force_login(balie)
+    response = client.get("/", {"q": "\x00abc", "pagina": "x"})
+    assert response.status_code == 200
+    assert "Zoekopdracht niet uitgevoerd" in response.content.decode()

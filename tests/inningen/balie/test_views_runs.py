@@ -234,3 +234,29 @@ def test_overdrachtsbestand_veilig_en_gelogd(client, invorderaar, org, vandaag):
     assert Verwerking.objects.filter(
         debiteur=deb, activiteit__contains="overdrachtsbestand"
     ).exists()
+
+
+def test_runlijst_download_wordt_gelogd(client, invorderaar, org, achterstallig, vandaag):
+    """Finding 3: the run list names the debtors; its download (preview and executed run) is
+    logged per debtor, as the hand-over file is."""
+    from inningen.invordering.services.invordering import (
+        invorderingsrun_execute,
+        invorderingsrun_propose,
+    )
+    from inningen.verwerkingen.models import Verwerking
+
+    client.force_login(invorderaar)
+    voorstel = invorderingsrun_propose(organisatie=org, datum=vandaag, door="t")
+    response = client.get(reverse("balie:run_lijst", args=[voorstel.pk]))
+    assert response.status_code == 200
+    gelogd = Verwerking.objects.filter(gebruiker=invorderaar, activiteit__contains="lijst")
+    assert {v.debiteur_id for v in gelogd} == {v.debiteur_id for v in achterstallig}
+
+    laatste = max(v.pk for v in gelogd)
+    run = invorderingsrun_execute(organisatie=org, datum=vandaag, door="t", forceer=True).run
+    assert client.get(reverse("balie:run_lijst", args=[run.pk])).status_code == 200
+    gelogd = Verwerking.objects.filter(
+        gebruiker=invorderaar, activiteit__contains="lijst", pk__gt=laatste
+    )
+    assert {v.debiteur_id for v in gelogd} == {v.debiteur_id for v in achterstallig}
+    assert all(v.doel == "invordering" for v in gelogd)

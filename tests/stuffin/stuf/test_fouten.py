@@ -85,7 +85,7 @@ def test_alle_codes_passen_in_het_schema():
 def test_fin_codes_voor_verstrek_vordering():
     fin = {f.code for f in Foutcode if f.code.startswith("FIN")}
     # FIN012 is intentionally unused (unknown related vordering is a warning, not a fault).
-    assert fin == {f"FIN{n:03d}" for n in range(1, 15)} - {"FIN012"}
+    assert fin == {f"FIN{n:03d}" for n in range(1, 16)} - {"FIN012"}
     assert all(Foutcode.op_code(c).plek == "client" for c in fin)
     assert "Vervaldatum" in Foutcode.FIN003.omschrijving
     assert "Fo02" in Foutcode.FIN014.soorten  # vordering onbekend: antwoord op vrdLv01
