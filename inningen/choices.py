@@ -126,6 +126,13 @@ class BetalingStatus(models.TextChoices):
     TERUGGEBOEKT = "teruggeboekt", "Teruggeboekt (storno)"
     STORNO = "storno", "Storno / terugboeking"
     GENEGEERD = "genegeerd", "Geen ontvangst (afschrijving)"
+    # Already booked from another statement (issue #16): stored without ledger effect until the
+    # invorderaar confirms it as a duplicate (DUBBEL) or books it after all.
+    OVERLAP = "overlap", "Overlap: al ingelezen van een ander afschrift"
+    DUBBEL = "dubbel", "Dubbel (bevestigd, niet geboekt)"
+    # The whole rest of a receipt without debtor paid back to its counter account (four eyes,
+    # booked, in a credit transfer file): off the work list for good.
+    TERUGBETAALD = "terugbetaald", "Terugbetaald"
 
 
 class Matchregel(models.TextChoices):
@@ -151,7 +158,68 @@ RETOURREDENEN = {
     "MS02": "Geweigerd door de debiteur",
     "MS03": "Reden niet opgegeven",
     "SL01": "Specifieke dienst van de bank van de debiteur",
+    # The other reason codes of SEPA direct debit R-transactions (EPC SDD rulebook, ISO 20022
+    # ExternalReturnReason1Code) banks put in RtrInf/Rsn/Cd or MT940 /RTRN/ (#16).
+    "AC13": "Rekening van een consument (zakelijke incasso niet toegestaan)",
+    "AG02": "Ongeldige transactiecode in het incassobestand",
+    "AM05": "Dubbele incasso",
+    "BE05": "Incassant-ID onbekend of onjuist",
+    "CNOR": "Bank van de incassant niet bereikbaar",
+    "CUST": "Geweigerd op verzoek van de debiteur",
+    "DNOR": "Bank van de debiteur niet bereikbaar",
+    "ED05": "Verrekening tussen de banken mislukt",
+    "FF01": "Ongeldig bestandsformaat",
+    "FOCR": "Teruggeboekt na een annuleringsverzoek",
+    "MD02": "Machtigingsgegevens ontbreken of zijn onjuist",
+    "RC01": "BIC onjuist",
+    "RR01": "Rekening of identificatie van de debiteur ontbreekt (regelgeving)",
+    "RR02": "Naam of adres van de debiteur ontbreekt (regelgeving)",
+    "RR03": "Naam of adres van de incassant ontbreekt (regelgeving)",
+    "RR04": "Reden van regelgeving",
+    "TM01": "Na het uiterste aanlevertijdstip ontvangen",
 }
+
+
+# The reason recorded for a return the bank marks as one (CAMT bank transaction code, MT940
+# ":61:" RTI/RC) without giving a reason: ISO's "reason not specified".
+RETOUR_ZONDER_REDEN = "MS03"
+
+
+class Retourgevolg(models.TextChoices):
+    """What a return reason means for the mandate the collection was made under."""
+
+    INTREKKEN = "intrekken", "Machtiging ingetrokken: niet meer te gebruiken"
+    OPSCHORTEN = "opschorten", "Machtiging opgeschort: eerst gegevens nagaan"
+    TELLEN = "tellen", "Telt als storno (twee op rij schorten de machtiging op)"
+    GEEN = "geen", "Fout van incassant of bank: machtiging ongemoeid"
+
+
+# Per reason code; a code not listed counts as a storno (TELLEN).
+RETOURGEVOLG = {
+    # The account or the mandate is gone for good.
+    "AC04": Retourgevolg.INTREKKEN,
+    "AG01": Retourgevolg.INTREKKEN,
+    "MD01": Retourgevolg.INTREKKEN,
+    "MD07": Retourgevolg.INTREKKEN,
+    # Something about the account or mandate must be checked before collecting again.
+    "AC01": Retourgevolg.OPSCHORTEN,
+    "AC06": Retourgevolg.OPSCHORTEN,
+    "AC13": Retourgevolg.OPSCHORTEN,
+    "MD02": Retourgevolg.OPSCHORTEN,
+    "SL01": Retourgevolg.OPSCHORTEN,
+    # The debtor's doing (refusal, refund, no funds) or no reason given.
+    "AM04": Retourgevolg.TELLEN,
+    "CUST": Retourgevolg.TELLEN,
+    "MD06": Retourgevolg.TELLEN,
+    "MS02": Retourgevolg.TELLEN,
+    "MS03": Retourgevolg.TELLEN,
+    # Our file or the banks: not the debtor's doing, the mandate stays as it is.
+    **dict.fromkeys(
+        ("AG02", "AM05", "BE05", "CNOR", "DNOR", "ED05", "FF01", "FOCR", "RC01", "RR01",
+         "RR02", "RR03", "RR04", "TM01"),
+        Retourgevolg.GEEN,
+    ),
+}  # fmt: skip
 
 
 # --- Invordering (issue 8) -----------------------------------------------------------------------
@@ -225,6 +293,7 @@ class Briefsoort(models.TextChoices):
     REGELING_BEVESTIGING = "regeling", "Bevestiging betalingsregeling"
     REGELING_HERINNERING = "regeling_herinnering", "Herinnering termijn betalingsregeling"
     REGELING_VERVALLEN = "regeling_vervallen", "Betalingsregeling vervallen"
+    VERREKENING = "verrekening", "Verrekening tegoed"
 
 
 class RunStatus(models.TextChoices):

@@ -59,6 +59,14 @@ class Afschriftdata:
     datum: datetime.date | None
     posten: list[Post] = field(default_factory=list)
     rekening: Rekening = field(default_factory=Rekening)
+    # What identifies the statement besides its account and entries (the bank's own id does
+    # not: de Volksbank repeats it every year): sequence number (MT940 :28C:, CAMT
+    # ElctrncSeqNb/LglSeqNb), the opening and closing balance (signed cents) and their dates.
+    volgnummer: str = ""
+    begindatum: datetime.date | None = None
+    einddatum: datetime.date | None = None
+    beginsaldo: int | None = None
+    eindsaldo: int | None = None
 
 
 def cent_uit(tekst: str) -> int:

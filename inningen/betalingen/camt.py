@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import io
 import re
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from inningen.betalingen.afschriftdata import (
     cent_uit,
     rekening_lezen,
 )
-from inningen.choices import Afschriftformaat
+from inningen.choices import RETOUR_ZONDER_REDEN, Afschriftformaat
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 VERSIES = ("02", "04", "08")  # the camt.053.001.xx versions read (an XSD for each in SCHEMA_DIR)
@@ -35,16 +36,20 @@ _ANDERE_CAMT = {
 MAX_SCHEMA_FOUTEN = 3
 
 
+# No DTDs, no entities, no network: a statement is data from outside.
+_PARSER_OPTIES = dict(
+    resolve_entities=False,
+    no_network=True,
+    load_dtd=False,
+    dtd_validation=False,
+    remove_comments=True,
+    remove_pis=True,
+    huge_tree=False,
+)
+
+
 def _xml_parser() -> etree.XMLParser:
-    # No DTDs, no entities, no network: a statement is data from outside.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**_PARSER_OPTIES)
 
 
 @functools.cache
@@ -147,26 +152,27 @@ def camt_versie(root) -> str:
     return versie
 
 
-@functools.lru_cache(maxsize=512)
-def _pad(ns: str, pad: tuple[str, ...]) -> str:
-    return "/".join(f"{{{ns}}}{naam}" for naam in pad)
-
-
 def _ns(el) -> str:
     tag = el.tag
     return tag[1 : tag.index("}")] if tag.startswith("{") else ""
 
 
 def _kind(el, *pad):
-    """First element along a path of local names in the element's namespace, or None (lxml's
-    find in C: a 50,000-entry statement has about a million lookups)."""
+    """First element along a path of local names in the element's namespace, or None. One
+    child step at a time with iterchildren (in C): a 50,000-entry statement has about a million
+    lookups, and ``find`` with a namespaced path costs a path compilation each."""
     if el is None:
         return None
-    return el.find(_pad(_ns(el), pad))
+    ns = _ns(el)
+    for naam in pad:
+        el = next(el.iterchildren(f"{{{ns}}}{naam}"), None)
+        if el is None:
+            return None
+    return el
 
 
 def _kinderen(el, naam):
-    return el.findall(_pad(_ns(el), (naam,))) if el is not None else []
+    return list(el.iterchildren(f"{{{_ns(el)}}}{naam}")) if el is not None else []
 
 
 def _tekst(el, *pad) -> str:
@@ -186,43 +192,126 @@ def _datum(el, *pad) -> datetime.date | None:
         raise AfschriftFout(f"Datum {tekst!r} is onleesbaar.") from None
 
 
+def _wortel(inhoud: bytes) -> etree.QName:
+    """The name of the document's root element, read without building the tree."""
+    try:
+        for _, el in etree.iterparse(io.BytesIO(inhoud), events=("start",), **_PARSER_OPTIES):
+            return etree.QName(el)
+    except etree.XMLSyntaxError as exc:
+        raise AfschriftFout(f"Geen welgevormde XML: {exc}") from None
+    raise AfschriftFout("Geen welgevormde XML: het bestand is leeg.")
+
+
 def parse_camt053(inhoud: bytes) -> list[Afschriftdata]:
+    """The statements of a camt.053 document, validated against its schema while it is read.
+
+    Streamed (iterparse): each entry is read and then dropped from the tree, so a 50,000-entry
+    statement never sits in memory as a whole tree (about ten times the file). An error in an
+    entry is reported only after the whole document passed the schema, as if it had been
+    validated first."""
     if b"<!DOCTYPE" in inhoud or b"<!ENTITY" in inhoud:
         raise AfschriftFout("CAMT.053 met een DOCTYPE of entiteiten wordt geweigerd.")
     try:
-        root = etree.fromstring(inhoud, parser=_xml_parser())
-    except (etree.XMLSyntaxError, ValueError) as exc:
+        versie = camt_versie(_wortel(inhoud))
+    except AfschriftFout:
+        # Malformed XML is the first thing to say (this path only: read the whole document).
+        try:
+            etree.fromstring(inhoud, parser=_xml_parser())
+        except (etree.XMLSyntaxError, ValueError) as exc:
+            raise AfschriftFout(f"Geen welgevormde XML: {exc}") from None
+        raise
+    ns = f"urn:iso:std:iso:20022:tech:xsd:camt.053.001.{versie}"
+    afschriften: list[Afschriftdata] = []
+    posten: list[Post] = []
+    nr = 0
+    fout: AfschriftFout | None = None
+    try:
+        for _, el in etree.iterparse(
+            io.BytesIO(inhoud),
+            events=("end",),
+            tag=(f"{{{ns}}}Ntry", f"{{{ns}}}Stmt"),
+            schema=camt053_schema(versie),
+            **_PARSER_OPTIES,
+        ):
+            if fout is None:
+                try:
+                    if etree.QName(el).localname == "Ntry":
+                        nr += 1
+                        posten += _camt_posten(el, nr)
+                    else:
+                        afschriften.append(_afschrift(el, posten))
+                        posten, nr = [], 0
+                except AfschriftFout as exc:
+                    fout = exc
+            # Read: drop it. The schema check runs on the parser's events, not on the tree.
+            el.clear(keep_tail=False)
+            el.getparent().remove(el)
+    except etree.XMLSyntaxError as exc:
+        if any(e.domain_name == "SCHEMASV" for e in exc.error_log):
+            # Refused by the schema. The streaming check names no line and stops at the first
+            # error; the whole-tree check (only on this path) gives lines and up to three.
+            camt053_validate(etree.fromstring(inhoud, parser=_xml_parser()), versie)
         raise AfschriftFout(f"Geen welgevormde XML: {exc}") from None
-    versie = camt_versie(root)
-    camt053_validate(root, versie)
-    bericht = _kind(root, "BkToCstmrStmt")
-    stmts = _kinderen(bericht, "Stmt")
-    afschriften = []
-    for stmt in stmts:
-        # The account as IBAN, or (some banks, .001.08) an IBAN or account number under Othr.
-        rekening = rekening_lezen(
-            _tekst(stmt, "Acct", "Id", "IBAN") or _tekst(stmt, "Acct", "Id", "Othr", "Id")
-        )
-        if not rekening.iban and not rekening.bban:
-            raise AfschriftFout(
-                f"Afschrift {_tekst(stmt, 'Id')!r}: de rekening ({rekening.tekst or 'geen'}) is "
-                "geen IBAN en geen Nederlands rekeningnummer."
-            )
-        ident = _tekst(stmt, "Id")
-        datum = None
-        tekst = _tekst(stmt, "CreDtTm")[:10]
-        if tekst:
-            try:
-                datum = datetime.date.fromisoformat(tekst)
-            except ValueError:
-                raise AfschriftFout(f"Aanmaakdatum {tekst!r} is onleesbaar.") from None
-        afschrift = Afschriftdata(
-            Afschriftformaat.CAMT053, rekening.iban, ident, datum, rekening=rekening
-        )
-        for nr, ntry in enumerate(_kinderen(stmt, "Ntry"), start=1):
-            afschrift.posten += _camt_posten(ntry, nr)
-        afschriften.append(afschrift)
+    if fout is not None:
+        raise fout
     return afschriften
+
+
+def _afschrift(stmt, posten: list[Post]) -> Afschriftdata:
+    """One Stmt (its entries already read and removed) with its entries."""
+    # The account as IBAN, or (some banks, .001.08) an IBAN or account number under Othr.
+    rekening = rekening_lezen(
+        _tekst(stmt, "Acct", "Id", "IBAN") or _tekst(stmt, "Acct", "Id", "Othr", "Id")
+    )
+    if not rekening.iban and not rekening.bban:
+        raise AfschriftFout(
+            f"Afschrift {_tekst(stmt, 'Id')!r}: de rekening ({rekening.tekst or 'geen'}) is "
+            "geen IBAN en geen Nederlands rekeningnummer."
+        )
+    datum = None
+    tekst = _tekst(stmt, "CreDtTm")[:10]
+    if tekst:
+        try:
+            datum = datetime.date.fromisoformat(tekst)
+        except ValueError:
+            raise AfschriftFout(f"Aanmaakdatum {tekst!r} is onleesbaar.") from None
+    afschrift = Afschriftdata(
+        Afschriftformaat.CAMT053,
+        rekening.iban,
+        _tekst(stmt, "Id"),
+        datum,
+        rekening=rekening,
+        volgnummer=(_tekst(stmt, "LglSeqNb") or _tekst(stmt, "ElctrncSeqNb"))[:35],
+    )
+    _saldi(stmt, afschrift)
+    afschrift.posten = posten
+    return afschrift
+
+
+# Opening balance: OPBD, or the previous closing (PRCD) some banks give instead; closing: CLBD.
+_BEGINSALDO = ("OPBD", "PRCD")
+_EINDSALDO = ("CLBD",)
+
+
+def _saldi(stmt, afschrift: Afschriftdata) -> None:
+    """The statement's opening and closing balance (signed cents) and their dates; the period
+    (FrToDt) where a balance has no date."""
+    for bal in _kinderen(stmt, "Bal"):
+        soort = _tekst(bal, "Tp", "CdOrPrtry", "Cd")
+        teken = -1 if _tekst(bal, "CdtDbtInd") == "DBIT" else 1
+        amt = _kind(bal, "Amt")
+        bedrag = teken * cent_uit(amt.text or "") if amt is not None else None
+        if soort in _BEGINSALDO and afschrift.beginsaldo is None:
+            afschrift.beginsaldo, afschrift.begindatum = bedrag, _datum(bal, "Dt")
+        elif soort in _EINDSALDO and afschrift.eindsaldo is None:
+            afschrift.eindsaldo, afschrift.einddatum = bedrag, _datum(bal, "Dt")
+    for veld, pad in (("begindatum", "FrDtTm"), ("einddatum", "ToDtTm")):
+        tekst = _tekst(stmt, "FrToDt", pad)[:10]
+        if getattr(afschrift, veld) is None and tekst:
+            try:
+                setattr(afschrift, veld, datetime.date.fromisoformat(tekst))
+            except ValueError:
+                raise AfschriftFout(f"Periode {tekst!r} is onleesbaar.") from None
 
 
 def _camt_posten(ntry, nr: int) -> list[Post]:
@@ -247,10 +336,18 @@ def _camt_posten(ntry, nr: int) -> list[Post]:
         valutadatum=_datum(ntry, "ValDt"),
         bank_referentie=_tekst(ntry, "AcctSvcrRef"),
     )
-    retour_entry = _tekst(ntry, "NtryDtls", "TxDtls", "RtrInf", "Rsn", "Cd")
+    retour_entry = _retourreden(_kind(ntry, "NtryDtls", "TxDtls"))
+    terugboeking_entry = _is_terugboeking(ntry)
     details = [tx for d in _kinderen(ntry, "NtryDtls") for tx in _kinderen(d, "TxDtls")]
     if not details:
-        return [Post(bedrag=teken * bedrag, omschrijving=_tekst(ntry, "AddtlNtryInf"), **basis)]
+        return [
+            Post(
+                bedrag=teken * bedrag,
+                omschrijving=_tekst(ntry, "AddtlNtryInf"),
+                retourcode=RETOUR_ZONDER_REDEN if teken < 0 and terugboeking_entry else "",
+                **basis,
+            )
+        ]
     posten = []
     for tx in details:
         tx_amt = (
@@ -263,7 +360,13 @@ def _camt_posten(ntry, nr: int) -> list[Post]:
         tx_bedrag = cent_uit(tx_amt.text or "") if tx_amt is not None else bedrag
         tx_teken = {"CRDT": 1, "DBIT": -1}.get(_tekst(tx, "CdtDbtInd"), teken)
         # Counterparty: who paid us on a credit, who we paid (or whose debit returned) on a debit.
-        partijen = ("Dbtr", "Cdtr") if teken > 0 else ("Cdtr", "Dbtr")
+        # A returned collection (R-transaction) names the parties of the collection: the debtor
+        # is the counterparty, the creditor is ourselves.
+        reden = _retourreden(tx) or retour_entry
+        terugboeking = bool(reden) or terugboeking_entry or _is_terugboeking(tx)
+        if tx_teken < 0 and terugboeking and not reden:
+            reden = RETOUR_ZONDER_REDEN
+        partijen = ("Dbtr", "Cdtr") if teken > 0 or terugboeking else ("Cdtr", "Dbtr")
         naam = iban = ""
         for partij in partijen:
             naam = (
@@ -287,10 +390,39 @@ def _camt_posten(ntry, nr: int) -> list[Post]:
                 ],
                 betalingskenmerk=kenmerk[:35],
                 eind_tot_eind_id=_tekst(tx, "Refs", "EndToEndId")[:35],
-                retourcode=(_tekst(tx, "RtrInf", "Rsn", "Cd") or retour_entry)[:4],
+                retourcode=reden,
                 **basis,
             )
         )
     if sum(p.bedrag for p in posten) != teken * bedrag:
         raise AfschriftFout(f"{waar}: de transacties tellen niet op tot het bedrag van de post.")
     return posten
+
+
+# ISO 20022 bank transaction codes of a returned direct debit, as the creditor's bank reports it:
+# domain PMNT, family IDDT (issued direct debits; RDDT on the debtor's side), sub-family UPDD
+# (return/unpaid), PRDD (reversal) or RCDD (after a cancellation request).
+_TERUGBOEKING_FAMILIES = frozenset({"IDDT", "RDDT"})
+_TERUGBOEKING_SUBFAMILIES = frozenset({"UPDD", "PRDD", "RCDD"})
+
+
+def _retourreden(el) -> str:
+    """The return reason code (RtrInf/Rsn: Cd, or Prtry where a bank uses its own list), upper
+    case, at most four characters (the ISO codes are four)."""
+    reden = _tekst(el, "RtrInf", "Rsn", "Cd") or _tekst(el, "RtrInf", "Rsn", "Prtry")
+    return reden.upper()[:4]
+
+
+def _is_terugboeking(el) -> bool:
+    """Whether an entry or transaction is marked as a returned or reversed collection: its bank
+    transaction code, or the reversal indicator (RvslInd) of the entry."""
+    if el is None:
+        return False
+    if _tekst(el, "RvslInd").lower() == "true":
+        return True
+    fmly = _kind(el, "BkTxCd", "Domn", "Fmly")
+    return (
+        _tekst(el, "BkTxCd", "Domn", "Cd") == "PMNT"
+        and _tekst(fmly, "Cd") in _TERUGBOEKING_FAMILIES
+        and _tekst(fmly, "SubFmlyCd") in _TERUGBOEKING_SUBFAMILIES
+    )

@@ -33,7 +33,11 @@ from inningen.betalingen.afschriftdata import (
     iban_of_niets,
     rekening_lezen,
 )
-from inningen.choices import Afschriftformaat
+from inningen.choices import RETOUR_ZONDER_REDEN, Afschriftformaat
+
+# The :61: mark RC (reversal of a credit) takes money off the account: signed negative like the
+# debit it is (the library's default keeps release 5.0.0's positive sign).
+_OPTIES = mt940.Options(reversal_sign=True)
 
 # de Volksbank's bank codes: SNS, ASN Bank, RegioBank.
 VOLKSBANK = frozenset({"SNSB", "ASNB", "RBRB"})
@@ -239,7 +243,7 @@ def _afschrift(tekst: str, begin: int, blok: str, header_bank: str) -> Afschrift
     if einde:
         blok = blok[: einde.end()] + "\n"
     try:
-        transacties = mt940.models.Transactions(tags=tags)
+        transacties = mt940.models.Transactions(tags=tags, options=_OPTIES)
         transacties.parse(blok)
     except Exception as exc:  # the library raises plain errors (RuntimeError, ValueError, ...)
         raise _leesfout(tekst, begin, exc) from None
@@ -248,13 +252,21 @@ def _afschrift(tekst: str, begin: int, blok: str, header_bank: str) -> Afschrift
         str(data.get(k) or "")
         for k in ("transaction_reference", "statement_number", "sequence_number")
     )
-    slot = data.get("final_closing_balance")
+    slot = data.get("final_closing_balance") or data.get("intermediate_closing_balance")
+    begin = data.get("final_opening_balance") or data.get("intermediate_opening_balance")
     afschrift = Afschriftdata(
         Afschriftformaat.MT940,
         rekening.iban,
         ident,
         _mt_datum(slot.date) if slot else None,
         rekening=rekening,
+        volgnummer="/".join(
+            str(data.get(k) or "") for k in ("statement_number", "sequence_number")
+        ).strip("/"),
+        begindatum=_mt_datum(begin.date) if begin else None,
+        einddatum=_mt_datum(slot.date) if slot else None,
+        beginsaldo=_saldo(begin),
+        eindsaldo=_saldo(slot),
     )
     for nr, t in enumerate(transacties, start=1):
         afschrift.posten.append(_post(t.data, nr, volksbank))
@@ -289,8 +301,21 @@ def _post(d: dict, nr: int, volksbank: bool) -> Post:
         betalingskenmerk=velden.get("kenmerk", "")[:35],
         eind_tot_eind_id=velden.get("eref", "")[:35],
         bank_referentie=bank_referentie.strip()[:140],
-        retourcode=velden.get("rtrn", "")[:4],
+        retourcode=_retourcode(velden.get("rtrn", ""), d, bedrag),
     )
+
+
+def _retourcode(rtrn: str, d: dict, bedrag: int) -> str:
+    """The return reason of ``/RTRN/<code>/``; for a debit the bank marks as a returned or
+    reversed item without one (``:61:`` type ``RTI``, or mark ``RC``: reversal of a credit)
+    "reason not specified" (MS03), so it is handled as the return it is."""
+    code = rtrn.strip(" /").upper()[:4]
+    if code or bedrag >= 0:
+        return code
+    soort = (d.get("id") or "").upper()
+    if soort[1:] == "RTI" or (d.get("status") or "").upper() == "RC":
+        return RETOUR_ZONDER_REDEN
+    return ""
 
 
 def _volksbank_86(tekst: str) -> dict[str, str]:
@@ -307,6 +332,13 @@ def _volksbank_86(tekst: str) -> dict[str, str]:
         "rtrn": "",
         "kenmerk": "",
     }
+
+
+def _saldo(balans) -> int | None:
+    """A balance (:60F:/:62F:) in signed cents; the library gives a debit balance negative."""
+    if balans is None or getattr(balans, "amount", None) is None:
+        return None
+    return cent_uit(str(balans.amount.amount))
 
 
 def _mt_datum(d) -> datetime.date:

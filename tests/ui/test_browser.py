@@ -159,8 +159,10 @@ def test_invorderaar_matches_bank_entry_manually(browser, live_server, opzet):
     browser.find_element(By.CSS_SELECTOR, "form[method=get] button").click()
     _wacht(browser, "PRK-2026-0000")
     assert "PRK-2026-0000" in browser.page_source
-    browser.find_element(By.NAME, "t-0-vordering").send_keys(str(vordering.pk))
-    browser.find_element(By.NAME, "t-0-bedrag").send_keys("121,00")
+    # The claim is picked from the results (no database id typed) by its label; the amount
+    # stays empty: the default split gives it the payment's whole rest.
+    browser.find_element(By.XPATH, "//label[text()='PRK-2026-0000']").click()
+    assert browser.find_element(By.NAME, f"kies_{vordering.pk}").is_selected()
     browser.find_element(By.XPATH, "//button[text()='Toerekenen']").click()
     _wacht(browser, "Betaling toegerekend")
     assert "Betaling toegerekend" in browser.page_source

@@ -30,19 +30,72 @@ class AfschriftUploadForm(forms.Form):
 
 
 class ZoekForm(forms.Form):
+    """Search for claims to match an entry to (GET). An amount ("12,34", "€ 12") searches the
+    open amounts; anything else numbers, kenmerken, names and IBANs."""
+
     q = forms.CharField(
         label="Zoek vordering",
         required=False,
-        help_text="Vorderingnummer, factuurnummer, betalingskenmerk of naam debiteur",
+        max_length=200,
+        help_text=(
+            "Naam debiteur, vorderingnummer, factuurnummer, betalingskenmerk, IBAN of "
+            "openstaand bedrag (bv. 121,00)"
+        ),
     )
 
+    def bedrag(self) -> int | None:
+        """The search text as cents when it is an amount in euro notation, else None."""
+        q = (self.cleaned_data.get("q") or "").strip()
+        if "," not in q and not q.startswith("€"):
+            return None
+        try:
+            return euro_naar_cent(q)
+        except ValidationError:
+            return None
 
-class ToewijzingForm(forms.Form):
-    vordering = forms.IntegerField(label="Vordering (id)", min_value=1)
-    bedrag = EuroField(label="Bedrag (€)")
 
+class MatchForm(forms.Form):
+    """The claims the invorderaar picks from the search results and suggestions (a checkbox
+    each) with an optional amount; no amount: the default of ``verdeling_voorstellen``.
 
-ToewijzingFormSet = forms.formset_factory(ToewijzingForm, extra=3, max_num=50)
+    The fields are made per claim (``kies_<pk>``, ``bedrag_<pk>``); the view passes only claims
+    it read within the user's scope, so a key typed into the request cannot reach another
+    organisation's claim."""
+
+    def __init__(self, *args, vorderingen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vorderingen = list(vorderingen)
+        for v in self.vorderingen:
+            self.fields[f"kies_{v.pk}"] = forms.BooleanField(
+                required=False, label=f"Vordering {v.vorderingnummer} kiezen"
+            )
+            self.fields[f"bedrag_{v.pk}"] = EuroField(
+                required=False,
+                label=f"Bedrag voor vordering {v.vorderingnummer} (€)",
+                widget=forms.TextInput(
+                    attrs={
+                        "aria-label": f"Bedrag voor vordering {v.vorderingnummer} in euro",
+                        "inputmode": "decimal",
+                        "size": 10,
+                    }
+                ),
+            )
+
+    def rij(self, v):
+        return self[f"kies_{v.pk}"], self[f"bedrag_{v.pk}"]
+
+    def clean(self):
+        data = super().clean()
+        gekozen = [
+            (v, data.get(f"bedrag_{v.pk}")) for v in self.vorderingen if data.get(f"kies_{v.pk}")
+        ]
+        if not gekozen and not self.errors:
+            raise ValidationError("Kies minstens één vordering.")
+        for v, bedrag in gekozen:
+            if bedrag is not None and bedrag <= 0:
+                self.add_error(f"bedrag_{v.pk}", "Geef een bedrag groter dan nul.")
+        data["gekozen"] = gekozen
+        return data
 
 
 class OpmerkingForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inningen.balie.views import balie, brieven, invordering, runs, werklijsten
+from inningen.balie.views import balie, brieven, invordering, runs, tegoed, werklijsten
 
 app_name = "balie"
 
@@ -62,3 +62,35 @@ urlpatterns += [
 # Letters (issue 8).
 
 urlpatterns += [path("brieven/<int:pk>/pdf/", brieven.brief_pdf_view, name="brief_pdf")]
+
+# Credit (issue 16): offsetting, refunds under four eyes, credit transfer files.
+
+urlpatterns += [
+    path(
+        "debiteuren/<int:pk>/tegoed/<int:org_pk>/verrekenen/",
+        tegoed.verrekenen,
+        name="tegoed_verrekenen",
+    ),
+    path(
+        "debiteuren/<int:pk>/tegoed/<int:org_pk>/terugbetalen/",
+        tegoed.terugbetaling_nieuw,
+        name="terugbetaling_nieuw",
+    ),
+    path("werklijsten/tegoeden/", tegoed.tegoeden, name="tegoeden"),
+    path("werklijsten/terugbetalingen/", tegoed.terugbetalingen, name="terugbetalingen"),
+    path(
+        "werklijsten/terugbetalingen/<int:pk>/",
+        tegoed.terugbetaling_beoordeel,
+        name="terugbetaling_review",
+    ),
+    path(
+        "werklijsten/terugbetalingen/bestand/<int:org_pk>/",
+        tegoed.terugbetaalbestand_nieuw,
+        name="terugbetaalbestand_nieuw",
+    ),
+    path(
+        "terugbetaalbestanden/<int:pk>/",
+        tegoed.terugbetaalbestand_download,
+        name="terugbetaalbestand",
+    ),
+]

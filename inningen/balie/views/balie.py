@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from inningen.balie.forms.balie import BalieZoekForm
 from inningen.balie.selectors.positie import debiteur_positie, vordering_for_user
+from inningen.balie.selectors.tegoed import tegoed_van_debiteur
 from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import notitie_create
 from inningen.grootboek.models import Vordering
@@ -91,6 +92,7 @@ def debiteur(request, pk):
             "regelingen": regelingen_van_debiteur(request.user, pk),
             "opschortingen": opschortingen_van_debiteur(request.user, pk),
             "brieven": brieven_for_debiteur(request.user, pk),
+            "tegoed": tegoed_van_debiteur(request.user, pk),
         },
     )
 

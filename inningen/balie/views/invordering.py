@@ -14,11 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from inningen.balie.forms.invordering import (
     AfboekingForm,
-    BeoordelingForm,
     OpschortingForm,
     RegelingForm,
 )
 from inningen.balie.views.balie import balie_view
+from inningen.balie.views.vier_ogen import besluit_handle
 from inningen.choices import MachtigingStatus, VoorstelStatus
 from inningen.debiteuren.models import Machtiging
 from inningen.grootboek.models import Vordering
@@ -124,27 +124,12 @@ def afboeking_beoordeel(request, pk):
         ),
         pk=pk,
     )
-    form = BeoordelingForm(request.POST)
-    form.is_valid()
-    besluit = request.POST.get("besluit")
-    if besluit not in ("goedkeuren", "afwijzen"):
-        # Only an explicit decision acts: a write-off cannot be undone.
-        messages.error(request, "Kies goedkeuren of afwijzen.")
-        return redirect("balie:afboekingen")
-    goedkeuren = besluit == "goedkeuren"
-    try:
-        afboeking_review(
-            voorstel=voorstel,
-            user=request.user,
-            goedkeuren=goedkeuren,
-            toelichting=form.cleaned_data.get("toelichting", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        tekst = "goedgekeurd en geboekt" if goedkeuren else "afgewezen"
-        messages.success(request, f"Voorstel voor {voorstel.vordering.vorderingnummer} {tekst}.")
-    return redirect("balie:afboekingen")
+    return besluit_handle(
+        request,
+        review=lambda **besluit: afboeking_review(voorstel=voorstel, user=request.user, **besluit),
+        terug="balie:afboekingen",
+        onderwerp=f"Voorstel voor {voorstel.vordering.vorderingnummer}",
+    )
 
 
 # --- betalingsregeling --------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from inningen.betalingen.models.afschriftimport import Afschriftimport, ImportStatus
 from inningen.betalingen.models.betaling import (
     Afschrift,
     Betaling,
@@ -5,11 +6,16 @@ from inningen.betalingen.models.betaling import (
     Incassopost,
     Matchinstelling,
 )
+from inningen.betalingen.models.tegoed import Terugbetaalbestand, Terugbetaling
 
 __all__ = [
     "Afschrift",
+    "Afschriftimport",
     "Betaling",
+    "ImportStatus",
     "Incassobestand",
     "Incassopost",
     "Matchinstelling",
+    "Terugbetaalbestand",
+    "Terugbetaling",
 ]

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.db import models
 
 from inningen.choices import Afschriftformaat, BetalingStatus, Matchregel
@@ -10,8 +12,12 @@ from inningen.organisaties.models.organisatie import Bankrekening, Organisatie
 class Afschrift(models.Model):
     """One imported bank statement (a CAMT.053 Stmt or an MT940 statement) of one account.
 
-    Unique per account and statement identification, and per file hash: importing the same
-    statement again changes nothing.
+    The bank's own id (``identificatie``: CAMT Stmt/Id, MT940 :20:/:28C:) does not identify a
+    statement: de Volksbank writes ``:20:0000000000`` and ``:28C:<day of year>/1`` every year.
+    What does is ``vingerafdruk``: a hash of the account, the sequence number, the opening and
+    closing balance with their dates and every entry (see ``afschriften.vingerafdruk``), unique
+    per account: importing the same statement again changes nothing. Rows imported before
+    issue #16 carry a hash of their id, date and entries instead (migration 0013).
     """
 
     organisatie = models.ForeignKey(
@@ -26,6 +32,15 @@ class Afschrift(models.Model):
     bestandsnaam = models.CharField(max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, db_index=True)
     aantal_posten = models.PositiveIntegerField(default=0)
+    volgnummer = models.CharField(max_length=35, blank=True)
+    begindatum = models.DateField("datum beginsaldo", null=True, blank=True)
+    einddatum = models.DateField("datum eindsaldo", null=True, blank=True)
+    beginsaldo = models.BigIntegerField("beginsaldo (cent)", null=True, blank=True)
+    eindsaldo = models.BigIntegerField("eindsaldo (cent)", null=True, blank=True)
+    vingerafdruk = models.CharField(max_length=64)
+    aantal_overlap = models.PositiveIntegerField(
+        "posten al ingelezen van een ander afschrift", default=0
+    )
     ingelezen_door = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -35,13 +50,21 @@ class Afschrift(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["bankrekening", "identificatie"], name="uniek_afschrift_per_rekening"
+                fields=["bankrekening", "vingerafdruk"], name="uniek_afschrift_inhoud_per_rekening"
             )
         ]
         permissions = [("import_afschrift", "Mag bankafschriften inlezen")]
 
     def __str__(self):
         return f"{self.bankrekening} {self.identificatie}"
+
+    def save(self, *args, **kwargs):
+        # A statement made other than by the import (demo data, tests) is identified by its id
+        # and date, as before issue #16; the import always sets the content fingerprint.
+        if not self.vingerafdruk:
+            sleutel = f"id|{self.bankrekening_id}|{self.identificatie}|{self.datum}"
+            self.vingerafdruk = hashlib.sha256(sleutel.encode()).hexdigest()
+        super().save(*args, **kwargs)
 
 
 class Betaling(models.Model):
@@ -79,6 +102,11 @@ class Betaling(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="terugboeking_van"
     )
     opmerking = models.CharField(max_length=500, blank=True)
+    # Status overlap: the entry of another statement this one repeats (same account, booking
+    # date, amount, reference and counterparty); booked there, not here.
+    overlap_met = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="overlappingen"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,6 +123,8 @@ class Betaling(models.Model):
             models.Index(fields=["organisatie", "status"], name="betaling_org_status"),
             models.Index(fields=["eind_tot_eind_id"], name="betaling_e2e"),
             models.Index(fields=["betalingskenmerk"], name="betaling_kenmerk"),
+            # Looking up entries seen before (overlap) per organisation and booking date.
+            models.Index(fields=["organisatie", "boekdatum"], name="betaling_org_boekdatum"),
         ]
 
     def __str__(self):

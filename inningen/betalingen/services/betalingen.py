@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -18,9 +19,11 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from inningen import betalingskenmerk as bk
+from inningen.bedragen import euro
 from inningen.betalingen.models import Betaling, Matchinstelling
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
+    RETOURGEVOLG,
     RETOURREDENEN,
     STANDAARD_MATCHVOLGORDE,
     BetalingStatus,
@@ -29,6 +32,7 @@ from inningen.choices import (
     MachtigingStatus,
     Matchregel,
     RegelingStatus,
+    Retourgevolg,
     VorderingStatus,
 )
 from inningen.db.bulk import bulk_insert, update_per_pk
@@ -79,6 +83,7 @@ class _Stand:
     betaald: int = 0
     termijnen: list[_TermijnStand] = field(default_factory=list)
     deze_keer: int = 0  # paid (positive) or reopened (negative) in this batch
+    reden: str = ""  # why a reversal reopened it (return code and reason), for its history
 
 
 def _standen(vordering_pks) -> dict[int, _Stand]:
@@ -278,7 +283,7 @@ def _statuswijzigingen(standen, *, omschrijving: str) -> list[StatusWijziging]:
             StatusWijziging(
                 vordering=v,
                 status=status,
-                opmerkingen=omschrijving,
+                opmerkingen=s.reden or omschrijving,
                 totaal_betaald=s.betaald,
                 deel_bedrag_betaald=s.deze_keer,
             )
@@ -449,29 +454,52 @@ class Verwerking:
     bedrag_tegoed: int = 0
     bedrag_ongematcht: int = 0
     bedrag_teruggeboekt: int = 0
+    # Receipts (credits) and payments (debits) apart, amounts positive; overlaps (entries
+    # booked before from another statement) are counted in posten and here only.
+    ontvangsten: int = 0
+    afschrijvingen: int = 0
+    bedrag_afgeschreven: int = 0
+    overlap: int = 0
+    bedrag_overlap: int = 0
 
 
 @transaction.atomic
-def betalingen_process(*, betalingen: list[Betaling], door: str) -> Verwerking:
+def betalingen_process(
+    *,
+    betalingen: list[Betaling],
+    door: str,
+    voortgang: Callable[[int, int], None] | None = None,
+) -> Verwerking:
     """Match new (unsaved) bank entries, store them and book every cent.
 
     Credits are matched with the rules in the organisation's order; debits that reverse an
     earlier entry of ours (same end-to-end id or kenmerk, same amount) book the counter-entries of
-    everything that entry booked; other debits with a return code or kenmerk go to the work
-    list; debits without either are not receipts (bank costs, our own refunds) and are kept
-    for the record only.
+    everything that entry booked; other debits with a return code go to the work list; all
+    other debits are payments, not receipts (transfers, bank costs, our own refunds), kept for
+    the record only and never matched to claims.
     """
-    uitkomst = Verwerking(posten=len(betalingen))
     ontvangsten = [b for b in betalingen if b.bedrag > 0]
     afschrijvingen = [b for b in betalingen if b.bedrag < 0]
+    uitkomst = Verwerking(
+        posten=len(betalingen),
+        ontvangsten=len(ontvangsten),
+        afschrijvingen=len(afschrijvingen),
+        bedrag_afgeschreven=-sum(b.bedrag for b in afschrijvingen),
+    )
     for b in betalingen:
         if b.bedrag == 0:
             b.status = BetalingStatus.GENEGEERD
+    totaal = len(betalingen)
 
     # 1. Match credits: per position in each organisation's order, the entries still open.
     volgorde = matchvolgorde({b.organisatie_id for b in ontvangsten})
     doel: dict[int, tuple[int, int | None]] = {}
-    for positie in range(max((len(v) for v in volgorde.values()), default=0)):
+    posities = max((len(v) for v in volgorde.values()), default=0)
+    for positie in range(posities):
+        # Progress: matching is done per rule over the whole batch, so report the share of the
+        # rule passes done (booking and storing is the last step).
+        if voortgang:
+            voortgang(totaal * positie // (posities + 1), totaal)
         per_regel = defaultdict(list)
         for i, b in enumerate(ontvangsten):
             regels = volgorde[b.organisatie_id]
@@ -549,9 +577,10 @@ def betalingen_process(*, betalingen: list[Betaling], door: str) -> Verwerking:
             if b.retourcode:
                 for m in machtigingen:
                     storno_machtigingen[m] = b.retourcode
-        elif b.retourcode or bk.kenmerken_in(
-            b.betalingskenmerk, b.eind_tot_eind_id, b.omschrijving
-        ):
+        elif b.retourcode:
+            # A returned collection we cannot place: the invorderaar looks into it. An ordinary
+            # payment (a transfer to the Belastingdienst, a refund of ours, bank costs) is not a
+            # receipt, even when it carries a kenmerk: recorded, never matched (issue #16).
             b.status, b.restbedrag = BetalingStatus.ONGEMATCHT, b.bedrag
             boekingen.append(_rest_boeking(b, b.bedrag, None, door=door))
             uitkomst.ongematcht += 1
@@ -559,6 +588,8 @@ def betalingen_process(*, betalingen: list[Betaling], door: str) -> Verwerking:
         else:
             b.status = BetalingStatus.GENEGEERD
 
+    if voortgang:
+        voortgang(totaal * posities // (posities + 1), totaal)
     bulk_insert(betalingen)
     boekingen_create(boekingen=boekingen)
     if teruggeboekt:
@@ -683,6 +714,7 @@ def _terugboeken(
             stand.betaald += bo.bedrag_incl_btw
             stand.deze_keer += bo.bedrag_incl_btw
             stand.vordering.openstaand_bedrag -= bo.bedrag_incl_btw
+            stand.reden = f"{tekst} (bankafschrift {b.boekdatum:%d-%m-%Y})"
             for t in stand.termijnen:
                 if t.pk == bo.termijn_id:
                     t.open -= bo.bedrag_incl_btw
@@ -690,21 +722,43 @@ def _terugboeken(
 
 
 def _machtigingen_bijwerken(stornos: dict[int, str]) -> None:
-    """Two storno's in a row suspend a mandate; the debtor then falls back to regular collection
-    (the claims stay, the next incasso file skips them). A credited collection is no proof of
-    success (a debtor may reverse it for 8 weeks), so the count is reset by the incasso run
-    once a collection has stood that long (see incasso.incassobestand_create)."""
+    """The mandates of reversed collections, as the return code says (choices.RETOURGEVOLG):
+
+    - account closed, no mandate, debtor deceased, direct debit forbidden on the account:
+      the mandate is revoked (it can never be used again);
+    - wrong or blocked account, mandate data missing, blocked by the debtor's bank: suspended
+      until someone has checked it;
+    - the debtor's doing (refund, refusal, no funds) or no reason: counted; two storno's in a
+      row suspend the mandate;
+    - an error of our file or of the banks: the mandate stays as it is and is not counted.
+
+    A suspended or revoked mandate is skipped by the next incasso file; the claims stay and
+    fall back to regular collection. A credited collection is no proof of success (a debtor may
+    reverse it for 8 weeks), so the count is reset by the incasso run once a collection has
+    stood that long (see incasso.incassobestand_create)."""
     if not stornos:
         return
     vandaag = timezone.localdate()
     for m in Machtiging.objects.select_for_update().filter(pk__in=list(stornos)):
+        code = stornos[m.pk]
+        gevolg = RETOURGEVOLG.get(code, Retourgevolg.TELLEN)
+        if gevolg == Retourgevolg.GEEN:
+            continue
+        reden = f"{code} {RETOURREDENEN.get(code, '')}".strip()
         m.opeenvolgende_stornos += 1
-        if m.opeenvolgende_stornos >= 2 and m.status == MachtigingStatus.ACTIEF:
+        if gevolg == Retourgevolg.INTREKKEN and m.status != MachtigingStatus.INGETROKKEN:
+            m.status = MachtigingStatus.INGETROKKEN
+            m.opmerking = f"Ingetrokken op {vandaag:%d-%m-%Y} na storno {reden}."
+        elif gevolg == Retourgevolg.OPSCHORTEN and m.status == MachtigingStatus.ACTIEF:
+            m.status = MachtigingStatus.OPGESCHORT
+            m.opmerking = f"Opgeschort op {vandaag:%d-%m-%Y} na storno {reden}: gegevens nagaan."
+        elif m.opeenvolgende_stornos >= 2 and m.status == MachtigingStatus.ACTIEF:
             m.status = MachtigingStatus.OPGESCHORT
             m.opmerking = (
                 f"Opgeschort op {vandaag:%d-%m-%Y} na {m.opeenvolgende_stornos} storno's "
-                f"op rij (laatste {stornos[m.pk]})."
-            )[:500]
+                f"op rij (laatste {code})."
+            )
+        m.opmerking = m.opmerking[:500]
         m.save(update_fields=["opeenvolgende_stornos", "status", "opmerking"])
 
 
@@ -795,6 +849,71 @@ def betaling_refund_mark(*, betaling: Betaling, door: str, opmerking: str = "") 
     return _rest_markeren(betaling, BetalingStatus.TERUGBETALEN, door=door, opmerking=opmerking)
 
 
+def betaling_rest_lock(*, betaling_id: int) -> Betaling:
+    """Lock the entry (serialises refunds of its rest against each other and against the work
+    list's allocation, which locks it too); call inside a transaction."""
+    return Betaling.objects.select_for_update().get(pk=betaling_id)
+
+
+def betaling_rest_refundable(betaling: Betaling) -> None:
+    """Raise BetalingFout unless (part of) the entry's rest can be paid back: a receipt on the
+    work list (ongematcht, geparkeerd, terug te betalen) with something left."""
+    if betaling.bedrag <= 0:
+        raise BetalingFout("Alleen een ontvangst kan worden terugbetaald.")
+    if betaling.restbedrag <= 0:
+        raise BetalingFout("Op deze betaling staat niets meer om terug te betalen.")
+    if betaling.status not in _HANDMATIG:
+        raise BetalingFout(
+            "Deze betaling staat niet (meer) op de werklijst; tegoed van een debiteur betaalt u "
+            "terug vanaf de debiteur."
+        )
+
+
+@transaction.atomic
+def betaling_rest_refund_book(
+    *, betaling_id: int, bedrag: int, omschrijving: str, door: str
+) -> Boeking:
+    """Book paying back ``bedrag`` cents of the entry's unallocated rest: the money leaves the
+    bank, the ``onverdeeld`` rest goes down (soort terugbetaling, so the entry's Boekingen sum to
+    minus its amount plus what was refunded). Refunded in full, the entry is done (status
+    terugbetaald). Locks the entry: two approvals at once cannot both take the same rest."""
+    betaling = betaling_rest_lock(betaling_id=betaling_id)
+    betaling_rest_refundable(betaling)
+    if bedrag <= 0:
+        raise BetalingFout("Het bedrag moet groter dan nul zijn.")
+    if bedrag > betaling.restbedrag:
+        raise BetalingFout(
+            f"Op deze betaling staat nog {euro(betaling.restbedrag)} om terug te betalen: "
+            f"{euro(bedrag)} terugbetalen kan niet."
+        )
+    vandaag = timezone.localdate()
+    rest_boeking = (
+        Boeking.objects.filter(betaling=betaling, deel=Boekingdeel.ONVERDEELD)
+        .order_by("pk")
+        .first()
+    )
+    [boeking] = boekingen_create(
+        boekingen=[
+            _boeking(
+                betaling,
+                bedrag,
+                soort=Boekingsoort.TERUGBETALING,
+                deel=Boekingdeel.ONVERDEELD,
+                sleutel=SLEUTEL_ONVERDEELD,
+                omschrijving=omschrijving,
+                door=door,
+                tegenboeking_van=rest_boeking,
+                boekdatum=vandaag,
+            )
+        ]
+    )
+    betaling.restbedrag -= bedrag
+    if betaling.restbedrag == 0:
+        betaling.status = BetalingStatus.TERUGBETAALD
+    betaling.save(update_fields=["restbedrag", "status", "updated_at"])
+    return boeking
+
+
 def _rest_markeren(betaling: Betaling, status, *, door: str, opmerking: str) -> Betaling:
     betaling = Betaling.objects.select_for_update().get(pk=betaling.pk)
     # A debit on the work list (a storno we could not place) has a negative rest.
@@ -803,4 +922,45 @@ def _rest_markeren(betaling: Betaling, status, *, door: str, opmerking: str) -> 
     betaling.status = status
     betaling.opmerking = f"{opmerking} ({door}, {timezone.localdate():%d-%m-%Y})".strip()[:500]
     betaling.save(update_fields=["status", "opmerking", "updated_at"])
+    return betaling
+
+
+# --- overlaps: entries already booked from another statement (issue #16) -------------------------
+
+
+def _overlap(betaling: Betaling) -> Betaling:
+    betaling = Betaling.objects.select_for_update().get(pk=betaling.pk)
+    if betaling.status != BetalingStatus.OVERLAP:
+        raise BetalingFout("Deze betaling staat niet (meer) als overlap op de werklijst.")
+    return betaling
+
+
+@transaction.atomic
+def betaling_overlap_confirm(*, betaling: Betaling, door: str, opmerking: str = "") -> Betaling:
+    """The invorderaar confirms that the entry is the same as the one booked before: it stays
+    without ledger effect (status dubbel) and leaves the work list."""
+    betaling = _overlap(betaling)
+    betaling.status = BetalingStatus.DUBBEL
+    tekst = opmerking or "Bevestigd als dubbel"
+    betaling.opmerking = f"{tekst} ({door}, {timezone.localdate():%d-%m-%Y})"[:500]
+    betaling.save(update_fields=["status", "opmerking", "updated_at"])
+    return betaling
+
+
+@transaction.atomic
+def betaling_overlap_book(*, betaling: Betaling, door: str, opmerking: str = "") -> Betaling:
+    """The invorderaar finds that the entry is a payment of its own after all (say, two equal
+    payments on one day): it is booked like any unmatched entry, a receipt to the work list to
+    match by hand, a payment for the record only."""
+    betaling = _overlap(betaling)
+    tekst = (
+        f"{opmerking or 'Geen dubbel: alsnog geboekt'} ({door}, {timezone.localdate():%d-%m-%Y})"
+    )
+    betaling.opmerking = tekst[:500]
+    if betaling.bedrag > 0:
+        boekingen_create(boekingen=[_rest_boeking(betaling, betaling.bedrag, None, door=door)])
+        betaling.status, betaling.restbedrag = BetalingStatus.ONGEMATCHT, betaling.bedrag
+    else:
+        betaling.status = BetalingStatus.GENEGEERD
+    betaling.save(update_fields=["status", "restbedrag", "opmerking", "updated_at"])
     return betaling

@@ -45,6 +45,11 @@ _INVORDERAAR_EXTRA = [
     ("inningen", "beoordelen_afboeking"),
     # Invorderingsruns: make previews and approve them.
     ("inningen", "uitvoeren_invorderingsrun"),
+    # Credit (issue 16): offset it, propose refunds and approve another's (four eyes: the
+    # service refuses approval by the proposer), make the credit transfer file.
+    ("inningen", "verrekenen_tegoed"),
+    ("inningen", "add_terugbetaling"),
+    ("inningen", "beoordelen_terugbetaling"),
 ]
 _BEHEERDER_AUTH = ["view_user", "add_user", "change_user", "view_group"]
 

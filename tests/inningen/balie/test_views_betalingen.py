@@ -94,15 +94,12 @@ def test_upload_en_werklijst_splitsen(client_inv, org):
     assert "twee facturen" in client_inv.get("/betalingen/werklijst/").content.decode()
     zoek = client_inv.get(f"/betalingen/{b.pk}/", {"q": "VW-2"}).content.decode()
     assert "VW-2" in zoek and "€ 121,00" in zoek
+    # The claims are picked by a checkbox each (no typed ids), with an amount each.
     data = {
-        "t-TOTAL_FORMS": "3",
-        "t-INITIAL_FORMS": "0",
-        "t-0-vordering": v1.pk,
-        "t-0-bedrag": "121,00",
-        "t-1-vordering": v2.pk,
-        "t-1-bedrag": "78,99",
-        "t-2-vordering": "",
-        "t-2-bedrag": "",
+        f"kies_{v1.pk}": "on",
+        f"bedrag_{v1.pk}": "121,00",
+        f"kies_{v2.pk}": "on",
+        f"bedrag_{v2.pk}": "78,99",
     }
     r = client_inv.post(f"/betalingen/{b.pk}/", data, follow=True)
     assert "Betaling toegerekend" in r.content.decode()
@@ -117,7 +114,7 @@ def test_upload_en_werklijst_splitsen(client_inv, org):
     geboekt = b.boekingen.count()
     r = client_inv.post(
         f"/betalingen/{b.pk}/",
-        {**data, "t-0-bedrag": "0,02", "t-1-vordering": "", "t-1-bedrag": ""},
+        {f"kies_{v1.pk}": "on", f"bedrag_{v1.pk}": "0,02"},
         follow=True,
     )
     assert "er is maar 1 cent te verdelen" in r.content.decode()
@@ -157,12 +154,7 @@ def test_andere_organisatie_onzichtbaar(client_inv, org):
     _upload(client_inv, camt053(ORG_IBAN, [{"bedrag": 500, "tekst": "?"}], ident="X2"))
     eigen = Betaling.objects.get(organisatie=org)
     vreemd = vordering_maken(ander)
-    data = {
-        "t-TOTAL_FORMS": "1",
-        "t-INITIAL_FORMS": "0",
-        "t-0-vordering": vreemd.pk,
-        "t-0-bedrag": "5,00",
-    }
+    data = {f"kies_{vreemd.pk}": "on", f"bedrag_{vreemd.pk}": "5,00"}
     geboekt = eigen.boekingen.count()
     r = client_inv.post(f"/betalingen/{eigen.pk}/", data, follow=True)
     assert "niet gevonden" in r.content.decode()

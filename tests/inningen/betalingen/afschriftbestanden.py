@@ -3,6 +3,7 @@
 The CAMT.053 files conform to the ISO 20022 schema of their version (the import checks it)."""
 
 import datetime
+import zlib
 from xml.sax.saxutils import escape
 
 CAMT_NS = {
@@ -37,7 +38,7 @@ def camt053(
         entries.append(
             f'<Ntry><Amt Ccy="EUR">{_bedrag(totaal)}</Amt><CdtDbtInd>{ind}</CdtDbtInd>{sts}'
             f"<BookgDt><Dt>{d}</Dt></BookgDt><ValDt><Dt>{d}</Dt></ValDt>"
-            f"<AcctSvcrRef>REF{nr:06d}</AcctSvcrRef><BkTxCd/>"
+            f"<AcctSvcrRef>{_referentie(ident, nr)}</AcctSvcrRef><BkTxCd/>"
             f"<NtryDtls>{tx_xml}</NtryDtls></Ntry>"
         )
     slot = sum(t["bedrag"] for p in posten for t in p.get("verzamel", [p]))
@@ -49,6 +50,12 @@ def camt053(
         f"<Acct><Id><IBAN>{iban}</IBAN></Id><Ccy>EUR</Ccy></Acct>{saldi}{''.join(entries)}</Stmt>"
         "</BkToCstmrStmt></Document>"
     ).encode()
+
+
+def _referentie(ident: str, nr: int) -> str:
+    """The bank's own reference of an entry (AcctSvcrRef, MT940 :61: after //): unique per
+    statement and entry, as the banks give it."""
+    return f"{zlib.crc32(ident.encode()):010d}{nr:06d}"
 
 
 def _saldo(soort: str, cent: int, datum: datetime.date) -> str:
@@ -102,7 +109,7 @@ def mt940(
         saldo += cent
         teken = "C" if cent > 0 else "D"
         bedrag = f"{abs(cent) // 100},{abs(cent) % 100:02d}"
-        regels.append(f":61:{d}{d[2:]}{teken}{bedrag}NTRFEREF//{nr:011d}")
+        regels.append(f":61:{d}{d[2:]}{teken}{bedrag}NTRFEREF//{_referentie(ident, nr)}")
         omschr = ""
         if p.get("retour"):
             omschr += f"/RTRN/{p['retour']}"

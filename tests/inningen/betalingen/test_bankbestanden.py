@@ -4,6 +4,7 @@ Issue #16, findings 2 (ING/Knab :25:), 3 (de Volksbank :61:/:86:), 4 (BBAN in :2
 
 import datetime
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -429,6 +430,20 @@ def test_camt053_twee_afschriften():
     )
 
 
+@pytest.mark.django_db
+def test_camt053_twee_afschriften_met_zelfde_id_worden_beide_ingelezen():
+    """Issue #16 finding 5: two statements sharing their Stmt/Id in one file (a test-made
+    variant of the public file) are two statements, not an IntegrityError."""
+    registreer("NL26VAYB8060476890")
+    inhoud = (BESTANDEN / "iso20022/camt053.v2.multi.statement.xml").read_bytes()
+    zelfde_id = inhoud.replace(b"254EURNL26VAYB8060476890", b"253EURNL26VAYB8060476890")
+    r = afschrift_import(inhoud=zelfde_id, door="test")
+    assert len(r.afschriften) == 2 and r.verwerking.posten == 2
+    assert Afschrift.objects.filter(identificatie="253EURNL26VAYB8060476890").count() == 2
+    # The original file holds the same statements: nothing new.
+    assert afschrift_import(inhoud=inhoud, door="test").al_ingelezen
+
+
 def test_camt053_001_08_met_transactie_in_andere_valuta_wordt_geweigerd():
     with pytest.raises(AfschriftFout, match="tellen niet op tot het bedrag van de post"):
         lees("iso20022/camt053.v8.xml")
@@ -459,6 +474,45 @@ def test_camt053_tegen_het_schema_geweigerd_met_regel_en_element():
     met_onbekend = goed.replace(b"<Sts>BOOK</Sts>", b"<Sts>BOOK</Sts><Onbekend/>")
     with pytest.raises(AfschriftFout, match="element Onbekend: dit element hoort hier niet"):
         parse_afschrift(met_onbekend)
+
+
+def test_camt053_schemafout_gaat_voor_een_fout_in_een_eerdere_post():
+    """Read streaming, but as if validated first: a post the reader refuses (not in EUR) before
+    a later schema error still gets the schema's message, with its line."""
+    goed = camt053("NL91ABNA0417164300", [{"bedrag": 100}, {"bedrag": 200}])
+    eerste_in_usd = goed.replace(b'Ccy="EUR"', b'Ccy="USD"', 3)  # both balances and entry 1
+    with pytest.raises(AfschriftFout, match="niet in EUR"):
+        parse_afschrift(eerste_in_usd)
+    laatste = eerste_in_usd.rindex(b"<Sts>BOOK</Sts>")
+    kapot = eerste_in_usd[:laatste] + b"<Sts>BOOK</Sts><Onbekend/>" + eerste_in_usd[laatste + 15 :]
+    with pytest.raises(AfschriftFout, match=r"regel \d+, element Onbekend: dit element hoort"):
+        parse_afschrift(kapot)
+
+
+def test_camt053_groot_bestand_wordt_gestreamd_gelezen():
+    """Each entry is dropped once read: the tree never holds all entries (the memory of a
+    50,000-entry import stays flat, docs/benchmarks.md)."""
+    from lxml import etree
+
+    posten = [{"bedrag": 100 + i} for i in range(300)]
+    inhoud = camt053("NL91ABNA0417164300", posten)
+    gezien = []
+    echte_iterparse = etree.iterparse
+
+    def tellend(*args, **kwargs):
+        for gebeurtenis, el in echte_iterparse(*args, **kwargs):
+            if etree.QName(el).localname == "Ntry":
+                # Entries already read are no longer in the tree (the parser reads ahead in
+                # blocks: later entries may already be there).
+                vorige = el.getprevious()
+                gezien.append(vorige is not None and vorige.tag == el.tag)
+            yield gebeurtenis, el
+
+    with mock.patch.object(etree, "iterparse", tellend):
+        (afschrift,) = parse_afschrift(inhoud)
+    assert len(afschrift.posten) == 300
+    assert sum(p.bedrag for p in afschrift.posten) == sum(100 + i for i in range(300))
+    assert len(gezien) == 300 and not any(gezien)
 
 
 def test_onbekende_camt053_versie():

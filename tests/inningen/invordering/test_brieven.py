@@ -145,6 +145,12 @@ SOORTEN = {
         ["volgens de betalingsregeling", "achterstallige bedrag van € 308,64",
          "geen kosten verbonden", "kan de betalingsregeling vervallen"],
     ),
+    Briefsoort.VERREKENING: (
+        {"vorderingen": [_vordering(openstaand=23456, met_tegoed=100000)], "totaal": 100000,
+         "tekst": "Uw tegoed was € 1.200,00; daarvan is € 1.000,00 verrekend."},
+        ["tegoed verrekend", "eerst de oudste vordering", "Verrekend", "Nog open", "€ 1.000,00",
+         "€ 234,56", "Totaal van uw tegoed verrekend", "Uw tegoed was € 1.200,00"],
+    ),
     Briefsoort.REGELING_VERVALLEN: (
         {"totaal": 123456, "tekst": "De termijnen van januari en februari zijn niet betaald."},
         ["betalingsregeling vervallen", "in één keer opeisbaar",
