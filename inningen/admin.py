@@ -17,14 +17,17 @@ from inningen.grootboek.models import Vordering
 from inningen.invordering import admin as invordering_admin  # noqa: F401
 from inningen.organisaties import admin as organisaties_admin  # noqa: F401
 from inningen.verwerkingen import admin as verwerkingen_admin  # noqa: F401
-from inningen.verwerkingen.services import verwerking_log
+from inningen.verwerkingen.services import verwerking_log, verwerking_log_tegenpartijen
 
 DOEL_BEHEER = "beheer"
 
 
 @receiver(persoonsgegevens_getoond, dispatch_uid="inningen.admin.verwerking_beheer")
-def beheer_inzage_log(sender, *, request, debiteur_ids, vordering_id, activiteit, **kwargs):
-    """One verwerkingenlogging row per natural person shown on an admin page."""
+def beheer_inzage_log(
+    sender, *, request, debiteur_ids, vordering_id, activiteit, tegenpartijen=(), **kwargs
+):
+    """One verwerkingenlogging row per natural person shown on an admin page, and one per bank
+    counterparty shown that is no debtor."""
     vordering = Vordering.objects.filter(pk=vordering_id).first() if vordering_id else None
     return verwerking_log(
         user=request.user,
@@ -32,4 +35,6 @@ def beheer_inzage_log(sender, *, request, debiteur_ids, vordering_id, activiteit
         vordering=vordering,
         doel=DOEL_BEHEER,
         activiteit=activiteit,
+    ) + verwerking_log_tegenpartijen(
+        user=request.user, tegenpartijen=tegenpartijen, doel=DOEL_BEHEER, activiteit=activiteit
     )

@@ -117,7 +117,9 @@ class BeheerAdmin(admin.ModelAdmin):
     - ``toevoegen_alleen_superuser``: adding is for superusers only (a new row would start outside
       every scope, e.g. a debtor without claims);
     - ``debiteur_pad`` / ``vordering_pad``: path to the Debiteur (``"pk"`` for the debtor itself)
-      and to the Vordering shown, for the privacy log; ``lijst_logt`` also logs list pages.
+      and to the Vordering shown, for the privacy log; ``lijst_logt`` also logs list pages;
+    - ``tegenpartij_paden``: paths to the name and IBAN of a bank counterparty, logged as such
+      for rows without a debtor (a bank entry or refund whose counterparty is no debtor).
     """
 
     scope_functie = None
@@ -127,6 +129,7 @@ class BeheerAdmin(admin.ModelAdmin):
     alleen_superuser = False
     debiteur_pad: str | None = None
     vordering_pad: str | None = None
+    tegenpartij_paden: tuple[str, str] | None = None
     lijst_logt = False
     verwerking_activiteit = ""
 
@@ -296,7 +299,14 @@ class BeheerAdmin(admin.ModelAdmin):
         vordering_id = None
         if self.vordering_pad and len(pks) == 1:
             vordering_id = rijen.values_list(self.vordering_pad, flat=True).first()
-        if not debiteur_ids:
+        tegenpartijen = []
+        if self.tegenpartij_paden:
+            tegenpartijen = list(
+                rijen.filter(**{f"{self.debiteur_pad}__isnull": True}).values_list(
+                    *self.tegenpartij_paden
+                )
+            )
+        if not debiteur_ids and not tegenpartijen:
             return
         antwoorden = persoonsgegevens_getoond.send(
             sender=self.model,
@@ -304,6 +314,7 @@ class BeheerAdmin(admin.ModelAdmin):
             debiteur_ids=sorted(debiteur_ids),
             vordering_id=vordering_id,
             activiteit=activiteit,
+            tegenpartijen=tegenpartijen,
         )
         if not antwoorden:
             raise ImproperlyConfigured("Geen verwerkingenlogging aangesloten op het beheer.")

@@ -74,3 +74,28 @@ def test_companies_and_pages_without_persons_are_not_logged(client, root):
     client.get(reverse("admin:inningen_debiteur_changelist"))
     client.get(reverse("admin:inningen_kostentarief_changelist"))
     assert not Verwerking.objects.exists()
+
+
+def test_bank_counterparty_without_debtor_is_logged(client, root):
+    """A bank entry's counterparty (name, IBAN) shown in the admin is logged as such when it is
+    no debtor (issue #16: the counterparty may be a natural person)."""
+    from inningen.betalingen.models import Betaling
+    from inningen.betalingen.services.afschriften import afschrift_import
+    from inningen.organisaties.models import Bankrekening
+    from tests.inningen.betalingen.afschriftbestanden import camt053
+
+    org = OrganisatieFactory()
+    Bankrekening.objects.create(organisatie=org, iban="NL91ABNA0417164300")
+    afschrift_import(
+        inhoud=camt053(
+            "NL91ABNA0417164300",
+            [{"bedrag": 777, "tekst": "?", "iban": "NL27ABNA0123456789", "naam": "P. Onbekend"}],
+        ),
+        door="test",
+    )
+    b = Betaling.objects.get()
+    client.get(reverse("admin:inningen_betaling_change", args=[b.pk]))
+    (rij,) = _rijen(betrokkene="P. Onbekend NL27ABNA0123456789")
+    assert rij.debiteur_id is None and rij.gebruiker == root
+    client.get(reverse("admin:inningen_betaling_changelist"))
+    assert len(_rijen(betrokkene="P. Onbekend NL27ABNA0123456789")) == 2

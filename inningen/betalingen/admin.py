@@ -36,6 +36,7 @@ class AfschriftAdmin(AlleenLezenScopeAdmin):
 class BetalingAdmin(AlleenLezenScopeAdmin):
     scope_paden = ("organisatie",)
     debiteur_pad = "debiteur"
+    tegenpartij_paden = ("naam", "tegenrekening")
     lijst_logt = True
     list_display = [
         "boekdatum",
@@ -77,6 +78,7 @@ class IncassobestandAdmin(AlleenLezenScopeAdmin):
 class TerugbetalingAdmin(AlleenLezenScopeAdmin):
     scope_paden = ("organisatie",)
     debiteur_pad = "debiteur"
+    tegenpartij_paden = ("naam", "iban")
     lijst_logt = True
     list_display = ["pk", "organisatie", "bedrag", "status", "voorgesteld_op", "eind_tot_eind_id"]
     list_filter = ["status", "organisatie"]

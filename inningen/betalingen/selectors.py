@@ -324,6 +324,6 @@ def werklijst_betalingen(*, organisaties, status) -> QuerySet[Betaling]:
         status = BetalingStatus.ONGEMATCHT
     return (
         Betaling.objects.filter(organisatie__in=organisaties, status=status)
-        .select_related("organisatie", "afschrift", "overlap_met__afschrift")
+        .select_related("organisatie", "afschrift", "overlap_met__afschrift", "debiteur")
         .order_by("boekdatum", "pk")
     )

@@ -12,13 +12,22 @@ from inningen.verwerkingen.models import Verwerking
 
 
 class VerwerkingAdmin(ScopeAdmin):
-    list_display = ["wanneer", "gebruikersnaam", "debiteur", "vordering", "doel", "activiteit"]
+    list_display = [
+        "wanneer",
+        "gebruikersnaam",
+        "debiteur",
+        "betrokkene",
+        "vordering",
+        "doel",
+        "activiteit",
+    ]
     list_filter = ["doel", "activiteit", "wanneer"]
     search_fields = [
         "=gebruikersnaam",
         "=debiteur__bsn",
         "=debiteur__debiteurnummer",
         "debiteur__zoeknaam",
+        "betrokkene",
         "=vordering__vorderingnummer",
         "activiteit",
     ]

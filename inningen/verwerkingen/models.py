@@ -39,8 +39,18 @@ class Verwerking(models.Model):
     # Kept as text too: the log must stay readable when an account is renamed.
     gebruikersnaam = models.CharField(max_length=150)
     wanneer = models.DateTimeField(default=timezone.now, db_index=True)
+    # Whose data was shown: a debtor, or (``betrokkene``) the counterparty of a bank entry who is
+    # no debtor (yet): name and account as the statement gives them, so the privacy officer can
+    # still answer an inzageverzoek about that person.
     debiteur = models.ForeignKey(
-        "inningen.Debiteur", on_delete=models.PROTECT, related_name="verwerkingen"
+        "inningen.Debiteur",
+        on_delete=models.PROTECT,
+        related_name="verwerkingen",
+        null=True,
+        blank=True,
+    )
+    betrokkene = models.CharField(
+        max_length=200, blank=True, help_text="Tegenpartij zonder debiteur: naam en IBAN."
     )
     vordering = models.ForeignKey(
         "inningen.Vordering", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -57,6 +67,12 @@ class Verwerking(models.Model):
         default_permissions = ()
         permissions = [("raadplegen_verwerking", "Mag de verwerkingenlogging raadplegen")]
         indexes = [models.Index(fields=["debiteur", "wanneer"], name="verwerking_debiteur_tijd")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(debiteur__isnull=False) | ~models.Q(betrokkene=""),
+                name="verwerking_debiteur_of_betrokkene",
+            )
+        ]
 
     def __str__(self):
         return f"{self.wanneer:%d-%m-%Y %H:%M} {self.gebruikersnaam}: {self.activiteit}"

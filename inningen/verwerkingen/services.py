@@ -11,6 +11,30 @@ DOEL_BALIE = "balie"
 DOEL_INVORDERING = "invordering"
 
 
+def _log(*, user, wie: Iterable[dict], doel: str, activiteit: str) -> list[Verwerking]:
+    """One row per entry of ``wie`` (its debtor or betrokkene), in one INSERT and no transaction
+    of its own (it is part of the request that shows the data)."""
+    nu = timezone.now()
+    naam = user.get_username()
+    rijen = []
+    for velden in wie:
+        rij = Verwerking(
+            gebruiker=user,
+            gebruikersnaam=naam,
+            wanneer=nu,
+            doel=doel[:100],
+            activiteit=activiteit[:200],
+            **velden,
+        )
+        rij._via_verwerking_log = True
+        rijen.append(rij)
+    if len(rijen) == 1:
+        rijen[0].save()  # one INSERT, no transaction around it
+    elif rijen:
+        Verwerking.objects.bulk_create(rijen)
+    return rijen
+
+
 def verwerking_log(
     *,
     user,
@@ -20,27 +44,36 @@ def verwerking_log(
     vordering=None,
 ) -> list[Verwerking]:
     """Log that ``user`` viewed the data of these debtors; only natural persons are logged
-    (the AVG concerns personal data). One INSERT for any number of debtors, no transaction of
-    its own (it is part of the request that shows the data)."""
-    nu = timezone.now()
-    naam = user.get_username()
-    rijen = []
-    for deb in debiteuren:
-        if not deb.is_natuurlijk_persoon:
-            continue
-        rij = Verwerking(
-            gebruiker=user,
-            gebruikersnaam=naam,
-            wanneer=nu,
-            debiteur=deb,
-            vordering=vordering,
-            doel=doel[:100],
-            activiteit=activiteit[:200],
-        )
-        rij._via_verwerking_log = True
-        rijen.append(rij)
-    if len(rijen) == 1:
-        rijen[0].save()  # one INSERT, no transaction around it
-    elif rijen:
-        Verwerking.objects.bulk_create(rijen)
-    return rijen
+    (the AVG concerns personal data)."""
+    return _log(
+        user=user,
+        wie=(
+            {"debiteur": deb, "vordering": vordering}
+            for deb in debiteuren
+            if deb.is_natuurlijk_persoon
+        ),
+        doel=doel,
+        activiteit=activiteit,
+    )
+
+
+def verwerking_log_tegenpartijen(
+    *,
+    user,
+    tegenpartijen: Iterable[tuple[str, str]],
+    doel: str,
+    activiteit: str,
+) -> list[Verwerking]:
+    """Log that ``user`` viewed the name and account of bank counterparties, given as
+    (naam, iban), that are no debtor. A statement does not say whether a counterparty is a
+    natural person, so every one is logged; debtors among them are logged by verwerking_log."""
+    betrokkenen = dict.fromkeys(
+        " ".join(deel for deel in (tp_naam.strip(), tp_iban.strip()) if deel)[:200]
+        for tp_naam, tp_iban in tegenpartijen
+    )
+    return _log(
+        user=user,
+        wie=({"betrokkene": b} for b in betrokkenen if b),
+        doel=doel,
+        activiteit=activiteit,
+    )

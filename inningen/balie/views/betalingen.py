@@ -49,7 +49,11 @@ from inningen.choices import RETOURREDENEN, BetalingStatus, VoorstelStatus
 from inningen.grootboek.models import Vordering
 from inningen.invordering.services.tegoed import terugbetaling_rest_propose
 from inningen.organisaties.selectors import organisaties_for_user
-from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
+from inningen.verwerkingen.services import (
+    DOEL_INVORDERING,
+    verwerking_log,
+    verwerking_log_tegenpartijen,
+)
 
 WERKLIJST_STATUSSEN = (
     BetalingStatus.ONGEMATCHT,
@@ -154,9 +158,10 @@ def werklijst(request):
     status = request.GET.get("status") or BetalingStatus.ONGEMATCHT
     if status not in WERKLIJST_TABS:
         status = BetalingStatus.ONGEMATCHT
-    betalingen = werklijst_betalingen(
-        organisaties=organisaties_for_user(request.user), status=status
-    )[:500]
+    betalingen = list(
+        werklijst_betalingen(organisaties=organisaties_for_user(request.user), status=status)[:500]
+    )
+    _tegenpartijen_log(request.user, betalingen, activiteit="werklijst betalingen")
     return render(
         request,
         "inningen/werklijst.html",
@@ -165,6 +170,23 @@ def werklijst(request):
             "status": status,
             "statussen": [(s.value, s.label) for s in WERKLIJST_TABS],
         },
+    )
+
+
+def _tegenpartijen_log(user, betalingen, *, activiteit: str) -> None:
+    """The screen shows the counterparties' names and accounts: logged per debtor where the entry
+    has one, else as the counterparty itself (a statement does not say who is a person)."""
+    verwerking_log(
+        user=user,
+        debiteuren=[b.debiteur for b in betalingen if b.debiteur_id],
+        doel=DOEL_INVORDERING,
+        activiteit=activiteit,
+    )
+    verwerking_log_tegenpartijen(
+        user=user,
+        tegenpartijen=[(b.naam, b.tegenrekening) for b in betalingen if not b.debiteur_id],
+        doel=DOEL_INVORDERING,
+        activiteit=activiteit,
     )
 
 
@@ -259,6 +281,10 @@ def betaling_detail(request, pk):
     # The order in which empty amounts are filled (the static script previews it).
     volgorde = {v.pk: i for i, v in enumerate(sorted(rijen.values(), key=volgorde_sleutel))}
     terugbetaling = _terugbetaling_context(request.user, betaling)
+    if not betaling.debiteur_id:
+        _tegenpartijen_log(
+            request.user, [betaling], activiteit=f"betaling {betaling.pk}: tegenpartij"
+        )
     # The rows name debtors: showing them is a processing of personal data (AVG), logged; with
     # a refund to the counterparty, also the debtors known to hold that account.
     verwerking_log(

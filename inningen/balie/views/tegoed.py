@@ -42,7 +42,11 @@ from inningen.invordering.services.tegoed import (
 )
 from inningen.organisaties.models import Organisatie
 from inningen.organisaties.selectors import organisatie_ids_for_user
-from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
+from inningen.verwerkingen.services import (
+    DOEL_INVORDERING,
+    verwerking_log,
+    verwerking_log_tegenpartijen,
+)
 
 
 def _organisatie(request, org_pk) -> Organisatie:
@@ -162,6 +166,15 @@ def terugbetalingen(request):
         doel=DOEL_INVORDERING,
         activiteit="werklijst terugbetalingen getoond",
     )
+    verwerking_log_tegenpartijen(
+        user=request.user,
+        tegenpartijen=[
+            *((t.naam, t.iban) for t in voorstellen + goedgekeurd if not t.debiteur_id),
+            *((b.naam, b.tegenrekening) for b in gemarkeerd),
+        ],
+        doel=DOEL_INVORDERING,
+        activiteit="werklijst terugbetalingen getoond",
+    )
     return render(
         request,
         "balie/tegoed_terugbetalingen.html",
@@ -220,13 +233,18 @@ def terugbetaalbestand_download(request, pk):
     bestand = bestand_for_user(request.user, pk)
     if bestand is None:
         raise Http404("Betaalbestand niet gevonden.")
-    # The file holds the names and IBANs of the debtors it pays (and of the counterparties of
-    # refunds without debtor, logged when they are known as debtors).
+    # The file holds the names and IBANs of the debtors it pays and of the counterparties of
+    # refunds without debtor (logged as debtors where known, else as the counterparty).
+    terugbetalingen = list(Terugbetaling.objects.filter(bestand=bestand).select_related("debiteur"))
     verwerking_log(
         user=request.user,
-        debiteuren=betrokken_debiteuren(
-            Terugbetaling.objects.filter(bestand=bestand).select_related("debiteur")
-        ),
+        debiteuren=betrokken_debiteuren(terugbetalingen),
+        doel=DOEL_INVORDERING,
+        activiteit=f"download betaalbestand terugbetalingen {bestand.berichtid}",
+    )
+    verwerking_log_tegenpartijen(
+        user=request.user,
+        tegenpartijen=[(t.naam, t.iban) for t in terugbetalingen if not t.debiteur_id],
         doel=DOEL_INVORDERING,
         activiteit=f"download betaalbestand terugbetalingen {bestand.berichtid}",
     )

@@ -166,3 +166,33 @@ def test_andere_organisatie_onzichtbaar(client_inv, org):
         geboekt,
     )
     assert (vreemd.openstaand_bedrag, vreemd.boekingen.count()) == (12100, 1)
+
+
+def test_tegenpartij_zonder_debiteur_wordt_gelogd(client_inv, invorderaar, org):
+    """The work list and the payment screen show a counterparty's name and IBAN; when it is no
+    debtor, the verwerkingenlogging gets a row for the counterparty itself (AVG)."""
+    from inningen.verwerkingen.models import Verwerking
+
+    _upload(
+        client_inv,
+        camt053(
+            ORG_IBAN,
+            [{"bedrag": 777, "tekst": "onbekend", "iban": ANDER_ORG_IBAN, "naam": "J. Onbekend"}],
+        ),
+    )
+    b = Betaling.objects.get()
+    assert b.debiteur_id is None
+    voor = Verwerking.objects.count()
+
+    html = client_inv.get("/betalingen/werklijst/").content.decode()
+    assert "J. Onbekend" in html
+    rij = Verwerking.objects.order_by("-pk").first()
+    assert Verwerking.objects.count() == voor + 1
+    assert rij.debiteur_id is None
+    assert rij.betrokkene == f"J. Onbekend {ANDER_ORG_IBAN}"
+    assert rij.gebruiker == invorderaar and rij.activiteit == "werklijst betalingen"
+
+    client_inv.get(f"/betalingen/{b.pk}/")
+    rij = Verwerking.objects.order_by("-pk").first()
+    assert rij.betrokkene == f"J. Onbekend {ANDER_ORG_IBAN}"
+    assert rij.activiteit == f"betaling {b.pk}: tegenpartij"
