@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Count, Max
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -55,10 +56,14 @@ def _broker() -> str:
 
 
 def _beat() -> str:
-    taken = PeriodicTask.objects.filter(enabled=True).exclude(interval=None, crontab=None)
-    if not taken.exists():
+    stand = (
+        PeriodicTask.objects.filter(enabled=True)
+        .exclude(interval=None, crontab=None)
+        .aggregate(aantal=Count("pk"), laatste=Max("last_run_at"))
+    )
+    if not stand["aantal"]:
         return "ok (geen geplande taken)"
-    laatste = max((t.last_run_at for t in taken.only("last_run_at") if t.last_run_at), default=None)
+    laatste = stand["laatste"]
     if laatste is None:
         raise RuntimeError("nog geen geplande taak uitgevoerd")
     stilte = timezone.now() - laatste

@@ -7,6 +7,7 @@ due task once in this process, updating last_run_at as beat does. With a broker,
 is used instead (README).
 """
 
+import functools
 import logging
 
 from celery import current_app
@@ -16,10 +17,16 @@ from django_celery_beat.schedulers import ModelEntry
 logger = logging.getLogger(__name__)
 
 
+@functools.cache
+def _taken_laden() -> None:
+    """Import every installed app's tasks module, once per process (a worker does this at start;
+    lazily otherwise)."""
+    current_app.autodiscover_tasks(force=True)
+
+
 def geplande_taken_uitvoeren() -> list[str]:
     """Run every enabled periodic task that is due, once; return their names."""
-    # Import every installed app's tasks module (a worker does this at start; lazily otherwise).
-    current_app.autodiscover_tasks(force=True)
+    _taken_laden()
     uitgevoerd = []
     for taak in PeriodicTask.objects.filter(enabled=True).order_by("pk"):
         entry = ModelEntry(taak, app=current_app)

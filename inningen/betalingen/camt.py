@@ -9,7 +9,6 @@ notification) is refused with a message saying what it is. Only then are the ent
 from __future__ import annotations
 
 import datetime
-import functools
 import io
 import re
 from pathlib import Path
@@ -24,6 +23,7 @@ from inningen.betalingen.afschriftdata import (
     rekening_lezen,
 )
 from inningen.choices import RETOUR_ZONDER_REDEN, Afschriftformaat
+from inningen.xsd import xsd_schema
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 VERSIES = ("02", "04", "08")  # the camt.053.001.xx versions read (an XSD for each in SCHEMA_DIR)
@@ -52,12 +52,9 @@ def _xml_parser() -> etree.XMLParser:
     return etree.XMLParser(**_PARSER_OPTIES)
 
 
-@functools.cache
 def camt053_schema(versie: str) -> etree.XMLSchema:
     """The ISO 20022 schema of camt.053.001.<versie>, loaded once per process."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    pad = SCHEMA_DIR / f"camt.053.001.{versie}.xsd"
-    return etree.XMLSchema(etree.parse(str(pad), parser=parser))
+    return xsd_schema(SCHEMA_DIR / f"camt.053.001.{versie}.xsd")
 
 
 _ELEMENT = re.compile(r"^Element '(?:\{[^}]*\})?([^']*)'(?:, attribute '([^']*)')?: ")
@@ -350,11 +347,9 @@ def _camt_posten(ntry, nr: int) -> list[Post]:
         ]
     posten = []
     for tx in details:
-        tx_amt = (
-            _kind(tx, "Amt")
-            if _kind(tx, "Amt") is not None
-            else _kind(tx, "AmtDtls", "TxAmt", "Amt")
-        )
+        tx_amt = _kind(tx, "Amt")
+        if tx_amt is None:
+            tx_amt = _kind(tx, "AmtDtls", "TxAmt", "Amt")
         if tx_amt is None and len(details) > 1:
             raise AfschriftFout(f"{waar}: verzamelpost zonder bedrag per transactie.")
         tx_bedrag = cent_uit(tx_amt.text or "") if tx_amt is not None else bedrag

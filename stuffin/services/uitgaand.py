@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from inningen.db.bulk import CopyRows
 from inningen.grootboek.models import Vorderingstatus
+from inningen.versleuteling import OntsleutelenMislukt
 from inningen.wachtrij import na_commit, veilig_inplannen
 from stuffin.identiteit import eigen_systeem
 from stuffin.models import (
@@ -395,11 +396,16 @@ def _session() -> requests.Session:
 
 
 def _post(koppeling: Koppeling, inhoud: bytes, soapaction: str) -> Uitkomst:
-    auth = (
-        (koppeling.uitgaand_gebruikersnaam, koppeling.uitgaand_wachtwoord)
-        if koppeling.uitgaand_gebruikersnaam
-        else None
-    )
+    try:
+        auth = (
+            (koppeling.uitgaand_gebruikersnaam, koppeling.uitgaand_wachtwoord)
+            if koppeling.uitgaand_gebruikersnaam
+            else None
+        )
+    except OntsleutelenMislukt as exc:
+        # A removed or rotated key: retrying cannot help, an operator must act (new key or
+        # password); the row shows why and can be resent.
+        return Uitkomst(UitgaandStatus.MISLUKT, foutcode="SLEUTEL", fout=str(exc))
     try:
         response = _session().post(
             koppeling.url,

@@ -213,3 +213,22 @@ def test_claim_of_other_tsa_code_goes_nowhere(setup, tsa):
     organisatie, _ = setup
     vordering_maken(organisatie, tsa="onbekende-tsa")
     assert not UitgaandBericht.objects.exists() and not tsa.received
+
+
+def test_undecryptable_outbound_password_fails_visibly_not_stuck(setup, tsa, settings):
+    """A removed encryption key: the row is refused with why (not left "bezig" to be retried
+    forever), nothing is sent, and it is resendable once the key is back."""
+    from cryptography.fernet import Fernet
+
+    organisatie, _ = setup
+    oud = settings.VERSLEUTELING_SLEUTELS
+    settings.VERSLEUTELING_SLEUTELS = [Fernet.generate_key().decode()]
+    vordering_maken(organisatie, tsa="parkeren")
+    bericht = UitgaandBericht.objects.get()
+    assert (bericht.status, bericht.foutcode) == (UitgaandStatus.MISLUKT, "SLEUTEL")
+    assert tsa.received == []
+    assert uitgaand_sweep() == 0
+    settings.VERSLEUTELING_SLEUTELS = oud
+    assert uitgaand_resend(berichten=UitgaandBericht.objects.all()) == 1
+    bericht.refresh_from_db()
+    assert bericht.status == UitgaandStatus.AFGELEVERD

@@ -62,19 +62,16 @@ def tegoed_lock(*, organisatie_id: int, debiteur_id: int) -> list[Bron]:
     """Lock the debtor and the entries holding its credit; return those with credit left,
     oldest first (the order credit is used in). Call inside a transaction."""
     Debiteur.objects.select_for_update().filter(pk=debiteur_id).first()
-    per_betaling = dict(
-        _tegoed_boekingen(organisatie_id, debiteur_id)
-        .filter(betaling__isnull=False)
-        .values_list("betaling_id")
-        .annotate(s=Sum("bedrag_incl_btw"))
-        .order_by()
-    )
     betalingen = list(
         Betaling.objects.select_for_update()
-        .filter(pk__in=[pk for pk, som in per_betaling.items() if som < 0])
+        .filter(
+            pk__in=_tegoed_boekingen(organisatie_id, debiteur_id)
+            .filter(betaling__isnull=False)
+            .values("betaling_id")
+        )
         .order_by("pk")
     )
-    # Read again under the locks: a manual allocation may have used credit meanwhile.
+    # Summed under the locks: a manual allocation may have used credit meanwhile.
     per_betaling = dict(
         _tegoed_boekingen(organisatie_id, debiteur_id)
         .filter(betaling__in=betalingen)
@@ -91,6 +88,8 @@ def tegoed_lock(*, organisatie_id: int, debiteur_id: int) -> list[Bron]:
 
 def _bronnen_bijwerken(bronnen: list[Bron]) -> None:
     """An entry whose rest is credit (status tegoed) caches that rest; used up, it is done."""
+    gewijzigd = []
+    nu = timezone.now()
     for bron in bronnen:
         b = bron.betaling
         if b.status != BetalingStatus.TEGOED:
@@ -98,7 +97,9 @@ def _bronnen_bijwerken(bronnen: list[Bron]) -> None:
         b.restbedrag = bron.tegoed
         if bron.tegoed == 0:
             b.status = BetalingStatus.TOEGEREKEND
-        b.save(update_fields=["restbedrag", "status", "updated_at"])
+        b.updated_at = nu  # bulk_update skips auto_now
+        gewijzigd.append(b)
+    Betaling.objects.bulk_update(gewijzigd, ["restbedrag", "status", "updated_at"])
 
 
 @dataclass(slots=True)
@@ -115,15 +116,22 @@ class Verrekening:
 
 
 def tegoed_offset_book(
-    *, organisatie_id: int, debiteur_id: int, vorderingen: list[Vordering], door: str
+    *,
+    organisatie_id: int,
+    debiteur_id: int,
+    vorderingen: list[Vordering],
+    door: str,
+    bronnen: list[Bron] | None = None,
 ) -> Verrekening:
     """Offset the debtor's credit against ``vorderingen`` in the order given (the caller's legal
     order); within a claim costs, interest, principal (termijnen oldest first) as a payment.
 
     Per piece: a Boeking on the entry the credit came from takes it off the credit, the usual
     allocation Boekingen put it on the claim; statuses (BET, or partly paid) go to the TSA as
-    for any payment. Call inside a transaction; the claims should be locked by the caller."""
-    bronnen = tegoed_lock(organisatie_id=organisatie_id, debiteur_id=debiteur_id)
+    for any payment. Call inside a transaction; the claims should be locked by the caller, and
+    ``bronnen`` is what the caller's :func:`tegoed_lock` returned (locked here when not given)."""
+    if bronnen is None:
+        bronnen = tegoed_lock(organisatie_id=organisatie_id, debiteur_id=debiteur_id)
     uitkomst = Verrekening(tegoed_voor=sum(b.tegoed for b in bronnen))
     if not bronnen or not vorderingen:
         uitkomst.tegoed_na = uitkomst.tegoed_voor

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
-from lxml import etree
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaDD
@@ -35,6 +33,7 @@ from inningen.invordering.models import Regelingtermijn
 from inningen.invordering.selectors.blokkades import in_actieve_regeling, met_actieve_opschorting
 from inningen.organisaties.models import Organisatie
 from inningen.validators import normalize_iban
+from inningen.xsd import xsd_fout
 
 PAIN_008_XSD = Path(__file__).resolve().parent.parent / "schemas" / "pain.008.001.02.xsd"
 # After this long a credited collection can no longer be reversed without a claim of an
@@ -46,19 +45,11 @@ class IncassoFout(Exception):
     pass
 
 
-@cache
-def _pain008_schema() -> etree.XMLSchema:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(PAIN_008_XSD), parser=parser))
-
-
 def pain008_validate(xml: bytes) -> None:
     """Raise IncassoFout when the document does not conform to pain.008.001.02."""
-    schema = _pain008_schema()
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    doc = etree.fromstring(xml, parser=parser)
-    if not schema.validate(doc):
-        raise IncassoFout(f"pain.008 niet conform het schema: {schema.error_log.last_error}")
+    fout = xsd_fout(xml, PAIN_008_XSD)
+    if fout is not None:
+        raise IncassoFout(f"pain.008 niet conform het schema: {fout}")
 
 
 @transaction.atomic

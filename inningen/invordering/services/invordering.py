@@ -79,6 +79,7 @@ from inningen.invordering.services.brieven import (
     vordering_gegevens,
 )
 from inningen.organisaties.models import Bankrekening, Organisatie
+from inningen.wachtrij import na_commit
 
 logger = logging.getLogger(__name__)
 
@@ -896,7 +897,7 @@ def invorderingsrun_approve(*, run: Invorderingsrun, door: str, forceer: bool = 
     run.save(update_fields=["status", "geforceerd", "uitgevoerd_door"])
     from inningen.invordering.tasks import invorderingsrun_uitvoeren
 
-    transaction.on_commit(lambda: invorderingsrun_uitvoeren.delay(run.pk))
+    na_commit(lambda: invorderingsrun_uitvoeren.delay(run.pk), wat="invorderingsrun")
     return run
 
 

@@ -21,7 +21,6 @@ the same way, without debtor: to its own counter account and name, at most its u
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,9 +28,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from lxml import etree
 from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 from sepaxml import SepaTransfer
 
 from inningen.bedragen import euro
@@ -66,6 +63,8 @@ from inningen.invordering.services.brieven import (
 )
 from inningen.organisaties.models import Bankrekening, Organisatie
 from inningen.organisaties.selectors import organisatie_ids_for_user
+from inningen.validators import normalize_iban
+from inningen.xsd import xsd_fout
 
 PERMISSIE_VERREKENEN = "inningen.verrekenen_tegoed"
 PERMISSIE_VOORSTELLEN = "inningen.add_terugbetaling"
@@ -130,7 +129,7 @@ def tegoed_verrekenen(
     vandaag = timezone.localdate()
     # Debtor and credit entries before the claims: the work list's allocation locks an entry
     # before its claims, so the same order here cannot deadlock with it.
-    tegoed_lock(organisatie_id=organisatie.pk, debiteur_id=debiteur.pk)
+    bronnen = tegoed_lock(organisatie_id=organisatie.pk, debiteur_id=debiteur.pk)
     vorderingen = list(
         te_verrekenen(organisatie_id=organisatie.pk, debiteur_id=debiteur.pk, datum=vandaag)
         .select_for_update(of=("self",))
@@ -141,6 +140,7 @@ def tegoed_verrekenen(
         debiteur_id=debiteur.pk,
         vorderingen=vorderingen,
         door=user.get_username(),
+        bronnen=bronnen,
     )
     if not uitkomst.regels:
         if not uitkomst.tegoed_voor:
@@ -217,8 +217,8 @@ def _voorgesteld(organisatie_id: int, debiteur_id: int) -> int:
 
 def _iban(tekst: str) -> str:
     try:
-        return IBAN(tekst).compact
-    except SchwiftyException:
+        return normalize_iban(tekst)
+    except ValidationError:
         raise ValidationError(
             "De tegenrekening van deze betaling is geen geldig IBAN; terugbetalen kan daar niet "
             "naartoe."
@@ -375,19 +375,10 @@ def terugbetaling_review(
 # --- the credit transfer file ------------------------------------------------------------------
 
 
-@cache
-def _pain001_schema() -> etree.XMLSchema:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    return etree.XMLSchema(etree.parse(str(PAIN_001_XSD), parser=parser))
-
-
 def pain001_validate(xml: bytes) -> None:
     """Raise TerugbetaalFout when the document does not conform to pain.001.001.03."""
-    schema = _pain001_schema()
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    doc = etree.fromstring(xml, parser=parser)
-    if not schema.validate(doc):
-        fout = schema.error_log.last_error
+    fout = xsd_fout(xml, PAIN_001_XSD)
+    if fout is not None:
         raise TerugbetaalFout(
             f"Het betaalbestand voldoet niet aan pain.001.001.03 (regel {fout.line}): "
             f"{fout.message}"
