@@ -13,7 +13,7 @@ UV_VERSION := 0.13.9
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command 'make lock' --quiet
 
-.PHONY: install lock run test lint format demo worker beat
+.PHONY: install lock run test lint format demo worker beat openapi apilint
 
 $(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
@@ -69,3 +69,23 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
+
+# The OpenAPI document (issue #17), committed as api/openapi/openapi.json: regenerate it after
+# changing the API (a test fails while it differs from what the code generates).
+openapi: install
+	$(BIN)/python manage.py spectacular --file api/openapi/openapi.json --format openapi-json --validate
+	printf '\n' >> api/openapi/openapi.json
+
+# The committed document against the NL API Design Rules 2.1.0: Logius' Spectral ruleset,
+# vendored in api/openapi/ (source in BRON.md), run by the Spectral version pinned in its
+# package-lock.json (npm registry; no install scripts: Spectral needs none, and one of its
+# dependencies only reports usage statistics). Errors fail; warnings are shown.
+APILINT := api/openapi
+$(APILINT)/node_modules/.installed: $(APILINT)/package.json $(APILINT)/package-lock.json
+	npm ci --prefix $(APILINT) --no-audit --no-fund --ignore-scripts
+	touch $@
+
+apilint: $(APILINT)/node_modules/.installed
+	$(APILINT)/node_modules/.bin/spectral --version
+	$(APILINT)/node_modules/.bin/spectral lint --ruleset $(APILINT)/adr-2.1.0-spectral.yml \
+		--fail-severity error $(APILINT)/openapi.json

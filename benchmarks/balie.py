@@ -79,6 +79,8 @@ def _waarden(model, overrides: dict[str, str]) -> tuple[str, str]:
             expressies.append("now()")
         elif isinstance(f, models.DateField):
             expressies.append("current_date")
+        elif isinstance(f, models.UUIDField):
+            expressies.append("gen_random_uuid()")  # unique: Vordering.uuid (#17)
         elif isinstance(f, (models.IntegerField, models.BigIntegerField, models.DecimalField)):
             expressies.append("0")
         else:

@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "django_celery_beat",
     "csp",
     "axes",
@@ -111,10 +113,12 @@ INSTALLED_APPS = [
     "inningen",
     "stuffin",
     "verantwoording",
+    "api",
 ]
 
 MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
+    "api.middleware.ApiVersieMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "inningen.middleware.NulTekenMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -286,8 +290,57 @@ HEALTH_BEAT_MAX_STILTE_SECONDEN = env.int("HEALTH_BEAT_MAX_STILTE_SECONDEN", def
 # Per dependency (broker connect) in /health/ready.
 HEALTH_TIMEOUT_SECONDEN = env.float("HEALTH_TIMEOUT_SECONDEN", default=2.0)
 
+# Messages live in the session, not in a (signed but readable) cookie: the admin shows a new API
+# token once as a message.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- REST-API (issue #17): /api/v1/, NL API Design Rules ---------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HeeftScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.paginering.Paginering",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problemen.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "PAGE_SIZE": 100,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+# The API's public address (scheme, host, optional path prefix), for the resourceUrl of
+# notifications sent from a task (there is no request to take it from).
+INNINGEN_BASIS_URL = env.str("INNINGEN_BASIS_URL", default="http://127.0.0.1:8000").rstrip("/")
+# API tokens: lockout per client IP after this many unknown tokens (like the StUF credentials).
+API_AUTH_MAX_POGINGEN = env.int("API_AUTH_MAX_POGINGEN", default=10)
+API_AUTH_BLOKKADE_SECONDEN = env.int("API_AUTH_BLOKKADE_SECONDEN", default=900)
+API_VERSIE = "1.0.0"
+# Callbacks of abonnementen to addresses inside our own network (loopback, private, link-local)
+# and over plain http: fine in development and tests, refused in production (SSRF).
+API_CALLBACK_INTERN_TOESTAAN = env.bool("API_CALLBACK_INTERN_TOESTAAN", default=not IS_PRODUCTION)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Inningen API",
+    "DESCRIPTION": (
+        "REST/JSON-API van het Inningensysteem (centraal debiteurenbeheer), de opvolger van de "
+        "StUF-FIN-services Betalen en Invorderen 1.0: dezelfde diensten en dezelfde regels."
+    ),
+    "VERSION": API_VERSIE,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess",
+    ],
+    # The API provider (ADR /core/doc-openapi-contact): the organisation that runs this
+    # installation. The defaults are example values; set them in production.
+    "CONTACT": {
+        "name": env.str("API_CONTACT_NAAM", default="Functioneel beheer Inningen"),
+        "email": env.str("API_CONTACT_EMAIL", default="inningen@gemeente.example"),
+        "url": env.str("API_CONTACT_URL", default="https://gemeente.example/inningen"),
+    },
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
 }
 
 # --- Toegang: inloggen, MFA, SSO, sessies en throttling (issue #15) --------------------------

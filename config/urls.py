@@ -11,6 +11,11 @@ admin.site.site_header = "Centraal debiteurenbeheer"
 admin.site.site_title = "Inningen"
 admin.site.index_title = "Functioneel beheer"
 
+# Under /api/ errors outside the views (unknown path, malformed id, a crash in middleware)
+# are problem+json too; elsewhere Django's pages.
+handler404 = "api.views.niet_gevonden"
+handler500 = "api.views.serverfout"
+
 urlpatterns = [
     # The admin logs in through the one login (lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
@@ -18,6 +23,7 @@ urlpatterns = [
     path("health/ready", health.ready, name="health_ready"),
     path("admin/", admin.site.urls),
     path("stuf/", include("stuffin.urls")),
+    path("api/v1/", include("api.urls")),
     path("verantwoording/", include("verantwoording.urls")),
     path("betalingen/", include("inningen.balie.urls.betalingen")),
     path("inloggen/", InloggenView.as_view(), name="login"),

@@ -16,4 +16,7 @@ class InningenConfig(AppConfig):
     def ready(self):
         from inningen import checks  # noqa: F401  (registers system checks)
 
-        post_migrate.connect(_ensure_roles, sender=self, dispatch_uid="inningen_roles_ensure")
+        # After the last app: post_migrate creates each app's permissions in INSTALLED_APPS
+        # order, and the roles hold permissions of apps after this one (stuffin, api, ...).
+        laatste = list(self.apps.get_app_configs())[-1]
+        post_migrate.connect(_ensure_roles, sender=laatste, dispatch_uid="inningen_roles_ensure")

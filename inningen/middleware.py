@@ -4,7 +4,7 @@ NUL in text, so such input would otherwise surface as a 500. The forms refuse it
 (Django's CharField has ProhibitNullCharactersValidator); this catches what a view reads
 without a form. Other bodies (StUF XML) are left to their own endpoint's handling."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 
 _FORMULIEREN = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -23,9 +23,23 @@ class NulTekenMiddleware:
             and request.content_type in _FORMULIEREN
             and _heeft_nul(request.POST)
         ):
-            return HttpResponseBadRequest(
+            melding = (
                 "Ongeldig verzoek: de invoer bevat een NUL-teken (\\0). Verwijder het en probeer "
-                "het opnieuw.",
-                content_type="text/plain; charset=utf-8",
+                "het opnieuw."
             )
+            if request.path.startswith("/api/"):
+                # The REST API answers every error as problem+json (RFC 9457).
+                return JsonResponse(
+                    {
+                        "type": "urn:inningen:problem:invalid",
+                        "title": "Ongeldig verzoek",
+                        "status": 400,
+                        "detail": melding,
+                        "instance": request.path,
+                        "code": "invalid",
+                    },
+                    status=400,
+                    content_type="application/problem+json",
+                )
+            return HttpResponseBadRequest(melding, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -7,6 +7,7 @@ verwerkingenlogging (it contains the debtors' data)."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 
 from inningen.choices import VorderingStatus
 from inningen.organisaties.admin import ScopeAdmin
@@ -115,14 +116,19 @@ class BerichtAdmin(ScopeAdmin):
 
 @admin.register(UitgaandBericht)
 class UitgaandBerichtAdmin(ScopeAdmin):
-    """The outbox: what we still owe TSAs and the finance system, and what went wrong."""
+    """The outbox: what we still owe TSAs, the finance system and REST abonnementen (notifications),
+    and what went wrong."""
 
+    # A notification is scoped by its claim, as a StUF status change: it is recorded only for a
+    # client of the claim's organisation. A path through the abonnement's client would only add
+    # rows (the paths are OR-ed): a client moved to another organisation would take the rows of
+    # its former organisation's claims with it.
     scope_paden = ("vordering__organisatie", "verantwoording__organisatie")
 
     list_display = [
         "created_at",
         "soort",
-        "koppeling",
+        "ontvanger",
         "vordering",
         "status",
         "pogingen",
@@ -130,9 +136,9 @@ class UitgaandBerichtAdmin(ScopeAdmin):
         "foutcode",
         "afgeleverd_op",
     ]
-    list_filter = ["status", "soort", "koppeling"]
+    list_filter = ["status", "soort", "koppeling", "abonnement"]
     search_fields = ["=referentienummer", "=vordering__vorderingnummer", "foutcode"]
-    list_select_related = ["koppeling", "vordering"]
+    list_select_related = ["koppeling", "abonnement__client", "vordering"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in UitgaandBericht._meta.fields]
     actions = ["opnieuw_versturen", "alle_mislukte_van_koppeling_opnieuw", "annuleren"]
@@ -143,20 +149,27 @@ class UitgaandBerichtAdmin(ScopeAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="ontvanger")
+    def ontvanger(self, obj):
+        """The StUF koppeling, or for a notification the REST client's abonnement."""
+        return obj.koppeling or obj.abonnement
+
     @admin.action(description="Geselecteerde mislukte/opgegeven berichten opnieuw versturen")
     def opnieuw_versturen(self, request, queryset):
         aantal = uitgaand_resend(berichten=queryset)
         self.message_user(request, f"{aantal} bericht(en) opnieuw aangeboden.")
 
     @admin.action(
-        description="Alle mislukte/opgegeven berichten van de koppeling(en) van de selectie opnieuw"
+        description="Alle mislukte/opgegeven berichten van de ontvanger(s) van de selectie opnieuw"
     )
     def alle_mislukte_van_koppeling_opnieuw(self, request, queryset):
-        koppelingen = queryset.values("koppeling")
-        # Only the messages of the user's organisations, not every message of the koppeling.
-        aantal = uitgaand_resend(
-            berichten=self.get_queryset(request).filter(koppeling__in=koppelingen)
+        # Receivers are koppelingen or abonnementen; the NULL half of each pair matches nothing.
+        ontvangers = Q(koppeling__in=queryset.filter(koppeling__isnull=False).values("koppeling"))
+        ontvangers |= Q(
+            abonnement__in=queryset.filter(abonnement__isnull=False).values("abonnement")
         )
+        # Only the messages of the user's organisations, not every message of the receiver.
+        aantal = uitgaand_resend(berichten=self.get_queryset(request).filter(ontvangers))
         self.message_user(request, f"{aantal} bericht(en) opnieuw aangeboden.")
 
     @admin.action(description="Annuleren (latere berichten van dezelfde vordering gaan dan door)")

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.utils import timezone
 
 from inningen.debiteuren.models import Debiteur
@@ -9,17 +10,20 @@ from inningen.verwerkingen.models import Verwerking
 
 DOEL_BALIE = "balie"
 DOEL_INVORDERING = "invordering"
+DOEL_API = "api"
 
 
 def _log(*, user, wie: Iterable[dict], doel: str, activiteit: str) -> list[Verwerking]:
     """One row per entry of ``wie`` (its debtor or betrokkene), in one INSERT and no transaction
-    of its own (it is part of the request that shows the data)."""
+    of its own (it is part of the request that shows the data). ``user`` is a staff account or
+    a system acting on its own credentials (an API client): then only its name is kept."""
     nu = timezone.now()
     naam = user.get_username()
+    account = user if isinstance(user, AbstractBaseUser) else None
     rijen = []
     for velden in wie:
         rij = Verwerking(
-            gebruiker=user,
+            gebruiker=account,
             gebruikersnaam=naam,
             wanneer=nu,
             doel=doel[:100],

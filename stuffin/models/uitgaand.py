@@ -5,6 +5,7 @@ from django.db.models import Q
 class UitgaandSoort(models.TextChoices):
     STATUSWIJZIGING = "statuswijziging", "Verstrek VorderingStatusWijziging"
     VERANTWOORDING = "verantwoording", "Verstrek Financiële verantwoording"
+    NOTIFICATIE = "notificatie", "Notificatie (REST-abonnement)"
 
 
 class UitgaandStatus(models.TextChoices):
@@ -42,8 +43,20 @@ class UitgaandBericht(models.Model):
     """
 
     soort = models.CharField(max_length=30, choices=UitgaandSoort.choices)
+    # The receiver: a StUF koppeling, or (a notification) a REST client's abonnement.
     koppeling = models.ForeignKey(
-        "stuffin.Koppeling", on_delete=models.PROTECT, related_name="uitgaand"
+        "stuffin.Koppeling",
+        on_delete=models.PROTECT,
+        related_name="uitgaand",
+        null=True,
+        blank=True,
+    )
+    abonnement = models.ForeignKey(
+        "api.Abonnement",
+        on_delete=models.PROTECT,
+        related_name="uitgaand",
+        null=True,
+        blank=True,
     )
     vordering = models.ForeignKey(
         "inningen.Vordering",
@@ -95,6 +108,18 @@ class UitgaandBericht(models.Model):
             ),
             models.Index(fields=["vordering", "status"], name="uitgaand_vordering_status"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(koppeling__isnull=False, abonnement__isnull=True)
+                | Q(koppeling__isnull=True, abonnement__isnull=False),
+                name="uitgaand_een_ontvanger",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_soort_display()} {self.referentienummer} ({self.get_status_display()})"
+
+    @property
+    def ontvanger(self):
+        """The koppeling or the abonnement this message goes to."""
+        return self.koppeling if self.koppeling_id else self.abonnement

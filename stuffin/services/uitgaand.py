@@ -1,12 +1,16 @@
 """The transactional outbox: recording messages we owe external systems, and delivering them.
 
 Recording happens in the transaction of the state change (a signal receiver); a Celery task is
-queued on commit and only carries the koppeling's id. Delivery claims due rows (up to
-STUF_UITGAAND_BATCH changes travel in one Di01, a "zending"), builds the message from the
-database, validates it against the XSD, posts it and records the outcome. A periodic sweep
-re-queues anything due or stuck, so a lost task or a killed worker never loses a message.
+queued on commit and only carries the receiver's id. A receiver is a StUF koppeling or a REST
+client's abonnement (api.Abonnement, known here only through the foreign key: StUF never
+imports the REST API). Delivery claims due rows (up to STUF_UITGAAND_BATCH changes travel in
+one Di01, a "zending"; a notification always goes alone), builds the message from the database,
+validates it (the XSD for StUF), posts it and records the outcome. Order is kept per receiver
+and vordering. A periodic sweep re-queues anything due or stuck, so a lost task or a killed
+worker never loses a message.
 """
 
+import json
 import logging
 import os
 import random
@@ -52,12 +56,50 @@ def _queue(koppeling_ids, *, aantal: int = 1, countdown: float = 0) -> None:
             uitgaand_afleveren.apply_async((koppeling_id,), countdown=countdown)
 
 
+def _queue_abonnementen(abonnement_ids, *, aantal: int = 1, countdown: float = 0) -> None:
+    from stuffin.tasks import notificaties_afleveren
+
+    for abonnement_id in sorted(set(abonnement_ids)):
+        for _ in range(aantal):
+            notificaties_afleveren.apply_async((abonnement_id,), countdown=countdown)
+
+
 def queue_on_commit(koppeling_ids) -> None:
     """Queue delivery once the outbox rows are committed; a broker that is down leaves them to
     the sweep (a warning), never failing what was committed."""
     koppeling_ids = set(koppeling_ids)
     if koppeling_ids:
         na_commit(lambda: _queue(koppeling_ids), wat="Aflevering van de outbox")
+
+
+def notificaties_queue_on_commit(abonnement_ids) -> None:
+    """As :func:`queue_on_commit`, for notifications to REST abonnementen."""
+    abonnement_ids = set(abonnement_ids)
+    if abonnement_ids:
+        na_commit(lambda: _queue_abonnementen(abonnement_ids), wat="Aflevering van notificaties")
+
+
+def _ontvanger(bericht: UitgaandBericht) -> dict[str, int]:
+    """The receiver of a row as a filter: order, claiming and queueing are per receiver."""
+    if bericht.abonnement_id is not None:
+        return {"abonnement_id": bericht.abonnement_id}
+    return {"koppeling_id": bericht.koppeling_id}
+
+
+def _requeue(ontvanger: dict[str, int], *, countdown: float = 0) -> None:
+    if "abonnement_id" in ontvanger:
+        _queue_abonnementen([ontvanger["abonnement_id"]], countdown=countdown)
+    else:
+        _queue([ontvanger["koppeling_id"]], countdown=countdown)
+
+
+def _queue_receivers_on_commit(ids) -> None:
+    """Queue delivery for every receiver of the rows ``ids`` (operator actions)."""
+    paren = set(
+        UitgaandBericht.objects.filter(pk__in=ids).values_list("koppeling_id", "abonnement_id")
+    )
+    queue_on_commit({k for k, _ in paren if k is not None})
+    notificaties_queue_on_commit({a for _, a in paren if a is not None})
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -170,40 +212,54 @@ def _budget() -> float:
 
 
 def uitgaand_deliver(
-    *, koppeling_id: int, budget: float | None = None, zelf_inplannen: bool = True
+    *,
+    koppeling_id: int | None = None,
+    abonnement_id: int | None = None,
+    budget: float | None = None,
+    zelf_inplannen: bool = True,
 ) -> int:
-    """Deliver what is due for one koppeling, zending after zending; returns how many changes
-    went out. Concurrent calls share the work (rows are claimed with SKIP LOCKED). When the time
-    budget is used up it queues itself again, so other koppelingen get their turn.
+    """Deliver what is due for one receiver (a koppeling or an abonnement), zending after
+    zending; returns how many changes went out. Concurrent calls share the work (rows are
+    claimed with SKIP LOCKED). When the time budget is used up it queues itself again, so other
+    receivers get their turn.
 
     ``zelf_inplannen=False`` (in-process, without a broker): queue nothing, neither the rest nor
     retries. An eager task queued from itself runs inside itself, so a large backlog recursed
     until RecursionError; here the loop is bounded by the budget and the sweep takes the rest."""
+    if (koppeling_id is None) == (abonnement_id is None):
+        raise ValueError("Geef een koppeling of een abonnement.")
+    ontvanger = (
+        {"koppeling_id": koppeling_id}
+        if abonnement_id is None
+        else {"abonnement_id": abonnement_id}
+    )
     budget = _budget() if budget is None else budget
     start = time.monotonic()
     aantal = 0
     while aantal == 0 or time.monotonic() - start < budget:
-        rows = next((rows for pk in _candidates(koppeling_id) if (rows := _claim(pk))), None)
+        rows = next((rows for pk in _candidates(ontvanger) if (rows := _claim(pk))), None)
         if rows is None:
             return aantal
         _deliver(rows, zelf_inplannen=zelf_inplannen)
         aantal += len(rows)
     if zelf_inplannen:
-        veilig_inplannen(lambda: _queue([koppeling_id]), wat="Vervolg van de aflevering")
+        veilig_inplannen(lambda: _requeue(ontvanger), wat="Vervolg van de aflevering")
     return aantal
 
 
-def _candidates(koppeling_id: int, limiet: int = 20) -> list[int]:
-    """Due rows that head their vordering's queue (no earlier open change), oldest first."""
+def _candidates(ontvanger: dict[str, int], limiet: int = 20) -> list[int]:
+    """Due rows that head their queue (no earlier open change of the same vordering for the
+    same receiver), oldest first. Per receiver: a StUF change the TSA refused does not hold up
+    the notification of a REST client, nor the other way round."""
     eerste_open = (
         UitgaandBericht.objects.onafgerond()
-        .filter(vordering_id=OuterRef("vordering_id"))
+        .filter(vordering_id=OuterRef("vordering_id"), **ontvanger)
         .order_by("pk")
         .values("pk")[:1]
     )
     return list(
         UitgaandBericht.objects.due(timezone.now())
-        .filter(koppeling_id=koppeling_id)
+        .filter(**ontvanger)
         .annotate(eerste_open=Subquery(eerste_open))
         .filter(Q(vordering=None) | Q(pk=F("eerste_open")))
         .order_by("pk")
@@ -213,6 +269,11 @@ def _candidates(koppeling_id: int, limiet: int = 20) -> list[int]:
 
 def _deliver(rows: list[UitgaandBericht], *, zelf_inplannen: bool = True) -> str:
     start = time.perf_counter()
+    if rows[0].soort == UitgaandSoort.NOTIFICATIE:
+        inhoud, uitkomst = _notificatie_send(rows[0])
+        return _record(
+            rows, uitkomst, inhoud, duur=time.perf_counter() - start, zelf_inplannen=zelf_inplannen
+        )
     try:
         inhoud = _build(rows)
     except ValueError as exc:
@@ -228,8 +289,9 @@ def _deliver(rows: list[UitgaandBericht], *, zelf_inplannen: bool = True) -> str
 
 def _claim(bericht_id: int) -> list[UitgaandBericht]:
     """Take a due, pending row and the rest of its zending, or start a new zending with up to
-    STUF_UITGAAND_BATCH fresh rows of the same koppeling. A row only goes when nothing earlier of
-    its vordering is still open outside the zending (delivery order per vordering)."""
+    STUF_UITGAAND_BATCH fresh rows of the same koppeling (a notification: itself only). A row
+    only goes when nothing earlier of its vordering for the same receiver is still open outside
+    the zending (delivery order per receiver and vordering)."""
     nu = timezone.now()
     base = UitgaandBericht.objects.select_for_update(skip_locked=True, of=("self",))
     with transaction.atomic():
@@ -242,6 +304,8 @@ def _claim(bericht_id: int) -> list[UitgaandBericht]:
             rows = list(
                 base.filter(zending=leider.zending, status=UitgaandStatus.WACHTEND).order_by("pk")
             )
+        elif leider.soort == UitgaandSoort.NOTIFICATIE:
+            rows = [leider]  # one POST is one notification (VNG Notificaties API)
         else:
             kandidaten = base.filter(
                 koppeling_id=leider.koppeling_id,
@@ -261,7 +325,10 @@ def _claim(bericht_id: int) -> list[UitgaandBericht]:
         )
     return list(
         UitgaandBericht.objects.select_related(
-            "koppeling", "vorderingstatus__vordering__organisatie", "verantwoording__organisatie"
+            "koppeling",
+            "abonnement__client",
+            "vorderingstatus__vordering__organisatie",
+            "verantwoording__organisatie",
         )
         .prefetch_related("verantwoording__regels")
         .filter(pk__in=[r.pk for r in rows])
@@ -270,13 +337,14 @@ def _claim(bericht_id: int) -> list[UitgaandBericht]:
 
 
 def _unblocked(rows: list[UitgaandBericht]) -> list[UitgaandBericht]:
-    """The rows that may go now: every open earlier row of the same vordering is in the batch.
-    A retried zending goes whole or not at all (its message must stay identical)."""
+    """The rows that may go now: every open earlier row of the same vordering for the same
+    receiver is in the batch (all rows of a batch share the receiver). A retried zending goes
+    whole or not at all (its message must stay identical)."""
     vorderingen = {r.vordering_id for r in rows if r.vordering_id is not None}
     open_per_vordering: dict[int, list[int]] = {}
     for vordering_id, pk in (
         UitgaandBericht.objects.filter(
-            vordering_id__in=vorderingen, status__in=BLOKKERENDE_STATUSSEN
+            vordering_id__in=vorderingen, status__in=BLOKKERENDE_STATUSSEN, **_ontvanger(rows[0])
         )
         .order_by("pk")
         .values_list("vordering_id", "pk")
@@ -301,6 +369,7 @@ _SOAPACTIONS = {
 _BERICHTSOORTEN = {
     UitgaandSoort.STATUSWIJZIGING: "Di01-verstrekVorderingStatusWijziging",
     UitgaandSoort.VERANTWOORDING: "Di01-verstrekFinancieleVerantwoording",
+    UitgaandSoort.NOTIFICATIE: "Notificatie-vorderingstatussen",
 }
 
 
@@ -308,7 +377,7 @@ def _soapaction(bericht: UitgaandBericht) -> str:
     return _SOAPACTIONS[bericht.soort]
 
 
-def _ontvanger(koppeling: Koppeling) -> stuf.Systeem:
+def _stuf_ontvanger(koppeling: Koppeling) -> stuf.Systeem:
     return stuf.Systeem(
         organisatie=koppeling.organisatie,
         applicatie=koppeling.applicatie,
@@ -365,7 +434,7 @@ def _build(rows: list[UitgaandBericht]) -> bytes:
     if eerste.soort == UitgaandSoort.VERANTWOORDING:
         element = build.build_di01_financiele_verantwoording(
             eigen=eigen_systeem(),
-            ontvanger=_ontvanger(eerste.koppeling),
+            ontvanger=_stuf_ontvanger(eerste.koppeling),
             referentienummer=eerste.zending,
             tijdstip=eerste.verantwoording.datum_en_tijd,
             verantwoordingen=[_financiele_verantwoording(r) for r in rows],
@@ -373,7 +442,7 @@ def _build(rows: list[UitgaandBericht]) -> bytes:
     else:
         element = build.build_di01_statuswijziging(
             eigen=eigen_systeem(),
-            ontvanger=_ontvanger(eerste.koppeling),
+            ontvanger=_stuf_ontvanger(eerste.koppeling),
             referentienummer=eerste.zending,
             tijdstip=eerste.vorderingstatus.datum_en_tijd,
             wijzigingen=[_wijziging(r) for r in rows],
@@ -443,6 +512,104 @@ def _answer(content: bytes):
         return None
 
 
+# --- notifications to REST abonnementen (VNG Notificaties API shape) ------------------------------
+
+KANAAL_VORDERINGSTATUSSEN = "vorderingstatussen"
+
+
+def _notificatie(bericht: UitgaandBericht) -> dict:
+    """The notification as the database says now. "create" for the claim's first status (its
+    registration), "update" for every later one."""
+    status = bericht.vorderingstatus
+    vordering = status.vordering
+    url = f"{settings.INNINGEN_BASIS_URL}/api/v1/vorderingen/{vordering.uuid}"
+    eerste = not Vorderingstatus.objects.filter(
+        vordering_id=vordering.pk, pk__lt=status.pk
+    ).exists()
+    return {
+        "kanaal": KANAAL_VORDERINGSTATUSSEN,
+        "hoofdObject": url,
+        "resource": "vordering",
+        "resourceUrl": url,
+        "actie": "create" if eerste else "update",
+        "aanmaakdatum": timezone.localtime(status.datum_en_tijd).isoformat(),
+        "kenmerken": {
+            "status": status.status,
+            "vorderingnummer": vordering.vorderingnummer,
+            "tsaCode": vordering.tsa,
+        },
+    }
+
+
+def _niet_verstuurd(foutcode: str, fout: str) -> tuple[bytes, Uitkomst]:
+    return b"", Uitkomst(UitgaandStatus.MISLUKT, foutcode=foutcode, fout=fout)
+
+
+def _notificatie_send(bericht: UitgaandBericht) -> tuple[bytes, Uitkomst]:
+    """Check that the receiver may still have it, build it, POST it. Who may receive it is
+    checked again at send time: a subscription ended, a client revoked or moved out of the
+    claim's scope since the change was recorded gets nothing (resendable once put right)."""
+    abonnement = bericht.abonnement
+    client = abonnement.client
+    vordering = bericht.vorderingstatus.vordering
+    if not abonnement.actief:
+        return _niet_verstuurd("INACTIEF", "Abonnement is beëindigd; niet verstuurd")
+    if not client.actief:
+        return _niet_verstuurd("INACTIEF", f"API-client {client} is ingetrokken; niet verstuurd")
+    codes = set(client.tsa_codes.values_list("code", flat=True))
+    # The scope name is the REST API's contract (api.models.Scope), spelled out: stuffin does
+    # not import the API. A notification tells a claim's status, for readers only.
+    mag_lezen = "vorderingen.lezen" in (client.scopes or [])
+    if (
+        not mag_lezen
+        or vordering.organisatie_id != client.organisatie_id
+        or (codes and vordering.tsa not in codes)
+    ):
+        return _niet_verstuurd(
+            "SCOPE", f"Vordering valt niet (meer) in de scope van API-client {client}"
+        )
+    inhoud = json.dumps(_notificatie(bericht), ensure_ascii=False).encode()
+    return inhoud, _post_json(abonnement, inhoud)
+
+
+def _post_json(abonnement, inhoud: bytes) -> Uitkomst:
+    try:
+        auth = abonnement.auth
+    except OntsleutelenMislukt as exc:
+        return Uitkomst(UitgaandStatus.MISLUKT, foutcode="SLEUTEL", fout=str(exc))
+    headers = {"Content-Type": "application/json"}
+    if auth:
+        headers["Authorization"] = auth
+    try:
+        response = _session().post(
+            abonnement.callback_url,
+            data=inhoud,
+            headers=headers,
+            # A redirect is a wrong callback URL, not something to follow with the credential.
+            allow_redirects=False,
+            timeout=(settings.STUF_UITGAAND_CONNECT_TIMEOUT, settings.STUF_UITGAAND_READ_TIMEOUT),
+        )
+    except requests.RequestException as exc:
+        return Uitkomst(UitgaandStatus.WACHTEND, fout=f"{type(exc).__name__}: {exc}")
+    code = response.status_code
+    antwoord = response.content[:10000]
+    if 200 <= code < 300:
+        return Uitkomst(UitgaandStatus.AFGELEVERD, antwoord=antwoord, http_status=code)
+    if code in (408, 429) or code >= 500:
+        # Busy or down: retried with backoff, as a StUF message.
+        return Uitkomst(
+            UitgaandStatus.WACHTEND, fout=f"HTTP {code}", antwoord=antwoord, http_status=code
+        )
+    # Refused (4xx) or redirected (3xx): retrying cannot help; resendable by an operator.
+    return Uitkomst(
+        UitgaandStatus.MISLUKT,
+        foutcode=f"HTTP{code}",
+        fout=f"HTTP {code}: {response.text[:500]}".strip(": "),
+        antwoord=antwoord,
+        http_status=code,
+    )
+
+
 def backoff(pogingen: int) -> float:
     """Exponential backoff with full jitter, in seconds."""
     plafond = min(
@@ -487,16 +654,14 @@ def _record(
         _log(rows, uitkomst, inhoud, duur)
         if status == UitgaandStatus.WACHTEND and zelf_inplannen:
             countdown = max(0.0, (velden["volgende_poging"] - nu).total_seconds())
-            koppeling_id = eerste.koppeling_id
-            na_commit(
-                lambda: _queue([koppeling_id], countdown=countdown), wat="Nieuwe afleverpoging"
-            )
+            ontvanger = _ontvanger(eerste)
+            na_commit(lambda: _requeue(ontvanger, countdown=countdown), wat="Nieuwe afleverpoging")
     if status != UitgaandStatus.AFGELEVERD:
         logger.warning(
             "Zending %s (%d wijziging(en)) naar %s: %s %s",
             eerste.zending,
             len(rows),
-            eerste.koppeling,
+            eerste.koppeling or eerste.abonnement,
             status,
             uitkomst.fout,
         )
@@ -504,23 +669,37 @@ def _record(
 
 
 def _log(rows: list[UitgaandBericht], uitkomst: Uitkomst, inhoud: bytes, duur: float) -> None:
-    k = rows[0].koppeling
+    """The berichtenlog entry of a send: the evidence of what went to whom and what came back.
+    A notification has no koppeling; its receiver is the abonnement's client and URL."""
+    eerste = rows[0]
     eigen = eigen_systeem()
+    if eerste.soort == UitgaandSoort.NOTIFICATIE:
+        k = None
+        abonnement = eerste.abonnement
+        ontvanger = f"{abonnement.client} {abonnement.callback_url}"
+        soapaction = ""
+        antwoordsoort = f"HTTP {uitkomst.http_status}" if uitkomst.http_status else ""
+    else:
+        k = eerste.koppeling
+        ontvanger = "/".join(p for p in (k.organisatie, k.applicatie, k.administratie) if p)
+        soapaction = _soapaction(eerste)
+        antwoordsoort = {
+            UitgaandStatus.AFGELEVERD: "Bv03",
+            UitgaandStatus.MISLUKT: "Fo03",
+        }.get(uitkomst.status, "")
     Bericht.objects.create(
         richting=Richting.UIT,
         koppeling=k,
-        soapaction=_soapaction(rows[0]),
-        berichtsoort=_BERICHTSOORTEN[rows[0].soort],
+        soapaction=soapaction,
+        berichtsoort=_BERICHTSOORTEN[eerste.soort],
         zender_organisatie=eigen.organisatie,
         zender_applicatie=eigen.applicatie,
         zender_administratie=eigen.administratie,
-        ontvanger="/".join(p for p in (k.organisatie, k.applicatie, k.administratie) if p)[:400],
-        referentienummer=rows[0].zending,
+        ontvanger=ontvanger[:400],
+        referentienummer=eerste.zending,
         inhoud=inhoud.decode("utf-8", errors="replace"),
         antwoord=uitkomst.antwoord.decode("utf-8", errors="replace"),
-        antwoordsoort={UitgaandStatus.AFGELEVERD: "Bv03", UitgaandStatus.MISLUKT: "Fo03"}.get(
-            uitkomst.status, ""
-        ),
+        antwoordsoort=antwoordsoort,
         foutcode=uitkomst.foutcode,
         foutmelding=uitkomst.fout,
         http_status=uitkomst.http_status,
@@ -533,9 +712,10 @@ def _log(rows: list[UitgaandBericht], uitkomst: Uitkomst, inhoud: bytes, duur: f
 
 
 def uitgaand_sweep() -> int:
-    """Offer again what is stuck (worker lost mid-send) and queue delivery for every koppeling
-    with something due: one task per STUF_UITGAAND_BATCH due changes, at most four, so several
-    workers can share a backlog. Safe to run often and concurrently; returns tasks queued."""
+    """Offer again what is stuck (worker lost mid-send) and queue delivery for every receiver
+    (koppeling or abonnement) with something due: one task per STUF_UITGAAND_BATCH due changes,
+    at most four, so several workers can share a backlog. Safe to run often and concurrently;
+    returns tasks queued."""
     nu = timezone.now()
     grens = nu - timezone.timedelta(seconds=settings.STUF_UITGAAND_VASTGELOPEN_NA)
     UitgaandBericht.objects.filter(status=UitgaandStatus.BEZIG, bezig_sinds__lt=grens).update(
@@ -545,14 +725,18 @@ def uitgaand_sweep() -> int:
         laatste_fout="Vastgelopen verzending opnieuw aangeboden",
     )
     taken = 0
-    for koppeling_id, aantal in (
+    for koppeling_id, abonnement_id, aantal in (
         UitgaandBericht.objects.due(nu)
-        .values("koppeling_id")
+        .values("koppeling_id", "abonnement_id")
         .annotate(n=Count("pk"))
-        .values_list("koppeling_id", "n")
+        .values_list("koppeling_id", "abonnement_id", "n")
+        .order_by()
     ):
         parallel = min(4, -(-aantal // settings.STUF_UITGAAND_BATCH))
-        _queue([koppeling_id], aantal=parallel)
+        if abonnement_id is not None:
+            _queue_abonnementen([abonnement_id], aantal=parallel)
+        else:
+            _queue([koppeling_id], aantal=parallel)
         taken += parallel
     return taken
 
@@ -582,9 +766,7 @@ def uitgaand_resend(*, berichten) -> int:
         foutcode="",
         laatste_fout="",
     )
-    queue_on_commit(
-        UitgaandBericht.objects.filter(pk__in=ids).values_list("koppeling_id", flat=True)
-    )
+    _queue_receivers_on_commit(ids)
     return len(ids)
 
 
@@ -599,7 +781,5 @@ def uitgaand_cancel(*, berichten) -> int:
     )
     UitgaandBericht.objects.filter(pk__in=ids).update(status=UitgaandStatus.GEANNULEERD)
     # Later changes of the same vorderingen may go now.
-    queue_on_commit(
-        UitgaandBericht.objects.filter(pk__in=ids).values_list("koppeling_id", flat=True)
-    )
+    _queue_receivers_on_commit(ids)
     return len(ids)

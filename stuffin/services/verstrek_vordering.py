@@ -1,7 +1,10 @@
-"""Verstrek Vordering (interactie 3a): turn a parsed FIN:Di01-verstrekVordering into claims.
+"""Verstrek Vordering (interactie 3a): turn claims in the StUF-FIN information model into stored
+claims. The one implementation of the intake rules, for the StUF Di01 and the REST API alike
+(``vorderingen_intake``): both parse into the dataclasses of ``stuffin.stuf.berichten``.
 
-All or nothing per message: the first broken rule raises a StufFout (sent as Fo03) and nothing
-is stored. Inconsistencies in optional detail fields are accepted with a warning on the claim.
+All or nothing per message: the first broken rule raises a StufFout (sent as Fo03, or as a
+problem+json with the same code) and nothing is stored. Inconsistencies in optional detail
+fields are accepted with a warning on the claim.
 """
 
 import datetime
@@ -49,7 +52,7 @@ _VOLGORDE = list(REGEL_FOUTCODES)
 
 @dataclass(frozen=True, slots=True)
 class Autorisatie:
-    """What a koppeling may do, loaded once per message."""
+    """What a sender (a StUF koppeling or an API client) may do, loaded once per message."""
 
     tsa_codes: frozenset[str]
     organisaties: dict[str, Organisatie]  # by RSIN
@@ -71,16 +74,34 @@ def verstrek_vordering_process(
     koppeling: Koppeling,
     vandaag: datetime.date | None = None,
 ) -> list[Vordering]:
+    return vorderingen_intake(
+        vorderingen=bericht.vorderingen,
+        autorisatie=Autorisatie.of(koppeling),
+        door=f"StUF {koppeling}",
+        afzender="deze koppeling",
+        vandaag=vandaag,
+    )
+
+
+def vorderingen_intake(
+    *,
+    vorderingen: list[stuf.Vordering],
+    autorisatie: Autorisatie,
+    door: str,
+    afzender: str,
+    vandaag: datetime.date | None = None,
+) -> list[Vordering]:
+    """Check and store claims, all or nothing; raises StufFout on the first broken rule.
+    ``afzender`` names the sender in messages ("deze koppeling", "deze API-client")."""
     vandaag = vandaag or timezone.localdate()
-    autorisatie = Autorisatie.of(koppeling)
-    door = f"StUF {koppeling}"
     with transaction.atomic():
-        invoer = _build_invoer(bericht, autorisatie, vandaag)
+        invoer = _build_invoer(vorderingen, autorisatie, vandaag, afzender)
         return vorderingen_register(invoer=invoer, door=door)
 
 
-def _build_invoer(bericht, autorisatie: Autorisatie, vandaag) -> list[VorderingInvoer]:
-    vorderingen = bericht.vorderingen
+def _build_invoer(
+    vorderingen: list[stuf.Vordering], autorisatie: Autorisatie, vandaag, afzender: str
+) -> list[VorderingInvoer]:
     _check_unique_in_message(vorderingen)
     organisaties = [_organisatie(v, autorisatie) for v in vorderingen]
     for v in vorderingen:
@@ -88,7 +109,7 @@ def _build_invoer(bericht, autorisatie: Autorisatie, vandaag) -> list[VorderingI
             raise StufFout(
                 Foutcode.FIN010,
                 f"Vordering {v.volgnummer} ({v.vorderingnummer}): TSA-code "
-                f"{v.tsa!r} hoort niet bij deze koppeling.",
+                f"{v.tsa!r} hoort niet bij {afzender}.",
             )
     _check_not_known(vorderingen, organisaties)
 
@@ -414,6 +435,12 @@ def _debiteur_invoer(v: stuf.Vordering) -> DebiteurInvoer:
                 Foutcode.FIN011,
                 f"Vordering {v.volgnummer}: RSIN {n.nnp_id} voldoet niet aan de elfproef.",
             )
+        kvk_nummer = n.kvk_nummer.strip()
+        if kvk_nummer and not (len(kvk_nummer) == 8 and kvk_nummer.isdigit()):
+            raise StufFout(
+                Foutcode.FIN011,
+                f"Vordering {v.volgnummer}: KvK-nummer {n.kvk_nummer} bestaat niet uit 8 cijfers.",
+            )
         contact, ibans = _contact(n.telefoonnummer, n.emailadres, n.rekeningnummer)
         gegevens = {
             "statutaire_naam": _clip("statutaire_naam", n.statutaire_naam),
@@ -424,6 +451,7 @@ def _debiteur_invoer(v: stuf.Vordering) -> DebiteurInvoer:
         return DebiteurInvoer(
             soort=Debiteursoort.NIET_NATUURLIJK_PERSOON,
             rsin=rsin,
+            kvk_nummer=kvk_nummer,
             debiteurnummer=deb.debiteurnummer,
             gegevens=gegevens,
             ibans=ibans,

@@ -138,6 +138,7 @@ class NietNatuurlijkPersoon:
     nnp_id: str = ""
     statutaire_naam: str = ""
     rechtsvorm: str = ""
+    kvk_nummer: str = ""  # alleen via de REST-API (het BG-schema kent het hier niet)
     adres: Adres | None = None  # bezoekadres of sub.verblijfBuitenland
     correspondentieadres: Adres | None = None
     telefoonnummer: str = ""

@@ -241,7 +241,8 @@ def _tijdlijn(positie: Positie) -> list[Gebeurtenis]:
             tekst = f"{tekst} (kosten {euro(st.kosten)}, rente {euro(st.rente)})"
         items.append(Gebeurtenis(st.datum, "invordering", tekst, st.vordering, door=st.door))
     for u in positie.uitgaand:
-        tekst = f"{u.get_soort_display()} aan TSA: {u.get_status_display()}"
+        aan = "aan TSA" if u.koppeling_id else "aan API-client"
+        tekst = f"{u.get_soort_display()} {aan}: {u.get_status_display()}"
         if u.foutcode:
             tekst = f"{tekst} ({u.foutcode})"
         items.append(Gebeurtenis(u.created_at, "bericht", tekst, u.vordering))

@@ -103,7 +103,7 @@ def vordering(request, pk):
 
     uitgaand = list(
         UitgaandBericht.objects.filter(vordering=v)
-        .select_related("koppeling", "vorderingstatus")
+        .select_related("koppeling", "abonnement__client", "vorderingstatus")
         .order_by("-created_at", "-pk")[:100]
     )
     # Inbound: the Verstrek Vordering message(s) that delivered this claim.

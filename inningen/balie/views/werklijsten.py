@@ -139,7 +139,13 @@ def uitgaand(request):
             vordering__organisatie__in=organisaties_for_user(request.user),
             status__in=[status] if status in statussen else statussen,
         )
-        .select_related("koppeling", "vordering", "vordering__organisatie", "vorderingstatus")
+        .select_related(
+            "koppeling",
+            "abonnement__client",
+            "vordering",
+            "vordering__organisatie",
+            "vorderingstatus",
+        )
         .order_by("created_at", "pk")
     )
     pagina = Paginator(berichten, PER_PAGINA).get_page(request.GET.get("pagina"))

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -47,6 +49,9 @@ class Vordering(models.Model):
     organisatie = models.ForeignKey(
         Organisatie, on_delete=models.PROTECT, related_name="vorderingen", db_index=False
     )
+    # The claim's identity in the REST API (/api/v1/vorderingen/{uuid}): not guessable, and
+    # it says nothing about the debtor or the TSA.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     tsa = models.CharField("TSA-code", max_length=200)
     vorderingnummer = models.CharField(max_length=64)
     factuurnummer = models.CharField(max_length=64, blank=True)
@@ -152,6 +157,12 @@ class Vordering(models.Model):
                 fields=["organisatie", "openstaand_bedrag"],
                 name="vordering_org_open_bedrag",
                 condition=Q(openstaand_bedrag__gt=0),
+            ),
+            # The REST API's claim lists (organisation, then status and TSA code filters, and the
+            # page count): without it the count scans all claims (0.27 s at 0.5 M).
+            models.Index(
+                fields=["organisatie", "status", "tsa", "vervaldatum"],
+                name="vordering_org_status_tsa",
             ),
             # Keys many claims leave empty: partial, so such a claim adds no entry.
             *(

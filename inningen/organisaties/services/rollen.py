@@ -65,7 +65,7 @@ def _perms(paren) -> list[Permission]:
 def roles_ensure() -> dict[str, Group]:
     """Create the groups baliemedewerker, invorderaar, beheerder and privacyfunctionaris."""
     alle = Permission.objects.filter(
-        content_type__app_label__in=["inningen", "stuffin", "verantwoording"]
+        content_type__app_label__in=["inningen", "stuffin", "verantwoording", "api"]
     ).exclude(content_type__app_label=_PRIVACY[0], codename=_PRIVACY[1])
     bekijken = list(alle.filter(content_type__app_label="inningen", codename__startswith="view_"))
     balie = [*bekijken, *_perms(_BALIE_EXTRA)]

@@ -73,12 +73,12 @@ def _kopie_met_saldo(vordering):
     kolommen = [
         f.column
         for f in Vordering._meta.concrete_fields
-        if f.column not in ("id", "vorderingnummer")
+        if f.column not in ("id", "vorderingnummer", "uuid")
     ]
     lijst = ", ".join(kolommen)
     _sql(
-        f"INSERT INTO inningen_vordering (vorderingnummer, {lijst}) "
-        f"SELECT 'KOPIE', {lijst} FROM inningen_vordering WHERE id = %s",
+        f"INSERT INTO inningen_vordering (vorderingnummer, uuid, {lijst}) "
+        f"SELECT 'KOPIE', gen_random_uuid(), {lijst} FROM inningen_vordering WHERE id = %s",
         [vordering.pk],
     )
 
