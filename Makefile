@@ -38,11 +38,29 @@ lock:
 # The embedded default: SQLite, tasks in-process, demo data, server on localhost (HOST, PORT).
 # The planner runs the beat schedule (06:30 preview, sweeps, retries) alongside the server and
 # stops with it (Ctrl-C, or the server exiting).
+# `make run BRP_FAKE=1` also starts the local BRP/KvK fake (test persons, and an ordinary person
+# for any other BSN) on BRP_FAKE_PORT and points the server and the planner at it; the demo data
+# itself is loaded without lookups, as without the fake.
+BRP_FAKE ?=
+BRP_FAKE_PORT ?= 8090
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
-	$(BIN)/python manage.py planner & planner=$$!; \
-	trap 'kill $$planner 2>/dev/null' EXIT INT TERM; \
+	pids=; \
+	if [ -n "$(BRP_FAKE)" ]; then \
+		$(BIN)/python manage.py basisregistraties_fake --host 127.0.0.1 --port $(BRP_FAKE_PORT) \
+			--genereer-onbekende & pids=$$!; \
+		i=0; until $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", $(BRP_FAKE_PORT)), 1)' 2>/dev/null; do \
+			if ! kill -0 $$pids 2>/dev/null || [ $$i -ge 40 ]; then \
+				echo "De BRP/KvK-fake start niet (poort $(BRP_FAKE_PORT) bezet? Kies BRP_FAKE_PORT=...)."; \
+				kill $$pids 2>/dev/null; exit 1; \
+			fi; i=$$((i + 1)); sleep 0.5; \
+		done; \
+		export BRP_API_URL=http://127.0.0.1:$(BRP_FAKE_PORT)/haalcentraal/api/brp BRP_API_KEY=fake-brp-sleutel \
+			KVK_API_URL=http://127.0.0.1:$(BRP_FAKE_PORT)/kvk/api/v1 KVK_API_KEY=fake-kvk-sleutel; \
+	fi; \
+	$(BIN)/python manage.py planner & pids="$$pids $$!"; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole test suite. With DATABASE_URL (PostgreSQL) and REDIS_URL set it also runs the

@@ -290,6 +290,28 @@ HEALTH_BEAT_MAX_STILTE_SECONDEN = env.int("HEALTH_BEAT_MAX_STILTE_SECONDEN", def
 # Per dependency (broker connect) in /health/ready.
 HEALTH_TIMEOUT_SECONDEN = env.float("HEALTH_TIMEOUT_SECONDEN", default=2.0)
 
+# --- Basisregistraties (issue #18): BRP (Haal Centraal BRP Personen Bevragen 2.x) and KvK -----
+# Without a URL no lookups happen and everything works as before. See the README.
+BRP_API_URL = env.str("BRP_API_URL", default="")
+BRP_API_KEY = env.str("BRP_API_KEY", default="")
+BRP_CLIENT_CERT = env.str("BRP_CLIENT_CERT", default="")
+BRP_CLIENT_KEY = env.str("BRP_CLIENT_KEY", default="")
+BRP_CA_BUNDLE = env.str("BRP_CA_BUNDLE", default="")
+BRP_TIMEOUT = env.float("BRP_TIMEOUT", default=10.0)
+# Balie lookups per user per minute: protects the BRP (and is a signal of browsing).
+BRP_BALIE_MAX_PER_MINUUT = env.int("BRP_BALIE_MAX_PER_MINUUT", default=30)
+KVK_API_URL = env.str("KVK_API_URL", default="")
+KVK_API_KEY = env.str("KVK_API_KEY", default="")
+KVK_CA_BUNDLE = env.str("KVK_CA_BUNDLE", default="")
+KVK_TIMEOUT = env.float("KVK_TIMEOUT", default=10.0)
+# Debtors whose addresses one task refreshes before an approved invorderingsrun (BRP ~500-800/s),
+# so a large refresh is spread over several tasks within the task time limit.
+INVORDERING_ADRESSEN_PER_TAAK = env.int("INVORDERING_ADRESSEN_PER_TAAK", default=20_000)
+# An address checked this many hours ago counts as current for a run: the 06:30 preview task
+# checks everyone, a preview or run later that day only who is new (keeps a preview in the web
+# request short).
+INVORDERING_ADRESSEN_ACTUEEL_UREN = env.int("INVORDERING_ADRESSEN_ACTUEEL_UREN", default=12)
+
 # Messages live in the session, not in a (signed but readable) cookie: the admin shows a new API
 # token once as a message.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

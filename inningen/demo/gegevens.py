@@ -190,6 +190,14 @@ VASTE_PERSONEN = (
     ("Björn", "Sørensen", "M", "PLD"),
     ("Zoë", "van den Heuvel", "V", "RVS"),
 )
+# Two fixed persons carry a test BSN of the local BRP fake (inningen/basisregistraties/LEESMIJ.md),
+# so that `make run BRP_FAKE=1` shows what the BRP does to letters: after a new run preview their
+# claims are skipped and on the work list "adres in onderzoek". Without the fake they are ordinary
+# debtors. (The fake knows them under other names: the BRP is right, the TSA's data is old.)
+BRP_TEST_BSNS = {
+    "Yılmaz": "999993926",  # overleden
+    "Sørensen": "999992570",  # vastgesteld verblijft niet op adres
+}
 VASTE_BEDRIJVEN = (
     ("Çelik Transport B.V.", "Besloten Vennootschap", "RVS"),
     ("Van der Ploeg Logistiek B.V.", "Besloten Vennootschap", "PLD"),

@@ -53,6 +53,7 @@ from inningen.demo.gegevens import (
     ACCENT_VOORNAMEN_V,
     BANKEN,
     BRANCHES,
+    BRP_TEST_BSNS,
     COOPERATIES,
     DEBITEURNUMMER_PREFIX,
     DOOR_BANK,
@@ -570,9 +571,12 @@ class Opbouw:
             deb.iban, deb.bic = self.iban()
         deb.straat, deb.huisnummer = gegevens.get("straatnaam", ""), gegevens.get("huisnummer")
         deb.naam = f"{voornaam} {achternaam}"
+        bsn = self.bsn()  # drawn always, so the test BSNs change nothing else in the data set
+        if vast:
+            bsn = BRP_TEST_BSNS.get(achternaam, bsn)
         deb.invoer = DebiteurInvoer(
             soort=Debiteursoort.NATUURLIJK_PERSOON,
-            bsn=self.bsn(),
+            bsn=bsn,
             debiteurnummer=f"{DEBITEURNUMMER_PREFIX}{deb.idx + 1:06d}",
             gegevens=gegevens,
             ibans=[deb.iban] if deb.iban else [],

@@ -7,6 +7,7 @@ from django.utils import timezone
 from inningen.invordering.services.brieven import brieven_render, brieven_render_sweep
 from inningen.invordering.services.invordering import (
     invordering_run_daily,
+    invorderingsrun_adressen_refresh,
     invorderingsrun_approved_execute,
 )
 
@@ -48,3 +49,29 @@ def invordering_dagelijks() -> int:
 )
 def invorderingsrun_uitvoeren(run_id: int) -> None:
     invorderingsrun_approved_execute(run_id=run_id)
+
+
+# Before an approved run's letters: the addresses of its debtors, one block per task
+# (INVORDERING_ADRESSEN_PER_TAAK debtors, well inside the time limit), each task queueing the
+# next and the last one the execution. Idempotent: progress is kept on the run.
+@shared_task(
+    bind=True,
+    name="inningen.tasks.invorderingsrun_adressen",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def invorderingsrun_adressen(self, run_id: int, vanaf: int = 0) -> None:
+    while True:
+        vervolg = invorderingsrun_adressen_refresh(run_id=run_id, vanaf=vanaf)
+        if vervolg.volgende is not None and self.request.is_eager:
+            # In-process (no broker) a task queued from itself would run inside itself, one
+            # level deeper per block: loop instead.
+            vanaf = vervolg.volgende
+            continue
+        if vervolg.volgende is not None:
+            invorderingsrun_adressen.delay(run_id, vervolg.volgende)
+        elif vervolg.uitvoeren:
+            invorderingsrun_uitvoeren.delay(run_id)
+        return

@@ -10,6 +10,7 @@ from inningen.betalingen.models import (
 )
 from inningen.debiteuren.models import (
     Debiteur,
+    DebiteurAdres,
     DebiteurQuerySet,
     DebiteurRekening,
     Machtiging,
@@ -58,6 +59,7 @@ __all__ = [
     "Brief",
     "BtwTotaalregel",
     "Debiteur",
+    "DebiteurAdres",
     "DebiteurQuerySet",
     "DebiteurRekening",
     "ImmutableError",

@@ -20,10 +20,18 @@ from inningen.choices import (
     Boekingsoort,
     VorderingStatus,
 )
-from inningen.debiteuren.models import Debiteur, Machtiging, Notitie
+from inningen.debiteuren.models import (
+    ADRES_IN_ONDERZOEK,
+    Adresbron,
+    Debiteur,
+    DebiteurAdres,
+    Machtiging,
+    Notitie,
+)
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
 from inningen.invordering.models import Afboekingsvoorstel, Brief, Invorderingsstap
 from inningen.invordering.selectors.blokkades import actieve_opschortingen
+from inningen.invordering.services.adres_overnemen import adresbron_voor
 from inningen.organisaties.models import Organisatie
 from inningen.organisaties.selectors import organisaties_for_user
 from stuffin.models import UitgaandBericht
@@ -40,6 +48,10 @@ BOEKING_VELDEN = (
 )  # fmt: skip
 
 TIJDLIJN_STANDAARD = 100
+# Letters linked per address in the address history; the rest are under Correspondentie.
+BRIEVEN_PER_ADRES = 5
+AFGESCHERMD_BRP = "Adres afgeschermd (geheimhouding BRP)"
+AFGESCHERMD_KVK = "Adres afgeschermd (Handelsregister)"
 
 
 @dataclass(slots=True)
@@ -64,6 +76,18 @@ class Positie:
     stappen: list[Invorderingsstap] = field(default_factory=list)
     tijdlijn: list[Gebeurtenis] = field(default_factory=list)
     tijdlijn_totaal: int = 0
+    adressen: list[DebiteurAdres] = field(default_factory=list)
+    # Letters sent to the debtor's own (TSA) fields, before or without a DebiteurAdres.
+    brieven_tsa_adres: list[Brief] = field(default_factory=list)
+    brieven_tsa_eerste: list[Brief] = field(default_factory=list)
+    adres_afgeschermd: str = ""
+    """Why the address is not shown to this user (geheimhouding), "" when it is shown."""
+    adresbron: str | None = None
+    """The source the balie can ask about this debtor now (BRP/KvK configured), or None."""
+
+    @property
+    def adres_in_onderzoek(self) -> bool:
+        return self.debiteur.adresstatus in ADRES_IN_ONDERZOEK
 
     @property
     def openstaand(self) -> int:
@@ -135,7 +159,7 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
     organisaties = list(organisaties_for_user(user))
     ids = [o.pk for o in organisaties]
     per_org = {o.pk: o for o in organisaties}
-    debiteur = Debiteur.objects.filter(pk=pk).first()
+    debiteur = Debiteur.objects.filter(pk=pk).select_related("brief_adres").first()
     vorderingen = (
         list(Vordering.objects.filter(debiteur_id=pk, organisatie_id__in=ids)
              .only(*VORDERING_VELDEN).order_by("-creatiedatum", "-pk"))
@@ -209,11 +233,58 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
         organisaties=organisaties,
         tegoed=tegoed,
         uitgaand=uitgaand,
+        adresbron=adresbron_voor(debiteur),
     )
+    _adreshistorie(user, positie, ids)
     tijdlijn = _tijdlijn(positie)
     positie.tijdlijn_totaal = len(tijdlijn)
     positie.tijdlijn = tijdlijn if tijdlijn_alles else tijdlijn[:TIJDLIJN_STANDAARD]
     return positie
+
+
+def adres_afgeschermd(user, debiteur: Debiteur, *, extra_geheim: bool = False) -> str:
+    """The text shown instead of the debtor's address when it is secret and the user may not
+    see it (BRP-geheimhouding, or a shielded KvK address); "" when the address may be shown.
+    Letters still use the address: this is only about showing it to staff."""
+    if user.has_perm("inningen.bekijken_geheim_adres"):
+        return ""
+    brief_adres = debiteur.brief_adres
+    if brief_adres is not None and brief_adres.geheim and brief_adres.bron == Adresbron.KVK:
+        return AFGESCHERMD_KVK
+    if debiteur.geheimhouding or extra_geheim or (brief_adres is not None and brief_adres.geheim):
+        return AFGESCHERMD_BRP
+    return ""
+
+
+def _adreshistorie(user, positie: Positie, organisatie_ids: list[int]) -> None:
+    """The debtor's addresses, newest first, each with the letters of the user's organisations
+    sent to it: one query without addresses, two with, whatever the number of letters."""
+    debiteur = positie.debiteur
+    positie.adres_afgeschermd = adres_afgeschermd(user, debiteur)
+    adressen = list(DebiteurAdres.objects.filter(debiteur_id=debiteur.pk))
+    if not adressen:  # then every letter went to the TSA address: Correspondentie lists them
+        return
+    per_adres: dict[int | None, list[Brief]] = {}
+    brieven = (
+        Brief.objects.filter(debiteur_id=debiteur.pk, organisatie_id__in=organisatie_ids)
+        .only("pk", "adres_id", "soort", "datum")
+        .order_by("-datum", "-pk")
+    )
+    for brief in brieven:
+        per_adres.setdefault(brief.adres_id, []).append(brief)
+    mag_geheim = user.has_perm("inningen.bekijken_geheim_adres")
+    for adres in adressen:
+        adres.brieflijst = per_adres.get(adres.pk, [])
+        adres.eerste_brieven = adres.brieflijst[:BRIEVEN_PER_ADRES]
+        adres.in_gebruik = adres.pk == debiteur.brief_adres_id
+        # A debtor with geheimhouding now: older addresses are hidden too.
+        adres.afgeschermd = ""
+        if not mag_geheim and (positie.adres_afgeschermd or adres.geheim):
+            kvk = adres.bron == Adresbron.KVK and not debiteur.geheimhouding
+            adres.afgeschermd = AFGESCHERMD_KVK if kvk else AFGESCHERMD_BRP
+    positie.adressen = adressen
+    positie.brieven_tsa_adres = per_adres.get(None, [])
+    positie.brieven_tsa_eerste = positie.brieven_tsa_adres[:BRIEVEN_PER_ADRES]
 
 
 def _tijdlijn(positie: Positie) -> list[Gebeurtenis]:

@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from inningen.balie.views import balie, brieven, invordering, runs, tegoed, werklijsten
+from inningen.balie.views import (
+    balie,
+    basisregistraties,
+    brieven,
+    invordering,
+    runs,
+    tegoed,
+    werklijsten,
+)
 
 app_name = "balie"
 
@@ -92,5 +100,17 @@ urlpatterns += [
         "terugbetaalbestanden/<int:pk>/",
         tegoed.terugbetaalbestand_download,
         name="terugbetaalbestand",
+    ),
+]
+
+# Basisregistraties (issue #18): BRP and Handelsregister at the balie, work list "adres in onderzoek".
+
+urlpatterns += [
+    path("debiteuren/<int:pk>/brp/", basisregistraties.brp, name="brp"),
+    path("debiteuren/<int:pk>/handelsregister/", basisregistraties.kvk, name="kvk"),
+    path(
+        "werklijsten/adres-in-onderzoek/",
+        werklijsten.adres_in_onderzoek,
+        name="adres_in_onderzoek",
     ),
 ]

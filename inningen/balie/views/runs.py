@@ -93,12 +93,33 @@ def run(request, pk):
         {**o, "stap_label": STAP_LABELS.get(o["stap"], o["stap"])}
         for o in s.get("voorbeelden_overgeslagen", [])
     ]
+    # What the BRP says about a person (died, not at the address) shown next to their name is
+    # personal data from the BRP: its display is logged.
+    brp_getoond = [
+        o["debiteur_id"]
+        for o in overgeslagen
+        if o.get("debiteur_id") and o["reden"].startswith("adres in onderzoek")
+    ]
+    if brp_getoond:
+        verwerking_log(
+            user=request.user,
+            debiteuren=Debiteur.objects.filter(pk__in=brp_getoond).only("soort"),
+            doel=f"{DOEL_INVORDERING}: adres controleren",
+            activiteit=f"adres in onderzoek getoond in invorderingsrun {r.datum:%d-%m-%Y}",
+        )
+    # The BRP said a letter cannot reach these debtors (issue #18): named apart in the preview.
+    adres_in_onderzoek = sum(
+        aantal
+        for reden, aantal in (s.get("overgeslagen") or {}).items()
+        if reden.startswith("adres in onderzoek")
+    )
     return render(
         request,
         "invordering/run.html",
         {
             "run": r,
             "s": s,
+            "adres_in_onderzoek": adres_in_onderzoek,
             "per_stap": per_stap,
             "voorbeelden": voorbeelden,
             "overgeslagen": overgeslagen,

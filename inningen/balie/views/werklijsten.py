@@ -1,4 +1,5 @@
-"""The invorderaar's work lists: claims without a debtor, failed or dead outgoing messages.
+"""The invorderaar's work lists: claims without a debtor, failed or dead outgoing messages,
+claims whose debtor's address is in onderzoek (issue #18).
 
 (The bank-entry work list and statement upload live in views/betalingen.py.)
 """
@@ -19,6 +20,7 @@ from inningen.balie.views.balie import balie_view, zoekvraag
 from inningen.choices import Debiteursoort
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteuren_for_user
+from inningen.invordering.selectors.adressen import adres_in_onderzoek as adres_in_onderzoek_lijst
 from inningen.organisaties.selectors import organisaties_for_user
 from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
 from stuffin.models import UitgaandBericht, UitgaandStatus
@@ -171,3 +173,17 @@ def uitgaand_opnieuw(request):
         aantal = uitgaand_resend_for_user(user=request.user, pks=pks)
         messages.success(request, f"{aantal} bericht(en) opnieuw aangeboden.")
     return redirect("balie:uitgaand")
+
+
+@balie_view("inningen.view_vordering")
+def adres_in_onderzoek(request):
+    """Claims that get no letter because the BRP says the debtor cannot be reached there."""
+    vorderingen = adres_in_onderzoek_lijst(request.user)
+    pagina = Paginator(vorderingen, PER_PAGINA).get_page(request.GET.get("pagina"))
+    verwerking_log(
+        user=request.user,
+        debiteuren={v.debiteur_id: v.debiteur for v in pagina}.values(),
+        doel=DOEL_INVORDERING,
+        activiteit="werklijst adres in onderzoek getoond",
+    )
+    return render(request, "balie/adres_in_onderzoek.html", {"pagina": pagina})

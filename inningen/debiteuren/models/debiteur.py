@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from inningen.choices import AanduidingNaamgebruik, Debiteursoort, Geslachtsaanduiding
+from inningen.debiteuren.models.adres import Adresstatus
 from inningen.validators import validate_bsn, validate_iban, validate_rsin
 
 
@@ -89,6 +90,24 @@ class Debiteur(models.Model):
     telefoonnummer = models.CharField(max_length=20, blank=True)
     emailadres = models.EmailField(max_length=254, blank=True)
 
+    # Addresses from the basisregistraties (issue #18). brief_adres: the address letters use
+    # now (empty: the fields above, as the TSA sent them).
+    brief_adres = models.ForeignKey(
+        "inningen.DebiteurAdres",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    adresstatus = models.CharField(
+        max_length=32, choices=Adresstatus.choices, blank=True, default=""
+    )
+    adresstatus_sinds = models.DateTimeField(null=True, blank=True)
+    adres_gecontroleerd_op = models.DateTimeField(null=True, blank=True)
+    geheimhouding = models.BooleanField(
+        default=False, help_text="BRP-geheimhouding persoonsgegevens: adres niet tonen."
+    )
+
     # Folded name for accent-insensitive prefix search on every database.
     zoeknaam = models.CharField(max_length=500, blank=True, editable=False)
 
@@ -101,6 +120,7 @@ class Debiteur(models.Model):
         verbose_name = "debiteur"
         verbose_name_plural = "debiteuren"
         ordering = ["zoeknaam", "pk"]
+        permissions = [("bekijken_geheim_adres", "Geheim adres (BRP-geheimhouding) bekijken")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(soort=Debiteursoort.NATUURLIJK_PERSOON, rsin__isnull=True)

@@ -248,6 +248,14 @@ class Brief(models.Model):
     )
     soort = models.CharField(max_length=24, choices=Briefsoort.choices)
     datum = models.DateField()
+    # The address this letter went to (issue #18); empty: the debtor's own fields of that day.
+    adres = models.ForeignKey(
+        "inningen.DebiteurAdres",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="brieven",
+    )
     gegevens = models.JSONField()
     pdf = models.FileField(upload_to=brief_pad, blank=True)
     gerenderd_op = models.DateTimeField(null=True, blank=True)

@@ -4,7 +4,7 @@ is rendered from it after commit by a task (a run makes thousands of letters in 
 ``gegevens`` (JSON, money in integer cents, dates ISO):
     soort, datum, onderwerp,
     organisatie: {naam, rsin, iban, incassant_id},
-    debiteur: {naam, adresregels: [...], debiteurnummer},
+    debiteur: {naam, adresregels: [...], debiteurnummer, soort, aanhef},
     vorderingen: [{vorderingnummer, factuurnummer, omschrijving, factuurdatum, vervaldatum,
                    bedrag, openstaand, betalingskenmerk, tsa, regels: [{omschrijving, bedrag}]}],
     kosten, rente, totaal, betalen_voor, betalingskenmerk, kosten_omschrijving,
@@ -38,7 +38,7 @@ from django.db import OperationalError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from inningen.choices import Betaalwijze, Briefsoort
+from inningen.choices import Betaalwijze, Briefsoort, Geslachtsaanduiding
 from inningen.db.bulk import bulk_insert, rijen_insert
 from inningen.debiteuren.models import Debiteur
 from inningen.grootboek.models import Vordering
@@ -69,12 +69,37 @@ def organisatie_gegevens(organisatie: Organisatie, iban: str | None = None) -> d
 
 
 def debiteur_gegevens(debiteur: Debiteur) -> dict:
+    """The addressee block: the BRP/KvK letter address when the debtor has one (issue #18: its
+    name line and salutation too), else the debtor's own fields as the TSA sent them. Callers
+    that make many letters load the debtors with ``select_related("brief_adres")``."""
+    adres = debiteur.brief_adres if debiteur.brief_adres_id else None
     return {
-        "naam": debiteur.naam,
-        "adresregels": debiteur.adres_regels,
+        "naam": (adres.aanschrijfwijze if adres else "") or debiteur.naam,
+        "adresregels": list(adres.adresregels) if adres else debiteur.adres_regels,
         "debiteurnummer": debiteur.debiteurnummer or "",
         "soort": debiteur.soort,
+        "aanhef": (adres.aanhef if adres else "") or aanhef(debiteur),
     }
+
+
+def aanhef(debiteur: Debiteur) -> str:
+    """ "Geachte heer De Vries" from our own fields, for a debtor without a BRP aanhef."""
+    # A deferred field would cost a query per letter in a run: then the neutral form.
+    if (
+        not debiteur.is_natuurlijk_persoon
+        or "geslachtsaanduiding" in debiteur.get_deferred_fields()
+    ):
+        return "Geachte heer/mevrouw"
+    aanspreking = {Geslachtsaanduiding.MAN: "heer", Geslachtsaanduiding.VROUW: "mevrouw"}.get(
+        debiteur.geslachtsaanduiding
+    )
+    naam = debiteur.naam
+    if debiteur.voorletters and naam.startswith(debiteur.voorletters):
+        naam = naam[len(debiteur.voorletters) :].strip()
+    if not aanspreking or not naam:
+        return "Geachte heer/mevrouw"
+    # Without initials in front the voorvoegsel starts with a capital: "Geachte heer Van Dijk".
+    return f"Geachte {aanspreking} {naam[:1].upper()}{naam[1:]}"
 
 
 def vordering_gegevens(vordering: Vordering, *, regels: Iterable | None = None) -> dict:
@@ -144,12 +169,36 @@ def brief_gegevens(
 
 @transaction.atomic
 def brieven_create(*, brieven: list[Brief]) -> list[Brief]:
-    """Store new letters in bulk and render their PDFs after commit."""
+    """Store new letters in bulk and render their PDFs after commit. A letter without ``adres``
+    gets its debtor's current letter address (issue #18: which address it went to)."""
+    _adres_zetten(brieven)
     brieven = bulk_insert(brieven)
     if brieven:
         ids = [b.pk for b in brieven]
         na_commit(lambda: brieven_render_enqueue(ids), wat="Renderen van brieven")
     return brieven
+
+
+def _adres_zetten(brieven: list[Brief]) -> None:
+    """The debtor already in memory says which address its gegevens used; for the others one
+    query for all (no query per letter)."""
+    veld = Brief._meta.get_field("debiteur")
+    zonder = []
+    for brief in brieven:
+        if brief.adres_id is not None or brief.debiteur_id is None:
+            continue
+        if veld.is_cached(brief):
+            brief.adres_id = brief.debiteur.brief_adres_id
+        else:
+            zonder.append(brief)
+    if zonder:
+        adressen = dict(
+            Debiteur.objects.filter(pk__in={b.debiteur_id for b in zonder}).values_list(
+                "pk", "brief_adres_id"
+            )
+        )
+        for brief in zonder:
+            brief.adres_id = adressen.get(brief.debiteur_id)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
@@ -45,7 +46,12 @@ from inningen.choices import (
 )
 from inningen.choices import Invorderingsstap as Stap
 from inningen.db.bulk import bulk_insert, rijen_insert, update_per_pk
-from inningen.debiteuren.models import Debiteur, DebiteurRekening
+from inningen.debiteuren.models import (
+    ADRES_IN_ONDERZOEK,
+    Adresstatus,
+    Debiteur,
+    DebiteurRekening,
+)
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingsregel
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import StatusWijziging, vorderingen_status_set
@@ -84,6 +90,9 @@ from inningen.wachtrij import na_commit
 logger = logging.getLogger(__name__)
 
 BATCH = 5_000
+# Debtors whose addresses one task refreshes (setting INVORDERING_ADRESSEN_PER_TAAK): at the
+# BRP's 500-800 persons/s about 25-40 s, well inside the task time limit.
+ADRESSEN_PER_TAAK = 20_000
 # What a preview keeps of its rows (the full list is a CSV download).
 VOORBEELDEN = 200
 
@@ -134,6 +143,19 @@ class Overslaan:
     MINIMUM = "openstaand bedrag onder het minimum"
     GEEN_DEBITEUR = "debiteur onbekend"
     GEEN_ADRES = "geen adres van de debiteur"
+    # The BRP says a letter cannot reach the person: the claim waits on "adres in onderzoek".
+    ADRES_IN_ONDERZOEK = {
+        Adresstatus.OVERLEDEN: "adres in onderzoek: overleden",
+        Adresstatus.VERBLIJFT_NIET_OP_ADRES: "adres in onderzoek: vastgesteld verblijft niet op adres",
+        Adresstatus.GEEMIGREERD: "adres in onderzoek: geëmigreerd zonder bekend adres",
+        Adresstatus.NIET_IN_BRP: "adres in onderzoek: niet gevonden in de BRP",
+    }
+
+    @classmethod
+    def adres_in_onderzoek(cls, status: str) -> str:
+        if status in cls.ADRES_IN_ONDERZOEK:
+            return cls.ADRES_IN_ONDERZOEK[status]
+        return f"adres in onderzoek: {Adresstatus(status).label.lower()}"
 
 
 # --- tables ----------------------------------------------------------------------------------
@@ -219,6 +241,7 @@ class Overgeslagen:
     debiteur_naam: str
     stap: str
     reden: str
+    debiteur_id: int | None = None
 
 
 @dataclass
@@ -228,6 +251,11 @@ class Plan:
     voorstellen: list[Voorstel] = field(default_factory=list)
     overgeslagen: list[Overgeslagen] = field(default_factory=list)
     afschrift_melding: str = ""
+    adres_melding: str = ""
+
+    @property
+    def melding(self) -> str:
+        return _meldingen(self.afschrift_melding, self.adres_melding)
 
     def samenvatting(self, *, voorbeelden: int = VOORBEELDEN) -> dict:
         per_stap: dict[str, dict] = {}
@@ -248,6 +276,7 @@ class Plan:
             "overgeslagen": dict(redenen.most_common()),
             "aantal_overgeslagen": len(self.overgeslagen),
             "afschrift_melding": self.afschrift_melding,
+            "adres_melding": self.adres_melding,
             "voorbeelden": [_json(asdict(v)) for v in self.voorstellen[:voorbeelden]],
             "voorbeelden_overgeslagen": [_json(asdict(o)) for o in self.overgeslagen[:voorbeelden]],
         }
@@ -319,17 +348,100 @@ def _batches(ids: list[int], grootte: int = BATCH):
 
 
 def invordering_plan(
-    *, organisatie: Organisatie, datum: dt.date, tabellen: Tabellen | None = None
-) -> Plan:
-    """The dry run: what a run on ``datum`` would do. Reads only."""
+    *, organisatie: Organisatie, datum: dt.date, tabellen: Tabellen | None = None,
+    adressen: bool = False, door: str = "invorderingsrun",
+) -> Plan:  # fmt: skip
+    """The dry run: what a run on ``datum`` would do. Reads only, except with ``adressen``: then
+    the debtors' addresses are refreshed from the BRP/KvK first (what the run would do too), so
+    the plan sees who moved, died or cannot be reached."""
     tabellen = tabellen or tabellen_load(datum)
     instelling = invorderingsinstelling_get(organisatie)
     plan = Plan(organisatie, datum, afschrift_melding=afschrift_check(organisatie, datum))
+    if adressen:
+        plan.adres_melding = adressen_refresh_all(organisatie=organisatie, datum=datum, door=door)
     for ids in _batches(_kandidaat_ids(organisatie, datum)):
         voorstellen, overgeslagen, _ = _plan_batch(organisatie, instelling, tabellen, datum, ids)
         plan.voorstellen.extend(voorstellen)
         plan.overgeslagen.extend(overgeslagen)
     return plan
+
+
+# --- addresses from the BRP and the Handelsregister (issue #18) --------------------------------
+
+
+def adressen_geconfigureerd() -> bool:
+    """Without a BRP or KvK URL nothing is looked up and the run works as before."""
+    return bool(getattr(settings, "BRP_API_URL", "") or getattr(settings, "KVK_API_URL", ""))
+
+
+def _adressen_per_taak() -> int:
+    return max(1, int(getattr(settings, "INVORDERING_ADRESSEN_PER_TAAK", ADRESSEN_PER_TAAK)))
+
+
+def _meldingen(*meldingen: str) -> str:
+    return "\n".join(m for m in meldingen if m)
+
+
+def _adres_melding(exc: Exception, *, geforceerd: bool = False) -> str:
+    tekst = getattr(exc, "melding", "") or str(exc)
+    melding = (
+        f"De adressen konden niet worden ververst: {tekst} Zonder actuele adressen uit de BRP "
+        "en het Handelsregister gaan er geen brieven uit."
+    )
+    if geforceerd:
+        melding += " Geforceerd: de brieven gaan naar de laatst bekende adressen."
+    return melding
+
+
+def _adressen_blok(organisatie, datum, vanaf: int, door: str) -> int | None:
+    """Refresh the addresses of the next block of debtors of the candidate claims, debtor ids
+    from ``vanaf`` up; the ``vanaf`` of the block after it, None when this was the last. Ids,
+    not offsets: a claim paid between two blocks shifts nobody out of the next block.
+    Raises AdressenNietBeschikbaar when the BRP/KvK does not answer."""
+    from inningen.invordering.services.adressen import adressen_verversen
+
+    aantal = _adressen_per_taak()
+    # Checked a few hours ago (by the morning's preview, say) is current: an invorderaar's
+    # preview in the web request and the run after approval then ask only for the rest.
+    actueel = timezone.now() - dt.timedelta(
+        hours=getattr(settings, "INVORDERING_ADRESSEN_ACTUEEL_UREN", 12)
+    )
+    ids = list(
+        _kandidaten(organisatie, datum)
+        .filter(debiteur_id__gte=vanaf)
+        .exclude(debiteur__adres_gecontroleerd_op__gte=actueel)
+        .order_by("debiteur_id")
+        .values_list("debiteur_id", flat=True)
+        .distinct()[:aantal]
+    )
+    if not ids:
+        return None
+    resultaat = adressen_verversen(debiteur_ids=ids, door=door)
+    if resultaat.niet_geconfigureerd:
+        return None
+    return ids[-1] + 1 if len(ids) == aantal else None
+
+
+def adressen_refresh_all(*, organisatie: Organisatie, datum: dt.date, door: str) -> str:
+    """Refresh the addresses of all debtors of the candidate claims in this process, block by
+    block (each its own transaction). Empty, or the message when the BRP/KvK does not answer
+    (what was refreshed before stays: those addresses are true)."""
+    if not adressen_geconfigureerd():
+        return ""
+    from inningen.invordering.services.adressen import AdressenNietBeschikbaar
+
+    vanaf: int | None = 0
+    try:
+        while vanaf is not None:
+            vanaf = _adressen_blok(organisatie, datum, vanaf, door)
+    except AdressenNietBeschikbaar as exc:
+        return _adres_melding(exc)
+    return ""
+
+
+def _brief_adresregels(debiteur: Debiteur) -> list[str]:
+    adres = debiteur.brief_adres
+    return list(adres.adresregels) if adres is not None else debiteur.adres_regels
 
 
 def _track(publiek: bool, soort: str, met_herinnering: bool) -> list[str]:
@@ -432,8 +544,13 @@ def _plan_batch(organisatie, instelling, tabellen, datum, ids, *, lock: bool = F
     debiteur_ids = {r["debiteur_id"] for r in rijen if r["debiteur_id"]}
     debiteuren = {
         d.pk: d
-        for d in Debiteur.objects.filter(pk__in=debiteur_ids).only(
-            "soort", "debiteurnummer", "geslachtsnaam", "voorvoegsel_geslachtsnaam", "voorletters",
+        for d in Debiteur.objects.filter(pk__in=debiteur_ids).select_related("brief_adres").only(
+            # The letter address (debiteur_gegevens) and the gender for its aanhef, no query
+            # per letter.
+            "adresstatus", "brief_adres", "brief_adres__aanhef", "brief_adres__aanschrijfwijze",
+            "brief_adres__adresregels", "geslachtsaanduiding", "soort", "debiteurnummer",
+            "geslachtsnaam",
+            "voorvoegsel_geslachtsnaam", "voorletters",
             "aanduiding_naamgebruik", "geslachtsnaam_partner", "voorvoegsel_geslachtsnaam_partner",
             "statutaire_naam", "straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging",
             "postcode", "woonplaats", "land", "adresregel_buitenland_1",
@@ -470,7 +587,9 @@ def _plan_batch(organisatie, instelling, tabellen, datum, ids, *, lock: bool = F
             continue
         reden = _blokkade(r, debiteur, instelling, tegoed)
         if reden:
-            overgeslagen.append(Overgeslagen(r["pk"], r["vorderingnummer"], naam, stap, reden))
+            overgeslagen.append(
+                Overgeslagen(r["pk"], r["vorderingnummer"], naam, stap, reden, r["debiteur_id"])
+            )
             continue
         delen_v = delen[r["pk"]]
         v = Voorstel(
@@ -545,7 +664,9 @@ def _blokkade(r, debiteur, instelling, tegoed) -> str:
         return Overslaan.TEGOED
     if r["openstaand_bedrag"] < instelling.minimum_bedrag:
         return Overslaan.MINIMUM
-    if not debiteur.adres_regels:
+    if debiteur.adresstatus in ADRES_IN_ONDERZOEK:
+        return Overslaan.adres_in_onderzoek(debiteur.adresstatus)
+    if not _brief_adresregels(debiteur):
         return Overslaan.GEEN_ADRES
     return ""
 
@@ -631,11 +752,19 @@ class Resultaat:
 
 
 def _run_openen(
-    *, organisatie: Organisatie, datum: dt.date, door: str, forceer: bool, run=None
-) -> Invorderingsrun:
-    """Check the statements and record the run (new, or the approved preview) as started, or
-    as refused with the reason (RunGeweigerd) unless ``forceer``."""
+    *, organisatie: Organisatie, datum: dt.date, door: str, forceer: bool, run=None,
+    adressen: bool = True, adres_melding: str = "",
+) -> Invorderingsrun:  # fmt: skip
+    """Check the statements, refresh the addresses (``adressen``; else ``adres_melding`` says
+    how the tasks that refreshed them fared) and record the run (new, or the approved preview)
+    as started, or as refused with the reasons (RunGeweigerd) unless ``forceer``."""
     melding = afschrift_check(organisatie, datum)
+    if adressen and (forceer or not melding):
+        # A run refused for its statements asks nothing of the BRP.
+        adres_melding = adressen_refresh_all(organisatie=organisatie, datum=datum, door=door)
+        if adres_melding and forceer:
+            adres_melding += " Geforceerd: de brieven gaan naar de laatst bekende adressen."
+    melding = _meldingen(melding, adres_melding)
     if run is None:
         run = Invorderingsrun(organisatie=organisatie, datum=datum, aangemaakt_door=door)
     run.melding = melding
@@ -650,13 +779,18 @@ def _run_openen(
 
 def invorderingsrun_execute(
     *, organisatie: Organisatie, datum: dt.date, door: str, forceer: bool = False,
-    run: Invorderingsrun | None = None,
+    run: Invorderingsrun | None = None, adressen: bool = True, adres_melding: str = "",
 ) -> Resultaat:  # fmt: skip
-    """The real run. Refuses when the statements are not current (unless ``forceer``). Each
-    batch of claims is one transaction: a claim gets its whole step (costs, interest, letter,
+    """The real run. Refreshes the debtors' addresses first (unless ``adressen`` is False: the
+    tasks of an approved run did that, ``adres_melding`` is their outcome). Refuses when the
+    statements are not current or the BRP/KvK does not answer (unless ``forceer``). Each batch
+    of claims is one transaction: a claim gets its whole step (costs, interest, letter,
     status, history) or nothing, and a run broken off halfway is completed by running again.
     """
-    run = _run_openen(organisatie=organisatie, datum=datum, door=door, forceer=forceer, run=run)
+    run = _run_openen(
+        organisatie=organisatie, datum=datum, door=door, forceer=forceer, run=run,
+        adressen=adressen, adres_melding=adres_melding,
+    )  # fmt: skip
     tabellen = tabellen_load(datum)
     instelling = invorderingsinstelling_get(organisatie)
     plan = Plan(organisatie, datum, afschrift_melding=run.melding)
@@ -686,7 +820,7 @@ def invorderingsrun_execute(
 _STAP_VELDEN = ("vordering_id", "run_id", "stap", "datum", "openstaand", "kosten", "rente",
                 "betalen_voor", "toelichting", "door")  # fmt: skip
 _BRIEF_VELDEN = ("organisatie_id", "debiteur_id", "vordering_id", "stap_id", "soort", "datum",
-                 "gegevens")  # fmt: skip
+                 "gegevens", "adres_id")  # fmt: skip
 _RENTE_TEKST = {
     Rentesoort.INVORDERINGSRENTE: "Invorderingsrente",
     Rentesoort.WETTELIJKE_RENTE: "Wettelijke rente",
@@ -766,12 +900,13 @@ def _execute_batch(
     brieven = []
     for v, stap_id in zip(voorstellen, stap_ids, strict=True):
         vordering = vorderingen[v.vordering_id]
+        debiteur = debiteuren[v.debiteur_id]
         vordering.openstaand_bedrag = v.totaal
         gegevens_v = vordering_gegevens(vordering, regels=regels.get(v.vordering_id, []))
         gegevens = brief_gegevens(
             soort=_BRIEF[v.stap], datum=datum,
             onderwerp=f"{_ONDERWERP[v.stap]} {vordering.factuurkenmerk}",
-            organisatie=afzender, debiteur=debiteur_gegevens(debiteuren[v.debiteur_id]),
+            organisatie=afzender, debiteur=debiteur_gegevens(debiteur),
             vorderingen=[gegevens_v], kosten=v.kosten or v.aangekondigde_kosten,
             rente=v.rente, totaal=v.totaal,
             betalen_voor=v.betalen_voor, kosten_omschrijving=_kosten_tekst(v),
@@ -782,7 +917,7 @@ def _execute_batch(
                 for n, d, b in v.termijnen]} if v.termijnen else None,
         )  # fmt: skip
         brieven.append((organisatie.pk, v.debiteur_id, v.vordering_id, stap_id,
-                        _BRIEF[v.stap].value, datum, gegevens))  # fmt: skip
+                        _BRIEF[v.stap].value, datum, gegevens, debiteur.brief_adres_id))  # fmt: skip
     brieven_rijen_create(velden=_BRIEF_VELDEN, rijen=brieven)
 
     # The collection state on the claim, one UPDATE per step and per interest date.
@@ -847,23 +982,25 @@ def _kosten_tekst(v: Voorstel) -> str:
 # --- previews, approval and the daily run ----------------------------------------------------
 
 
-@transaction.atomic
 def invorderingsrun_propose(
     *, organisatie: Organisatie, datum: dt.date, door: str
 ) -> Invorderingsrun:
-    """A preview (dry run) stored for approval; it replaces any earlier open preview."""
-    plan = invordering_plan(organisatie=organisatie, datum=datum)
-    Invorderingsrun.objects.filter(organisatie=organisatie, status=RunStatus.VOORSTEL).update(
-        status=RunStatus.VERVANGEN
-    )
-    return Invorderingsrun.objects.create(
-        organisatie=organisatie,
-        datum=datum,
-        status=RunStatus.VOORSTEL,
-        samenvatting=plan.samenvatting(),
-        melding=plan.afschrift_melding,
-        aangemaakt_door=door,
-    )
+    """A preview (dry run) stored for approval; it replaces any earlier open preview. The
+    addresses are refreshed first (outside the transaction: no lock held while the BRP
+    answers), so the preview shows who gets no letter because of their address."""
+    plan = invordering_plan(organisatie=organisatie, datum=datum, adressen=True, door=door)
+    with transaction.atomic():
+        Invorderingsrun.objects.filter(organisatie=organisatie, status=RunStatus.VOORSTEL).update(
+            status=RunStatus.VERVANGEN
+        )
+        return Invorderingsrun.objects.create(
+            organisatie=organisatie,
+            datum=datum,
+            status=RunStatus.VOORSTEL,
+            samenvatting=plan.samenvatting(),
+            melding=plan.melding,
+            aangemaakt_door=door,
+        )
 
 
 class GoedkeuringFout(Exception):
@@ -889,16 +1026,64 @@ def invorderingsrun_approve(*, run: Invorderingsrun, door: str, forceer: bool = 
         )
     if run.melding and not forceer:
         raise GoedkeuringFout(
-            f"{run.melding} Lees eerst het afschrift in, of kies bewust voor forceren."
+            f"{run.melding} Los dit eerst op (lees het afschrift in, wacht tot de BRP weer "
+            "antwoordt en maak een nieuw voorbeeld), of kies bewust voor forceren."
         )
     run.status = RunStatus.GOEDGEKEURD
     run.geforceerd = bool(run.melding)
     run.uitgevoerd_door = door
     run.save(update_fields=["status", "geforceerd", "uitgevoerd_door"])
-    from inningen.invordering.tasks import invorderingsrun_uitvoeren
+    from inningen.invordering.tasks import invorderingsrun_adressen, invorderingsrun_uitvoeren
 
-    na_commit(lambda: invorderingsrun_uitvoeren.delay(run.pk), wat="invorderingsrun")
+    if adressen_geconfigureerd():
+        # The addresses first, a block per task; the last block queues the execution.
+        na_commit(lambda: invorderingsrun_adressen.delay(run.pk, 0), wat="invorderingsrun")
+    else:
+        na_commit(lambda: invorderingsrun_uitvoeren.delay(run.pk), wat="invorderingsrun")
     return run
+
+
+@dataclass(frozen=True)
+class AdressenVervolg:
+    """What the task does after a block: queue the next one, or the execution, or nothing."""
+
+    volgende: int | None = None
+    uitvoeren: bool = False
+
+
+def invorderingsrun_adressen_refresh(*, run_id: int, vanaf: int) -> AdressenVervolg:
+    """The body of task invorderingsrun_adressen: refresh one block of an approved run's
+    debtors. Progress is kept in ``samenvatting["adressen"]`` ({vanaf, klaar, melding}), so a
+    redelivered task continues where the run is and a duplicate does nothing twice. A BRP/KvK
+    that does not answer refuses the run, unless it was forced: then the last known
+    addresses are used and the message says so."""
+    from inningen.invordering.services.adressen import AdressenNietBeschikbaar
+
+    run = Invorderingsrun.objects.select_related("organisatie").filter(pk=run_id).first()
+    if run is None or run.status != RunStatus.GOEDGEKEURD:
+        return AdressenVervolg()  # executed, refused or taken by another delivery meanwhile
+    samenvatting = dict(run.samenvatting or {})
+    stand = dict(samenvatting.get("adressen") or {})
+    if stand.get("klaar"):
+        return AdressenVervolg(uitvoeren=True)  # the execution claims the run only once
+    vanaf = max(vanaf, stand.get("vanaf", 0))
+    try:
+        volgende = _adressen_blok(run.organisatie, run.datum, vanaf, run.uitgevoerd_door)
+    except AdressenNietBeschikbaar as exc:
+        if not run.geforceerd:
+            run.status = RunStatus.GEWEIGERD
+            run.melding = _meldingen(run.melding, _adres_melding(exc))
+            run.save(update_fields=["status", "melding"])
+            return AdressenVervolg()
+        stand.update(klaar=True, melding=_adres_melding(exc, geforceerd=True))
+        volgende = None
+    else:
+        stand.update(vanaf=volgende if volgende is not None else vanaf, klaar=volgende is None)
+    samenvatting["adressen"] = stand
+    Invorderingsrun.objects.filter(pk=run.pk, status=RunStatus.GOEDGEKEURD).update(
+        samenvatting=samenvatting
+    )
+    return AdressenVervolg(volgende=volgende, uitvoeren=volgende is None)
 
 
 def invorderingsrun_approved_execute(*, run_id: int) -> Invorderingsrun | None:
@@ -909,11 +1094,29 @@ def invorderingsrun_approved_execute(*, run_id: int) -> Invorderingsrun | None:
     ):
         return Invorderingsrun.objects.filter(pk=run_id).first()
     run = Invorderingsrun.objects.select_related("organisatie").get(pk=run_id)
+    # Refreshed block by block by the tasks before (invorderingsrun_adressen): not again.
+    stand = (run.samenvatting or {}).get("adressen") or {}
     with contextlib.suppress(RunGeweigerd):  # a refusal is recorded on the run itself
         invorderingsrun_execute(
             organisatie=run.organisatie, datum=run.datum, door=run.uitgevoerd_door,
-            forceer=run.geforceerd, run=run,
+            forceer=run.geforceerd, run=run, adressen=not stand.get("klaar"),
+            adres_melding=stand.get("melding", ""),
         )  # fmt: skip
+    return run
+
+
+def _run_inplannen(*, organisatie: Organisatie, datum: dt.date, door: str) -> Invorderingsrun:
+    """An automatic run with addresses to refresh: approved by the setting and executed by the
+    task chain (addresses block by block, then the run), not inside the daily task, whose time
+    limit 100,000 BRP lookups would exceed. Refused there like any run (statements, BRP)."""
+    from inningen.invordering.tasks import invorderingsrun_adressen
+
+    run = Invorderingsrun.objects.create(
+        organisatie=organisatie, datum=datum, status=RunStatus.GOEDGEKEURD,
+        aangemaakt_door=door, uitgevoerd_door=door,
+    )  # fmt: skip
+    na_commit(lambda: invorderingsrun_adressen.delay(run.pk, 0), wat="invorderingsrun")
+    run.refresh_from_db()  # without a broker the chain has run by now
     return run
 
 
@@ -929,6 +1132,9 @@ def invordering_run_daily(
         try:
             regelingen_monitor(organisatie=organisatie, datum=datum, door=door)
             if invorderingsinstelling_get(organisatie).automatisch_uitvoeren:
+                if adressen_geconfigureerd():
+                    runs.append(_run_inplannen(organisatie=organisatie, datum=datum, door=door))
+                    continue
                 try:
                     resultaat = invorderingsrun_execute(
                         organisatie=organisatie, datum=datum, door=door

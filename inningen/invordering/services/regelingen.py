@@ -266,7 +266,7 @@ def regeling_create(
     vorderingen = list(
         Vordering.objects.select_for_update(of=("self",))
         .filter(pk__in=pks)
-        .select_related("organisatie", "debiteur")
+        .select_related("organisatie", "debiteur__brief_adres")
         .order_by("pk")
     )
     if len(vorderingen) != len(pks):
@@ -364,7 +364,8 @@ def regelingen_monitor(*, organisatie: Organisatie, datum: dt.date, door: str) -
     uitkomst = dict(gecontroleerd=0, gemiste_termijnen=0, herinneringen=0, vervallen=0, voldaan=0)
     regelingen = {
         r.pk: r
-        for r in Betalingsregeling.objects.select_for_update()
+        for r in Betalingsregeling.objects.select_for_update(of=("self",))
+        .select_related("debiteur__brief_adres")
         .filter(organisatie=organisatie, status=RegelingStatus.ACTIEF)
         .order_by("pk")
     }

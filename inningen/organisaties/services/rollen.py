@@ -23,6 +23,8 @@ _BALIE_EXTRA = [
     ("inningen", "add_notitie"),
     ("inningen", "add_opschorting"),
     ("inningen", "add_betalingsregeling"),
+    # Adopt the BRP/KvK address after "BRP raadplegen" (issue 18).
+    ("inningen", "add_debiteuradres"),
 ]
 _INVORDERAAR_EXTRA = [
     ("inningen", "change_vordering"),

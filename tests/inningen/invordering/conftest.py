@@ -1,0 +1,1 @@
+from tests.inningen.basisregistraties.conftest import basisregistraties_fake  # noqa: F401
