@@ -1,5 +1,6 @@
 """A letter's PDF. Rendered and stored on the spot when the queue has not got to it yet."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -20,6 +21,12 @@ def _bestandsnaam(brief) -> str:
 @balie_view("inningen.view_brief")
 def brief_pdf_view(request, pk):
     brief = brief_for_user(request.user, pk)
+    geheim = brief.debiteur.geheimhouding or (brief.adres_id and brief.adres.geheim)
+    if geheim and not request.user.has_perm("inningen.bekijken_geheim_adres"):
+        # The PDF prints the address: with BRP geheimhouding only for who may see it (#18).
+        raise PermissionDenied(
+            "Deze brief staat op een adres met geheimhouding (BRP); u mag dat adres niet inzien."
+        )
     pdf = brief_pdf(brief=brief)
     verwerking_log(
         user=request.user,

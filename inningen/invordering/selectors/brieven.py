@@ -31,7 +31,7 @@ def brieven_for_debiteur(user, debiteur_pk) -> list[Brief]:
 def brief_for_user(user, pk) -> Brief:
     """One letter of the user's organisations, with its debtor (for the verwerkingenlogging);
     404 for a letter of another organisation, as if it did not exist."""
-    brieven = Brief.objects.select_related("debiteur", "vordering")
+    brieven = Brief.objects.select_related("debiteur", "vordering", "adres")
     if not user.is_superuser:
         brieven = brieven.filter(organisatie_id__in=organisatie_ids_for_user(user))
     brief = brieven.filter(pk=pk).first()

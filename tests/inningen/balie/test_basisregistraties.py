@@ -374,3 +374,25 @@ def test_debtor_page_history_queries_do_not_grow(client, fake, balie, org):
         html = client.get(f"/debiteuren/{deb.pk}/").content.decode()
     assert len(zeven.captured_queries) == len(een.captured_queries)
     assert "Straat 7" in html and "Straat 1" in html
+
+
+def test_letter_to_a_secret_address_needs_the_permission(client, fake, balie, org):
+    """A letter's PDF prints the address: with geheimhouding only for who may see it."""
+    from tests.factories import brief_maken
+
+    deb = _persoon(org, GEHEIM)
+    client.force_login(balie)
+    client.post(f"/debiteuren/{deb.pk}/brp/")
+    deb.refresh_from_db()
+    vordering = deb.vorderingen.get()
+    brief = brief_maken(vordering)
+    brief.adres = deb.brief_adres
+    brief.save(update_fields=["adres"])
+
+    response = client.get(f"/brieven/{brief.pk}/pdf/")
+    assert response.status_code == 403
+    assert "geheimhouding" in response.content.decode()
+
+    client.force_login(_met_perm(balie, "bekijken_geheim_adres"))
+    response = client.get(f"/brieven/{brief.pk}/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
