@@ -79,27 +79,29 @@ def zonder_debiteur_behandelen(request, pk):
                     debiteuren_voor_koppelen(request.user), pk=request.POST.get("debiteur")
                 )
                 vordering_debiteur_link(user=request.user, vordering_pk=vordering.pk, debiteur=deb)
+                gekoppeld = str(deb)
             elif actie == "aanmaken":
                 if not request.user.has_perm("inningen.add_debiteur"):
                     messages.error(request, "U mag geen debiteuren aanmaken.")
                     return redirect("balie:zonder_debiteur_behandelen", vordering.pk)
                 invoer = request.POST
                 soort = request.POST.get("soort", "")
-                vordering_debiteur_create(
+                gekoppeld = vordering_debiteur_create(
                     user=request.user,
                     vordering_pk=vordering.pk,
                     soort=soort,
                     identificatie=(request.POST.get("identificatie") or "").strip(),
                     kvk_nummer=(request.POST.get("kvk_nummer") or "").strip(),
                     gegevens=_gegevens(request.POST, soort),
-                )
+                ).debiteur
             else:
                 return redirect("balie:zonder_debiteur_behandelen", vordering.pk)
         except ValidationError as exc:
             fouten = exc.message_dict if hasattr(exc, "error_dict") else {"algemeen": exc.messages}
         else:
+            # Name the debtor: a namesake chosen by mistake is seen at once (#19).
             messages.success(
-                request, f"Vordering {vordering.vorderingnummer} is gekoppeld aan de debiteur."
+                request, f"Vordering {vordering.vorderingnummer} is gekoppeld aan {gekoppeld}."
             )
             return redirect("balie:zonder_debiteur")
     q, _ = zoekvraag(request)

@@ -458,6 +458,28 @@ def test_work_list_link_existing_debtor(client, invorderaar, org, andere_org, oz
     assert zonder.debiteur == oztuerk
 
 
+def test_work_list_link_preselects_nobody_and_names_the_debtor(client, invorderaar, org, oztuerk):
+    """Issue #19 finding 2: one click linked an invoice to the wrong namesake. No search result
+    is pre-selected, and the confirmation names the debtor the claim went to."""
+    naamgenoot = DebiteurFactory(geslachtsnaam="Öztürk", voorletters="A.", bsn=elfproef_nummer())
+    _vorderingen(org, oztuerk, 1)
+    _vorderingen(org, naamgenoot, 1)
+    zonder = vordering_maken(org, vorderingnummer="ZONDER-3")
+    client.force_login(invorderaar)
+    url = f"/werklijsten/zonder-debiteur/{zonder.pk}/"
+    html = client.get(url, {"q": "ozturk"}).content.decode()
+    assert html.count('name="debiteur"') == 2
+    assert "checked" not in html
+    # Submitting without a choice links nothing.
+    client.post(url, {"actie": "koppelen"})
+    zonder.refresh_from_db()
+    assert zonder.debiteur is None
+    r = client.post(url, {"actie": "koppelen", "debiteur": naamgenoot.pk}, follow=True)
+    zonder.refresh_from_db()
+    assert zonder.debiteur == naamgenoot
+    assert f"gekoppeld aan {naamgenoot}" in r.content.decode()
+
+
 def test_work_list_create_debtor_validates_bsn(client, invorderaar, org):
     zonder = vordering_maken(org, vorderingnummer="ZONDER-2")
     client.force_login(invorderaar)
