@@ -188,11 +188,12 @@ class Fake:
         self.proces = None
         self.fake = None
         if in_proces:
+            import threading
+
             from inningen.basisregistraties.fake import BasisregistratiesFake
 
-            self.fake = BasisregistratiesFake(
-                vertraging_ms=vertraging_ms, genereer_onbekende=True
-            ).start()
+            self.fake = BasisregistratiesFake(vertraging_ms=vertraging_ms, genereer_onbekende=True)
+            threading.Thread(target=self.fake.bind().serve_forever, daemon=True).start()
             self.brp_url = self.fake.brp_url
             return
         poort = _vrije_poort()

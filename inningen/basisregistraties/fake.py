@@ -443,26 +443,19 @@ class BasisregistratiesFake:
         }
         self._slot = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    def start(self) -> "BasisregistratiesFake":
+    def bind(self) -> ThreadingHTTPServer:
+        """Open the port (0: a free one) and return the server. The management command serves
+        it in its own process (serve_forever); a test or benchmark runs it where it wants."""
         self._server = ThreadingHTTPServer((self.host, self.port), _maak_handler(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        # A short poll interval so stop() (each test's teardown) returns at once.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-        return self
+        return self._server
 
     def serve_forever(self) -> None:
-        self._server = ThreadingHTTPServer((self.host, self.port), _maak_handler(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        self._server.serve_forever()
+        (self._server or self.bind()).serve_forever()
 
     def stop(self) -> None:
         if self._server:
