@@ -83,3 +83,23 @@ class RegelingForm(_Form):
         if data.get("betaalwijze") == Betaalwijze.OVERMAKING:
             data["machtiging"] = None
         return data
+
+
+class RunBevestigenForm(_Form):
+    """The approval of a run: the user confirms they checked what the confirmation states, and
+    the fingerprint of that confirmation comes back, so a changed preview is not approved."""
+
+    gecontroleerd = forms.BooleanField(
+        label="Ik heb gecontroleerd wat deze run doet (aantallen, kosten en voorbeeldbrieven) "
+        "en keur de run goed.",
+        error_messages={
+            "required": "Vink aan dat u de aantallen, kosten en voorbeeldbrieven hebt "
+            "gecontroleerd; zonder die bevestiging wordt de run niet uitgevoerd."
+        },
+    )
+    kenmerk = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={"required": "De bevestiging ontbreekt; open de bevestiging opnieuw."},
+    )
+    forceer = forms.BooleanField(required=False)

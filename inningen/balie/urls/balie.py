@@ -62,7 +62,13 @@ urlpatterns += [
 urlpatterns += [
     path("invordering/runs/", runs.runs, name="runs"),
     path("invordering/runs/<int:pk>/", runs.run, name="run"),
+    path("invordering/runs/<int:pk>/bevestigen/", runs.run_bevestigen, name="run_bevestigen"),
     path("invordering/runs/<int:pk>/goedkeuren/", runs.run_goedkeuren, name="run_goedkeuren"),
+    path(
+        "invordering/runs/<int:pk>/voorbeeldbrief/<slug:stap>/",
+        runs.run_voorbeeldbrief,
+        name="run_voorbeeldbrief",
+    ),
     path("invordering/runs/<int:pk>/lijst.csv", runs.run_lijst, name="run_lijst"),
     path("invordering/runs/<int:pk>/overdracht.csv", runs.run_overdracht, name="run_overdracht"),
 ]

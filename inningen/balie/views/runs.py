@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from inningen.balie.forms.invordering import RunBevestigenForm
 from inningen.balie.views.balie import balie_view
 from inningen.choices import Invorderingsstap as Stap
 from inningen.choices import RunStatus
@@ -22,8 +24,11 @@ from inningen.invordering.services.invordering import (
     invordering_plan,
     invorderingsrun_approve,
     invorderingsrun_propose,
+    invorderingsrun_voorbeeldbrief,
     plan_rijen,
+    run_kenmerk,
 )
+from inningen.invordering.services.brieven import brief_voorbeeld_html, brief_voorbeeld_pdf
 from inningen.organisaties.selectors import organisaties_for_user
 from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
 
@@ -129,19 +134,100 @@ def run(request, pk):
     )
 
 
+def _bevestiging(run) -> dict:
+    """What the confirmation states, all from the preview's figures (samenvatting)."""
+    s = run.samenvatting or {}
+    per_stap = [
+        {
+            "stap": stap,
+            "label": STAP_LABELS.get(stap, stap),
+            "overdracht": stap in (Stap.DWANGBEVEL, Stap.EXTERN),
+            **cijfers,
+        }
+        for stap, cijfers in (s.get("per_stap") or {}).items()
+    ]
+    return {
+        "per_stap": per_stap,
+        "aantal": s.get("aantal", 0),
+        "brieven": s.get("brieven", s.get("aantal", 0)),
+        "debiteuren": s.get("debiteuren"),
+        "kosten": s.get("kosten", 0),
+        "rente": s.get("rente", 0),
+        "openstaand": s.get("openstaand", 0),
+        "overgeslagen": s.get("overgeslagen") or {},
+        "aantal_overgeslagen": s.get("aantal_overgeslagen", 0),
+    }
+
+
+def _bevestigen_render(request, r, form, status=200):
+    return render(
+        request,
+        "invordering/run_bevestigen.html",
+        {"run": r, "b": _bevestiging(r), "form": form, "kenmerk": run_kenmerk(r)},
+        status=status,
+    )
+
+
+@balie_view("inningen.uitvoeren_invorderingsrun")
+def run_bevestigen(request, pk):
+    """The confirmation step before a run sends its letters: what will happen, sample letters,
+    and an explicit "ik heb gecontroleerd"."""
+    r = _run_voor(request.user, pk)
+    if r.status != RunStatus.VOORSTEL:
+        messages.error(request, f"Deze run is niet (meer) goed te keuren: {r.get_status_display()}.")
+        return redirect("balie:run", r.pk)
+    form = RunBevestigenForm(initial={"kenmerk": run_kenmerk(r)})
+    return _bevestigen_render(request, r, form)
+
+
 @require_POST
 @balie_view("inningen.uitvoeren_invorderingsrun")
 def run_goedkeuren(request, pk):
     r = _run_voor(request.user, pk)
+    form = RunBevestigenForm(request.POST)
+    if not form.is_valid():
+        # Nothing approved: the confirmation again, with what is missing.
+        return _bevestigen_render(request, r, form, status=400)
     try:
         invorderingsrun_approve(
-            run=r, door=request.user.get_username(), forceer=request.POST.get("forceer") == "1"
-        )
+            run=r, door=request.user.get_username(), forceer=form.cleaned_data["forceer"],
+            kenmerk=form.cleaned_data["kenmerk"],
+        )  # fmt: skip
     except GoedkeuringFout as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Goedgekeurd: de run wordt uitgevoerd.")
     return redirect("balie:run", r.pk)
+
+
+@balie_view("inningen.uitvoeren_invorderingsrun")
+def run_voorbeeldbrief(request, pk, stap):
+    """A sample letter of one step of a preview, built as the run builds it, marked VOORBEELD
+    and not stored. It shows a person's name and address: logged."""
+    r = _run_voor(request.user, pk)
+    if r.status != RunStatus.VOORSTEL or stap not in STAP_LABELS:
+        raise Http404("Geen voorbeeld van deze run.")
+    voorbeeld = invorderingsrun_voorbeeldbrief(
+        run=r, stap=stap, mag_geheim=request.user.has_perm("inningen.bekijken_geheim_adres")
+    )
+    if voorbeeld is None:
+        raise Http404("Voor deze stap is geen voorbeeldbrief te maken.")
+    gegevens, debiteur = voorbeeld
+    verwerking_log(
+        user=request.user,
+        debiteuren=[debiteur],
+        doel=DOEL_INVORDERING,
+        activiteit=f"voorbeeldbrief {STAP_LABELS[stap].lower()} invorderingsrun "
+        f"{r.datum:%d-%m-%Y} getoond",
+    )
+    if request.GET.get("formaat") == "html":
+        nonce = str(getattr(request, "csp_nonce", "") or "")
+        return HttpResponse(brief_voorbeeld_html(gegevens=gegevens, csp_nonce=nonce))
+    response = HttpResponse(brief_voorbeeld_pdf(gegevens=gegevens), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"voorbeeld-{stap}-{r.datum:%Y-%m-%d}.pdf"
+    )
+    return response
 
 
 def _csv(naam: str, kop: list[str], rijen) -> HttpResponse:

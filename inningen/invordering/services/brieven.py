@@ -345,20 +345,34 @@ def brief_render_html(*, brief: Brief) -> str:
     return render_to_string(f"brieven/{brief.soort}.html", brief_context(brief.gegevens))
 
 
+def brief_voorbeeld_html(*, gegevens: dict, csp_nonce: str = "") -> str:
+    """A letter that is not sent (the sample of a run's confirmation): the same template,
+    marked VOORBEELD on every page. Nothing is stored. ``csp_nonce``: shown in the browser,
+    the letter's inline stylesheet needs the page's nonce."""
+    context = {**brief_context(gegevens), "voorbeeld": True, "csp_nonce": csp_nonce}
+    return render_to_string(f"brieven/{gegevens['soort']}.html", context)
+
+
+def brief_voorbeeld_pdf(*, gegevens: dict) -> bytes:
+    return _pdf(brief_voorbeeld_html(gegevens=gegevens))
+
+
 def brief_render_pdf(*, brief: Brief) -> bytes:
-    """The letter as PDF. Nothing is fetched: the stylesheet is inline, fonts are the system's,
-    and the fetcher refuses every URL that is not data:, so text from a TSA cannot make the
+    return _pdf(brief_render_html(brief=brief))
+
+
+def _pdf(html: str) -> bytes:
+    """HTML as PDF. Nothing is fetched: the stylesheet is inline, fonts are the system's, and
+    the fetcher refuses every URL that is not data:, so text from a TSA cannot make the
     renderer reach out."""
     # Imported here: WeasyPrint loads Pango and friends, which only the renderers need.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    html = HTML(
-        string=brief_render_html(brief=brief),
-        base_url=None,
-        url_fetcher=URLFetcher(allowed_protocols={"data"}),
+    document = HTML(
+        string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"})
     )
-    return html.write_pdf()
+    return document.write_pdf()
 
 
 def _bestandsnaam(brief: Brief) -> str:

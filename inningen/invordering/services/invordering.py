@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -259,16 +261,24 @@ class Plan:
 
     def samenvatting(self, *, voorbeelden: int = VOORBEELDEN) -> dict:
         per_stap: dict[str, dict] = {}
+        debiteuren: dict[str, set] = defaultdict(set)
         for v in self.voorstellen:
             s = per_stap.setdefault(v.stap, {"aantal": 0, "openstaand": 0, "kosten": 0, "rente": 0})
             s["aantal"] += 1
             s["openstaand"] += v.openstaand
             s["kosten"] += v.kosten
             s["rente"] += v.rente
+            debiteuren[v.stap].add(v.debiteur_id)
+        for stap, s in per_stap.items():
+            # Every step is one letter per claim (_execute_batch); the confirmation names both.
+            s["debiteuren"] = len(debiteuren[stap])
+            s["brieven"] = s["aantal"]
         redenen = Counter(o.reden for o in self.overgeslagen)
         return {
             "datum": self.datum.isoformat(),
             "aantal": len(self.voorstellen),
+            "debiteuren": len({v.debiteur_id for v in self.voorstellen}),
+            "brieven": len(self.voorstellen),
             "kosten": sum(v.kosten for v in self.voorstellen),
             "rente": sum(v.rente for v in self.voorstellen),
             "openstaand": sum(v.openstaand for v in self.voorstellen),
@@ -901,21 +911,9 @@ def _execute_batch(
     for v, stap_id in zip(voorstellen, stap_ids, strict=True):
         vordering = vorderingen[v.vordering_id]
         debiteur = debiteuren[v.debiteur_id]
-        vordering.openstaand_bedrag = v.totaal
-        gegevens_v = vordering_gegevens(vordering, regels=regels.get(v.vordering_id, []))
-        gegevens = brief_gegevens(
-            soort=_BRIEF[v.stap], datum=datum,
-            onderwerp=f"{_ONDERWERP[v.stap]} {vordering.factuurkenmerk}",
-            organisatie=afzender, debiteur=debiteur_gegevens(debiteur),
-            vorderingen=[gegevens_v], kosten=v.kosten or v.aangekondigde_kosten,
-            rente=v.rente, totaal=v.totaal,
-            betalen_voor=v.betalen_voor, kosten_omschrijving=_kosten_tekst(v),
-            publiekrechtelijk=vordering.publiekrechtelijk,
-            rente_omschrijving=_RENTE_TEKST.get(v.rentesoort, ""),
-            regeling={"betaalwijze": "incasso", "termijnen": [
-                {"volgnummer": n, "vervaldatum": d.isoformat(), "bedrag": b}
-                for n, d, b in v.termijnen]} if v.termijnen else None,
-        )  # fmt: skip
+        gegevens = _stap_brief_gegevens(
+            v, vordering, debiteur, afzender, datum, regels.get(v.vordering_id, [])
+        )
         brieven.append((organisatie.pk, v.debiteur_id, v.vordering_id, stap_id,
                         _BRIEF[v.stap].value, datum, gegevens, debiteur.brief_adres_id))  # fmt: skip
     brieven_rijen_create(velden=_BRIEF_VELDEN, rijen=brieven)
@@ -933,6 +931,26 @@ def _execute_batch(
         for v in voorstellen
     ]
     vorderingen_status_set(wijzigingen=wijzigingen, door=door)
+
+
+def _stap_brief_gegevens(v: Voorstel, vordering, debiteur, afzender: dict, datum, regels):
+    """The frozen data of the letter a step sends; the run and the sample letter of the
+    confirmation (invorderingsrun_voorbeeldbrief) share it, so the sample is the letter."""
+    vordering.openstaand_bedrag = v.totaal
+    gegevens_v = vordering_gegevens(vordering, regels=regels)
+    return brief_gegevens(
+        soort=_BRIEF[v.stap], datum=datum,
+        onderwerp=f"{_ONDERWERP[v.stap]} {vordering.factuurkenmerk}",
+        organisatie=afzender, debiteur=debiteur_gegevens(debiteur),
+        vorderingen=[gegevens_v], kosten=v.kosten or v.aangekondigde_kosten,
+        rente=v.rente, totaal=v.totaal,
+        betalen_voor=v.betalen_voor, kosten_omschrijving=_kosten_tekst(v),
+        publiekrechtelijk=vordering.publiekrechtelijk,
+        rente_omschrijving=_RENTE_TEKST.get(v.rentesoort, ""),
+        regeling={"betaalwijze": "incasso", "termijnen": [
+            {"volgnummer": n, "vervaldatum": d.isoformat(), "bedrag": b}
+            for n, d, b in v.termijnen]} if v.termijnen else None,
+    )  # fmt: skip
 
 
 def _stand_bijwerken(voorstellen: list[Voorstel], datum: dt.date) -> None:
@@ -1007,11 +1025,38 @@ class GoedkeuringFout(Exception):
     """The proposal cannot be approved (message for the user)."""
 
 
+# The figures of a preview the confirmation states; the approval must name the same.
+_KENMERK_VELDEN = ("datum", "aantal", "debiteuren", "brieven", "openstaand", "kosten", "rente",
+                   "per_stap", "overgeslagen", "aantal_overgeslagen", "afschrift_melding",
+                   "adres_melding")  # fmt: skip
+
+
+def run_kenmerk(run: Invorderingsrun) -> str:
+    """A fingerprint of what the confirmation showed: the run and its figures. An approval that
+    carries another fingerprint approved something other than what is there now."""
+    s = run.samenvatting or {}
+    inhoud = json.dumps(
+        [run.pk, run.melding, {k: s.get(k) for k in _KENMERK_VELDEN}],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(inhoud.encode()).hexdigest()[:32]
+
+
 @transaction.atomic
-def invorderingsrun_approve(*, run: Invorderingsrun, door: str, forceer: bool = False):
+def invorderingsrun_approve(
+    *, run: Invorderingsrun, door: str, forceer: bool = False, kenmerk: str | None = None
+):
     """Approve a preview: the run is executed by a task (tens of thousands of claims do not fit
-    in a web request). The execution re-plans, so whoever paid since the preview gets nothing."""
+    in a web request). The execution re-plans, so whoever paid since the preview gets nothing.
+    ``kenmerk``: the run_kenmerk of the confirmation the user saw (the screens always pass it);
+    when the preview differs from it, nothing is approved."""
     run = Invorderingsrun.objects.select_for_update().get(pk=run.pk)
+    if run.status == RunStatus.VERVANGEN:
+        raise GoedkeuringFout(
+            "Er is intussen een nieuwer voorbeeld van deze run gemaakt; dit voorbeeld is "
+            "vervangen. Bekijk het nieuwe voorbeeld en keur dat goed."
+        )
     if run.status != RunStatus.VOORSTEL:
         raise GoedkeuringFout(
             f"Deze run is niet (meer) goed te keuren: {run.get_status_display()}."
@@ -1023,6 +1068,11 @@ def invorderingsrun_approve(*, run: Invorderingsrun, door: str, forceer: bool = 
         raise GoedkeuringFout(
             f"Dit voorbeeld rekent met {run.datum:%d-%m-%Y}; alleen een voorbeeld van vandaag "
             f"({vandaag:%d-%m-%Y}) kan worden uitgevoerd. Maak een nieuw voorbeeld."
+        )
+    if kenmerk is not None and kenmerk != run_kenmerk(run):
+        raise GoedkeuringFout(
+            "Het voorbeeld is gewijzigd sinds u de bevestiging opende (andere aantallen of "
+            "bedragen). Er is niets goedgekeurd; controleer de bevestiging opnieuw."
         )
     if run.melding and not forceer:
         raise GoedkeuringFout(
@@ -1041,6 +1091,42 @@ def invorderingsrun_approve(*, run: Invorderingsrun, door: str, forceer: bool = 
     else:
         na_commit(lambda: invorderingsrun_uitvoeren.delay(run.pk), wat="invorderingsrun")
     return run
+
+
+def invorderingsrun_voorbeeldbrief(*, run: Invorderingsrun, stap: str, mag_geheim: bool = False):
+    """A sample of the letter a step of this preview sends: (gegevens, debiteur) or None.
+
+    The first claims of the step in the preview are planned again (reads only) and the letter
+    is built as the run builds it (_stap_brief_gegevens); nothing is stored. A debtor under BRP
+    geheimhouding is passed over unless ``mag_geheim``: the letter prints the address."""
+    kandidaten = [
+        v["vordering_id"] for v in (run.samenvatting or {}).get("voorbeelden", [])
+        if v.get("stap") == stap and v.get("debiteur_id")
+    ][:20]  # fmt: skip
+    if not kandidaten:
+        return None
+    organisatie, datum = run.organisatie, run.datum
+    tabellen = tabellen_load(datum)
+    instelling = invorderingsinstelling_get(organisatie)
+    geheim = set(
+        Debiteur.objects.filter(
+            vorderingen__pk__in=kandidaten, geheimhouding=True
+        ).values_list("vorderingen__pk", flat=True)
+    )
+    afzender = None
+    for pk in kandidaten:
+        if pk in geheim and not mag_geheim:
+            continue
+        voorstellen, _, debiteuren = _plan_batch(organisatie, instelling, tabellen, datum, [pk])
+        v = next((v for v in voorstellen if v.stap == stap), None)
+        if v is None:
+            continue  # paid or blocked since the preview: the next one
+        vordering = Vordering.objects.get(pk=pk)
+        regels = list(vordering.regels.all()) if stap == Stap.FACTUUR else []
+        afzender = afzender or organisatie_gegevens(organisatie)
+        debiteur = debiteuren[v.debiteur_id]
+        return _stap_brief_gegevens(v, vordering, debiteur, afzender, datum, regels), debiteur
+    return None
 
 
 @dataclass(frozen=True)

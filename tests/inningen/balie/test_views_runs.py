@@ -15,6 +15,13 @@ from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken
 pytestmark = pytest.mark.django_db
 
 
+def _bevestigd(run, **extra) -> dict:
+    """The confirmation form as the screen posts it (#19 finding 6)."""
+    from inningen.invordering.services.invordering import run_kenmerk
+
+    return {"kenmerk": run_kenmerk(run), "gecontroleerd": "on", **extra}
+
+
 @pytest.fixture
 def org(vandaag):
     organisatie = OrganisatieFactory(naam="Gemeente Proefstad")
@@ -61,20 +68,20 @@ def test_voorbeeld_goedkeuren_en_uitvoeren(
     assert response.status_code == 302 and run.status == RunStatus.VOORSTEL
     assert run.samenvatting["aantal"] == 3
     pagina = client.get(reverse("balie:run", args=[run.pk])).content.decode()
-    assert "Herinnering" in pagina and "Goedkeuren en uitvoeren" in pagina
+    assert "Herinnering" in pagina and "Controleren en goedkeuren" in pagina
     assert achterstallig[0].vorderingnummer in pagina
     assert not Invorderingsstap.objects.exists()  # a preview changes nothing
     lijst = client.get(reverse("balie:run_lijst", args=[run.pk]))
     assert lijst.content.decode("utf-8-sig").count("herinnering") == 3
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("balie:run_goedkeuren", args=[run.pk]))
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run))
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD and run.uitgevoerd_door == "invorderaar"
     assert Invorderingsstap.objects.filter(run=run).count() == 3
     assert Brief.objects.count() == 3
     # Approving twice does nothing, also once the second approval's commit has run.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("balie:run_goedkeuren", args=[run.pk]))
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run))
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD
     assert (Invorderingsrun.objects.count(), Invorderingsstap.objects.count()) == (1, 3)
@@ -89,12 +96,14 @@ def test_goedkeuren_met_oud_afschrift_vraagt_forceren(
     client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": vandaag.isoformat()})
     run = Invorderingsrun.objects.get()
     assert "bankafschrift" in run.melding
-    response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), follow=True)
+    response = client.post(
+        reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run), follow=True
+    )
     assert "forceren" in response.content.decode()
     run.refresh_from_db()
     assert run.status == RunStatus.VOORSTEL
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1"))
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD and run.geforceerd
 
@@ -110,7 +119,7 @@ def test_andere_organisatie_ziet_run_niet(
     client.force_login(ander)
     assert client.get(reverse("balie:run", args=[run.pk])).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
+        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1"))
     assert r.status_code == 404
     run.refresh_from_db()
     assert (run.status, run.uitgevoerd_door) == (RunStatus.VOORSTEL, "")
@@ -127,7 +136,7 @@ def test_baliemedewerker_mag_niet_goedkeuren(
     run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="test")
     client.force_login(balie)
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
+        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1"))
     assert r.status_code == 403
     run.refresh_from_db()
     assert (run.status, run.uitgevoerd_door) == (RunStatus.VOORSTEL, "")
@@ -188,7 +197,9 @@ def test_alleen_een_voorbeeld_van_vandaag_uitvoeren(
     gisteren = vandaag - dt.timedelta(days=1)
     client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": gisteren.isoformat()})
     run = Invorderingsrun.objects.get()
-    response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), follow=True)
+    response = client.post(
+        reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run), follow=True
+    )
     assert "alleen een voorbeeld van vandaag" in response.content.decode()
     run.refresh_from_db()
     assert run.status == RunStatus.VOORSTEL and not Invorderingsstap.objects.exists()
@@ -260,3 +271,155 @@ def test_runlijst_download_wordt_gelogd(client, invorderaar, org, achterstallig,
     )
     assert {v.debiteur_id for v in gelogd} == {v.debiteur_id for v in achterstallig}
     assert all(v.doel == "invordering" for v in gelogd)
+
+
+# --- #19 finding 6: a confirmation that states what the run does, and sample letters --------
+
+
+@pytest.fixture
+def gemengd(org, vandaag):
+    """Two public-law claims due for an aanmaning (with costs), one private claim for a
+    herinnering, and one claim skipped because its debtor has a regeling-free block."""
+    from inningen.invordering.models import Invorderingsinstelling
+
+    Invorderingsinstelling.objects.create(organisatie=org, herinnering_na_dagen=None)
+    oud = {"vervaldatum": vandaag - dt.timedelta(days=30),
+           "factuurdatum": vandaag - dt.timedelta(days=60)}  # fmt: skip
+    jansen = DebiteurFactory(geslachtsnaam="Jansen", voorletters="P.", geslachtsaanduiding="M")
+    aanmaningen = [
+        vordering_maken(org, debiteur=jansen, publiekrechtelijk=True, **oud),
+        vordering_maken(org, debiteur=DebiteurFactory(), publiekrechtelijk=True, **oud),
+    ]
+    zonder = vordering_maken(org, debiteur=None, publiekrechtelijk=True, **oud)
+    return {"aanmaningen": aanmaningen, "jansen": jansen, "zonder": zonder}
+
+
+def _bevestiging(client, run):
+    from lxml import html
+
+    response = client.get(reverse("balie:run_bevestigen", args=[run.pk]))
+    assert response.status_code == 200
+    return html.fromstring(response.content.decode())
+
+
+def test_bevestiging_noemt_aantallen_kosten_en_overgeslagen(
+    client, invorderaar, org, gemengd, vandaag
+):
+    from inningen.invordering.services.invordering import invorderingsrun_propose, run_kenmerk
+    from inningen.templatetags.inningen_format import euro
+
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
+    s = run.samenvatting
+    assert s["per_stap"]["aanmaning"]["aantal"] == 2 and s["debiteuren"] == 2
+    client.force_login(invorderaar)
+    pagina = _bevestiging(client, run)
+    rij = pagina.xpath("//table//tbody/tr[th[starts-with(normalize-space(), 'Aanmaning')]]")[0]
+    cellen = [td.text_content().strip() for td in rij.xpath("td")]
+    kosten = s["per_stap"]["aanmaning"]["kosten"]
+    assert kosten > 0  # Kostenwet: an aanmaning costs something
+    assert cellen[:5] == ["2", "2", "2", euro(kosten), euro(s["per_stap"]["aanmaning"]["rente"])]
+    assert "Voorbeeld aanmaning" in cellen[5]
+    gevolgen = pagina.get_element_by_id("gevolgen").text_content()
+    assert "2 brieven" in " ".join(gevolgen.split()) and euro(s["kosten"]) in gevolgen
+    overgeslagen = pagina.xpath("//section[@aria-labelledby='kop-overgeslagen']")[0]
+    assert "1 × debiteur onbekend" in overgeslagen.text_content()
+    # The form carries the fingerprint of exactly this preview, and an unticked checkbox.
+    assert pagina.xpath("//input[@name='kenmerk']/@value") == [run_kenmerk(run)]
+    vink = pagina.get_element_by_id("id_gecontroleerd")
+    assert vink.get("type") == "checkbox" and vink.get("checked") is None
+    assert pagina.xpath("//label[@for='id_gecontroleerd']")
+
+
+def test_goedkeuren_zonder_bevestiging_geweigerd(
+    client, invorderaar, org, achterstallig, vandaag, django_capture_on_commit_callbacks
+):
+    from inningen.invordering.services.invordering import invorderingsrun_propose
+
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
+    client.force_login(invorderaar)
+    zonder_vink = {k: v for k, v in _bevestigd(run).items() if k != "gecontroleerd"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), zonder_vink)
+    assert response.status_code == 400
+    assert "Vink aan dat u de aantallen" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {})
+    assert response.status_code == 400
+    run.refresh_from_db()
+    assert run.status == RunStatus.VOORSTEL and not Invorderingsstap.objects.exists()
+    assert not Brief.objects.exists()
+
+
+def test_verouderd_voorbeeld_geweigerd(
+    client, invorderaar, org, achterstallig, vandaag, django_capture_on_commit_callbacks
+):
+    from inningen.invordering.services.invordering import invorderingsrun_propose
+
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
+    gezien = _bevestigd(run)
+    client.force_login(invorderaar)
+    # The figures changed after the confirmation was opened: refused.
+    Invorderingsrun.objects.filter(pk=run.pk).update(
+        samenvatting={**run.samenvatting, "aantal": 4}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("balie:run_goedkeuren", args=[run.pk]), gezien, follow=True
+        )
+    assert "Het voorbeeld is gewijzigd" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == RunStatus.VOORSTEL
+    # A newer preview replaced the one that was confirmed: refused, and it says so.
+    Invorderingsrun.objects.filter(pk=run.pk).update(samenvatting=run.samenvatting)
+    gezien = _bevestigd(Invorderingsrun.objects.get(pk=run.pk))
+    nieuw = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("balie:run_goedkeuren", args=[run.pk]), gezien, follow=True
+        )
+    assert "nieuwer voorbeeld" in response.content.decode()
+    nieuw.refresh_from_db()
+    assert nieuw.status == RunStatus.VOORSTEL and not Invorderingsstap.objects.exists()
+    assert not Brief.objects.exists()
+
+
+def test_voorbeeldbrief_per_stap(client, invorderaar, org, gemengd, vandaag):
+    from lxml import html
+
+    from inningen.invordering.services.invordering import invorderingsrun_propose
+    from inningen.verwerkingen.models import Verwerking
+
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
+    client.force_login(invorderaar)
+    url = reverse("balie:run_voorbeeldbrief", args=[run.pk, "aanmaning"])
+    response = client.get(url, {"formaat": "html"})
+    assert response.status_code == 200
+    brief = html.fromstring(response.content.decode())
+    tekst = " ".join(brief.text_content().split())
+    assert "VOORBEELD" in tekst and "niet verzonden" in tekst
+    assert "aanmaning" in tekst.lower() and "Geachte heer Jansen" in tekst
+    assert "P. Jansen" in brief.xpath("//div[@class='adres']")[0].text_content()
+    pdf = client.get(url)
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # Not a letter that was sent: nothing stored, nothing changed; the display is logged.
+    assert not Brief.objects.exists() and not Invorderingsstap.objects.exists()
+    gelogd = Verwerking.objects.filter(gebruiker=invorderaar, activiteit__contains="voorbeeldbrief")
+    assert gelogd.count() == 2 and {v.debiteur_id for v in gelogd} == {gemengd["jansen"].pk}
+    # A step the preview does not take has no sample.
+    leeg = reverse("balie:run_voorbeeldbrief", args=[run.pk, "dwangbevel"])
+    assert client.get(leeg).status_code == 404
+
+
+def test_voorbeeldbrief_niet_voor_baliemedewerker_of_andere_organisatie(
+    client, org, gemengd, vandaag
+):
+    from inningen.invordering.services.invordering import invorderingsrun_propose
+
+    roles_ensure()
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
+    url = reverse("balie:run_voorbeeldbrief", args=[run.pk, "aanmaning"])
+    client.force_login(gebruiker_maken("balie", "baliemedewerker", org))
+    assert client.get(url).status_code == 403
+    client.force_login(gebruiker_maken("ander", "invorderaar", OrganisatieFactory()))
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("balie:run_bevestigen", args=[run.pk])).status_code == 404

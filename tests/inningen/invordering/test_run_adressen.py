@@ -75,6 +75,13 @@ def personen(org, vandaag):
     return {bsn: achterstallig(org, vandaag, bsn) for bsn in bsns}
 
 
+def _bevestigd(run, **extra) -> dict:
+    """The confirmation form as the screen posts it (#19 finding 6)."""
+    from inningen.invordering.services.invordering import run_kenmerk
+
+    return {"kenmerk": run_kenmerk(run), "gecontroleerd": "on", **extra}
+
+
 def _voorbeeld(client, org, vandaag) -> Invorderingsrun:
     client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": vandaag.isoformat()})
     return Invorderingsrun.objects.get(status=RunStatus.VOORSTEL)
@@ -121,7 +128,7 @@ def test_verhuisde_krijgt_brief_op_brp_adres(
     client.force_login(invorderaar)
     run = _voorbeeld(client, org, vandaag)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("balie:run_goedkeuren", args=[run.pk]))
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run))
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD and not run.geforceerd, run.melding
     brieven = {b.debiteur.bsn: b for b in Brief.objects.select_related("debiteur", "adres")}
@@ -147,14 +154,16 @@ def test_brp_weg_weigert_run_tenzij_geforceerd(
     assert "adressen konden niet worden ververst" in pagina and 'name="forceer"' in pagina
     with pytest.raises(GoedkeuringFout, match="forceren"):
         invorderingsrun_approve(run=run, door="invorderaar")
-    response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), follow=True)
+    response = client.post(
+        reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run), follow=True
+    )
     assert "forceren" in response.content.decode()
     run.refresh_from_db()
     assert run.status == RunStatus.VOORSTEL and not Brief.objects.exists()
 
     # Forced: the letters go to the last known addresses, and the run says so.
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), {"forceer": "1"})
+        client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1"))
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD and run.geforceerd
     assert "Geforceerd" in run.melding and "laatst bekende adressen" in run.melding
