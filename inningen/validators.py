@@ -51,3 +51,24 @@ def validate_iban(value: str) -> None:
 def validate_kvk_nummer(value: str) -> None:
     if not (value.isdigit() and len(value) == 8):
         raise ValidationError("%(value)s is geen KvK-nummer (8 cijfers).", params={"value": value})
+
+
+def validate_telefoonnummer(value: str) -> None:
+    """A Dutch (or international) phone number as printed on letters: digits, spaces, hyphens
+    and brackets, a '+' only in front. 10 digits from 0, the municipal 14 + gemeentecode
+    (6 digits), or 8-15 digits international."""
+    tekens = value.strip()
+    cijfers = "".join(c for c in tekens if c.isdigit())
+    toegestaan = all(c.isdigit() or c in " -()" for c in tekens.removeprefix("+"))
+    if tekens.startswith("+"):
+        goed = 8 <= len(cijfers) <= 15
+    elif cijfers.startswith("14"):
+        goed = len(cijfers) == 6
+    else:
+        goed = cijfers.startswith("0") and len(cijfers) == 10
+    if not (tekens and toegestaan and goed):
+        raise ValidationError(
+            "%(value)s is geen telefoonnummer: 10 cijfers beginnend met 0 (bv. 020 123 4567), "
+            "14 met de gemeentecode (bv. 14 0999) of internationaal met + (bv. +31 20 123 4567).",
+            params={"value": value},
+        )

@@ -102,6 +102,14 @@ class OrganisatieAdmin(ScopeAdmin):
     list_display = ["naam", "rsin", "gemeentecode", "incassant_id"]
     search_fields = ["naam", "rsin", "gemeentecode"]
     inlines = [BankrekeningInline, EenheidInline]
+    fieldsets = [
+        (None, {"fields": ["rsin", "naam", "gemeentecode", "incassant_id"]}),
+        (
+            "Contact (staat op elke brief)",
+            {"fields": ["telefoonnummer", "bereikbaarheid", "emailadres", "website",
+                        "bezoekadres", "postadres"]},
+        ),  # fmt: skip
+    ]
     scope_paden = ("pk",)
     toevoegen_alleen_superuser = True
 

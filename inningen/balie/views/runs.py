@@ -195,6 +195,10 @@ def run_goedkeuren(request, pk):
         )  # fmt: skip
     except GoedkeuringFout as exc:
         messages.error(request, str(exc))
+        r.refresh_from_db(fields=["status"])
+        if r.status == RunStatus.VOORSTEL:
+            # Still to approve (forceren, or the figures changed): the confirmation again.
+            return redirect("balie:run_bevestigen", r.pk)
     else:
         messages.success(request, "Goedgekeurd: de run wordt uitgevoerd.")
     return redirect("balie:run", r.pk)

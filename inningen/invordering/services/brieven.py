@@ -3,7 +3,8 @@ is rendered from it after commit by a task (a run makes thousands of letters in 
 
 ``gegevens`` (JSON, money in integer cents, dates ISO):
     soort, datum, onderwerp,
-    organisatie: {naam, rsin, iban, incassant_id},
+    organisatie: {naam, rsin, iban, incassant_id, contact: {telefoonnummer, bereikbaarheid,
+                  emailadres, website, bezoekadres, postadres}},
     debiteur: {naam, adresregels: [...], debiteurnummer, soort, aanhef},
     vorderingen: [{vorderingnummer, factuurnummer, omschrijving, factuurdatum, vervaldatum,
                    bedrag, openstaand, betalingskenmerk, tsa, regels: [{omschrijving, bedrag}]}],
@@ -65,6 +66,7 @@ def organisatie_gegevens(organisatie: Organisatie, iban: str | None = None) -> d
         "rsin": organisatie.rsin,
         "iban": iban,
         "incassant_id": organisatie.incassant_id,
+        "contact": organisatie.contact,
     }
 
 
@@ -82,24 +84,35 @@ def debiteur_gegevens(debiteur: Debiteur) -> dict:
     }
 
 
+ONBEKEND_AANHEF = "Geachte heer/mevrouw"
+_AANSPREKING = {Geslachtsaanduiding.MAN: "heer", Geslachtsaanduiding.VROUW: "mevrouw"}
+
+
 def aanhef(debiteur: Debiteur) -> str:
-    """ "Geachte heer De Vries" from our own fields, for a debtor without a BRP aanhef."""
+    """The salutation from our own fields, for a debtor without a BRP aanhef: the TSA's
+    aanhefAanschrijving (StUF-BG) when it sent one, else from the gender ("Geachte heer De
+    Vries", "Geachte mevrouw Öztürk"). "Geachte heer/mevrouw" only when nothing is known: a
+    company, or a person of unknown gender."""
     # A deferred field would cost a query per letter in a run: then the neutral form.
-    if (
-        not debiteur.is_natuurlijk_persoon
-        or "geslachtsaanduiding" in debiteur.get_deferred_fields()
-    ):
-        return "Geachte heer/mevrouw"
-    aanspreking = {Geslachtsaanduiding.MAN: "heer", Geslachtsaanduiding.VROUW: "mevrouw"}.get(
-        debiteur.geslachtsaanduiding
-    )
+    uitgesteld = debiteur.get_deferred_fields()
+    if not debiteur.is_natuurlijk_persoon or "geslachtsaanduiding" in uitgesteld:
+        return ONBEKEND_AANHEF
     naam = debiteur.naam
     if debiteur.voorletters and naam.startswith(debiteur.voorletters):
         naam = naam[len(debiteur.voorletters) :].strip()
-    if not aanspreking or not naam:
-        return "Geachte heer/mevrouw"
     # Without initials in front the voorvoegsel starts with a capital: "Geachte heer Van Dijk".
-    return f"Geachte {aanspreking} {naam[:1].upper()}{naam[1:]}"
+    naam = f"{naam[:1].upper()}{naam[1:]}"
+    eigen = "" if "aanhef_aanschrijving" in uitgesteld else debiteur.aanhef_aanschrijving.strip()
+    eigen = eigen.rstrip(",").strip()
+    if eigen and naam:
+        if eigen.lower() in _AANSPREKING.values():
+            return f"Geachte {eigen.lower()} {naam}"
+        # "Geachte heer" or "Hoogwelgeboren heer": the name follows, unless it is in there.
+        return eigen if naam.lower() in eigen.lower() else f"{eigen} {naam}"
+    aanspreking = _AANSPREKING.get(debiteur.geslachtsaanduiding)
+    if not aanspreking or not naam:
+        return ONBEKEND_AANHEF
+    return f"Geachte {aanspreking} {naam}"
 
 
 def vordering_gegevens(vordering: Vordering, *, regels: Iterable | None = None) -> dict:

@@ -558,7 +558,8 @@ def _plan_batch(organisatie, instelling, tabellen, datum, ids, *, lock: bool = F
             # The letter address (debiteur_gegevens) and the gender for its aanhef, no query
             # per letter.
             "adresstatus", "brief_adres", "brief_adres__aanhef", "brief_adres__aanschrijfwijze",
-            "brief_adres__adresregels", "geslachtsaanduiding", "soort", "debiteurnummer",
+            "brief_adres__adresregels", "geslachtsaanduiding", "aanhef_aanschrijving", "soort",
+            "debiteurnummer",
             "geslachtsnaam",
             "voorvoegsel_geslachtsnaam", "voorletters",
             "aanduiding_naamgebruik", "geslachtsnaam_partner", "voorvoegsel_geslachtsnaam_partner",

@@ -1,6 +1,7 @@
+from django.core.validators import URLValidator
 from django.db import models
 
-from inningen.validators import validate_iban, validate_rsin
+from inningen.validators import validate_iban, validate_rsin, validate_telefoonnummer
 
 
 class Organisatie(models.Model):
@@ -20,6 +21,26 @@ class Organisatie(models.Model):
         blank=True,
         help_text="Creditor identifier, bv. NL98ZZZ…",
     )
+    # How a debtor reaches the organisation: printed on every letter (templates/brieven/
+    # _contact.html). Frozen into each letter's gegevens when it is made.
+    telefoonnummer = models.CharField(
+        max_length=20, blank=True, validators=[validate_telefoonnummer],
+        help_text="Op brieven, bv. 14 0999 of 020 123 4567.",
+    )  # fmt: skip
+    bereikbaarheid = models.CharField(
+        max_length=100, blank=True, help_text="Bv. 'maandag t/m vrijdag 9.00-17.00 uur'."
+    )
+    emailadres = models.EmailField("e-mailadres", blank=True)
+    website = models.URLField(
+        max_length=200, blank=True, validators=[URLValidator(schemes=["https"])],
+        help_text="Met https://, bv. https://www.rivierstad.nl/belastingen.",
+    )  # fmt: skip
+    bezoekadres = models.CharField(
+        max_length=200, blank=True, help_text="Eén regel, bv. 'Stadhuisplein 1, 1234 AB Rivierstad'."
+    )
+    postadres = models.CharField(
+        max_length=200, blank=True, help_text="Bv. 'Postbus 100, 1230 AC Rivierstad'."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -30,6 +51,17 @@ class Organisatie(models.Model):
 
     def __str__(self):
         return f"{self.naam} ({self.rsin})"
+
+    @property
+    def contact(self) -> dict:
+        """The contact block of letters and statements (the same keys as in a letter's
+        gegevens, so templates/brieven/_contact.html takes either)."""
+        return {veld: getattr(self, veld) for veld in CONTACTVELDEN}
+
+
+CONTACTVELDEN = (
+    "telefoonnummer", "bereikbaarheid", "emailadres", "website", "bezoekadres", "postadres",
+)  # fmt: skip
 
 
 class Bankrekening(models.Model):

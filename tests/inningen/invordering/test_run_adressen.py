@@ -151,6 +151,8 @@ def test_brp_weg_weigert_run_tenzij_geforceerd(
     assert "adressen konden niet worden ververst" in run.melding
     assert run.samenvatting["adres_melding"] == run.melding
     pagina = client.get(reverse("balie:run", args=[run.pk])).content.decode()
+    assert "adressen konden niet worden ververst" in pagina
+    pagina = client.get(reverse("balie:run_bevestigen", args=[run.pk])).content.decode()
     assert "adressen konden niet worden ververst" in pagina and 'name="forceer"' in pagina
     with pytest.raises(GoedkeuringFout, match="forceren"):
         invorderingsrun_approve(run=run, door="invorderaar")
