@@ -6,7 +6,7 @@ one place. Identifiers are valid (11-proef, IBAN, SEPA creditor id): the product
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schwifty import IBAN
 from stdnum.eu import at_02
@@ -48,6 +48,8 @@ class DemoOrganisatie:
     gemeentecode: str  # invented CBS-like codes; a GR has none
     kvk_nummer: str
     bankrekening: str  # account code at BNG Bank, the municipalities' bank
+    # How debtors reach the organisation (on every letter); fictitious, .example domains.
+    contact: dict = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def iban(self) -> str:
@@ -58,13 +60,39 @@ class DemoOrganisatie:
         return incassant_id(self.kvk_nummer)
 
 
+_WERKDAGEN = "maandag t/m vrijdag 9.00-17.00 uur"
 ORGANISATIES = (
-    DemoOrganisatie("RVS", "Gemeente Rivierstad", "002845131", "0996", "30284513", "0285012345"),
-    DemoOrganisatie("PLD", "Gemeente Polderdam", "001770366", "0997", "30177036", "0285067890"),
     DemoOrganisatie(
-        "BSR", "Belastingsamenwerking Rivierland", "008174325", "", "30817432", "0285099001"
+        "RVS", "Gemeente Rivierstad", "002845131", "0996", "30284513", "0285012345",
+        contact={
+            "telefoonnummer": "14 0996", "bereikbaarheid": _WERKDAGEN,
+            "emailadres": "debiteuren@rivierstad.example",
+            "website": "https://www.rivierstad.example/betalen",
+            "bezoekadres": "Stadhuisplein 1, 4101 AA Rivierstad",
+            "postadres": "Postbus 1000, 4100 AA Rivierstad",
+        },
     ),
-)
+    DemoOrganisatie(
+        "PLD", "Gemeente Polderdam", "001770366", "0997", "30177036", "0285067890",
+        contact={
+            "telefoonnummer": "14 0997", "bereikbaarheid": "maandag t/m donderdag 8.30-16.30 uur",
+            "emailadres": "invordering@polderdam.example",
+            "website": "https://www.polderdam.example/invordering",
+            "bezoekadres": "Gemaalweg 2, 4201 BC Polderdam",
+            "postadres": "Postbus 20, 4200 AA Polderdam",
+        },
+    ),
+    DemoOrganisatie(
+        "BSR", "Belastingsamenwerking Rivierland", "008174325", "", "30817432", "0285099001",
+        contact={
+            "telefoonnummer": "0345 123 456", "bereikbaarheid": _WERKDAGEN,
+            "emailadres": "belastingen@rivierland.example",
+            "website": "https://www.rivierland-belastingen.example",
+            "bezoekadres": "Dijkstraat 10, 4101 CD Rivierstad",
+            "postadres": "Postbus 300, 4100 AH Rivierstad",
+        },
+    ),
+)  # fmt: skip
 DEMO_RSINS = tuple(o.rsin for o in ORGANISATIES)
 
 
@@ -156,8 +184,15 @@ class DemoGebruiker:
 GEBRUIKERS = (
     DemoGebruiker("balie", "demo-balie-2026", "baliemedewerker", ("RVS", "BSR")),
     DemoGebruiker("invorderaar", "demo-invorderaar-2026", "invorderaar", ("RVS", "PLD", "BSR")),
+    # A second invorderaar, so four eyes can be tried: what one proposes (afboeking,
+    # terugbetaling) or prepares (a run preview), the other reviews or approves.
+    DemoGebruiker("invorderaar2", "demo-invorderaar2-2026", "invorderaar", ("RVS", "PLD")),
     DemoGebruiker("beheer", "demo-beheer-2026", "beheerder", ("RVS", "PLD", "BSR"), superuser=True),
 )
+# The TSA whose endpoint is a local address where nothing listens (the discard port): its
+# status messages fail, so the work list "Mislukte berichten" has something in it.
+ONBEREIKBARE_TSA = "leerlingenvervoer"
+ONBEREIKBARE_URL = "http://127.0.0.1:9/stuf/leerlingenvervoer"
 
 
 # Names with diacritics, so accent-insensitive search can be demonstrated.

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from faker import Faker
@@ -33,6 +34,7 @@ from inningen.choices import (
     Afboekingsoort,
     Afschriftformaat,
     Betaalwijze,
+    BetalingStatus,
     Boekingsoort,
     BtwCategorie,
     Debiteursoort,
@@ -45,7 +47,7 @@ from inningen.choices import (
 )
 from inningen.choices import Invorderingsstap as Stap
 from inningen.db.bulk import bulk_insert, update_per_pk
-from inningen.debiteuren.models import Debiteur, Machtiging
+from inningen.debiteuren.models import Adresstatus, Debiteur, Machtiging
 from inningen.debiteuren.services import DebiteurInvoer, debiteuren_upsert
 from inningen.demo.gegevens import (
     ACCENT_ACHTERNAMEN,
@@ -66,6 +68,8 @@ from inningen.demo.gegevens import (
     KLASSIEKE_STRATEN,
     KOPPELINGEN,
     NUMMERPREFIX,
+    ONBEREIKBARE_TSA,
+    ONBEREIKBARE_URL,
     ORGANISATIES,
     POST_EENHEID,
     RECHTSVORMEN,
@@ -80,7 +84,7 @@ from inningen.demo.gegevens import (
     DemoKoppeling,
     elfproef_aanvullen,
 )
-from inningen.grootboek.models import Boeking, Termijn, Vordering
+from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
 from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.grootboek.services.statussen import StatusWijziging, vorderingen_status_set
 from inningen.grootboek.services.vorderingen import (
@@ -103,6 +107,7 @@ from inningen.invordering.services.invordering import (
     invorderingsrun_propose,
 )
 from inningen.invordering.services.opschortingen import opschorting_create, opschorting_end
+from inningen.invordering.services.tegoed import terugbetaling_propose
 from inningen.invordering.services.regelingen import (
     regeling_create,
     regeling_plan,
@@ -111,6 +116,7 @@ from inningen.invordering.services.regelingen import (
 from inningen.organisaties.models import Bankrekening, Organisatie
 from inningen.organisaties.services.organisaties import organisatie_upsert
 from stuffin.services.koppelingen import koppeling_upsert
+from stuffin.services.uitgaand import statuswijzigingen_enqueue, uitgaand_deliver
 
 _TSA = {k.sleutel: k for k in KOPPELINGEN}
 
@@ -439,6 +445,7 @@ class Opbouw:
                 gemeentecode=o.gemeentecode,
                 ibans=[o.iban],
                 incassant_id=o.incassant_id,
+                contact=o.contact,
             )
 
     def straten_kiezen(self) -> None:
@@ -1641,9 +1648,122 @@ class Opbouw:
         # Today, at the real time: this morning's statement, then the daily beat as it runs
         # without automatic execution (invordering_run_daily): monitoring and a preview.
         self.afschriften(vorige_bankdag(self.vandaag))
+        self.werkvoorraad(vorige_bankdag(self.vandaag))
         for org in self.orgs_lijst:
             regelingen_monitor(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
-            invorderingsrun_propose(organisatie=org, datum=self.vandaag, door=DOOR_RUN)
+            # Rivierstad's preview is the first invorderaar's: the second approves (four eyes).
+            door = DOOR_INVORDERAAR if org == self.orgs["RVS"] else DOOR_RUN
+            invorderingsrun_propose(organisatie=org, datum=self.vandaag, door=door)
+
+    def werkvoorraad(self, datum: dt.date) -> None:
+        """Today's work, so that every work list has something in it: payments the matching
+        could not place, credits and a refund to review, two debtors the BRP says cannot be
+        reached by letter, and status messages to a TSA whose endpoint does not answer."""
+        self.adres_in_onderzoek()
+        self.betalingen_te_doen(datum)
+        self.mislukte_berichten()
+
+    def adres_in_onderzoek(self) -> None:
+        """What the BRP (the local fake, `make run BRP_FAKE=1`) says about the two fixed
+        persons with its test BSNs, recorded without a BRP through the same writer the address
+        refresh uses: the work list "adres in onderzoek" and the run's skips show them."""
+        from inningen.invordering.services.adressen import (
+            AdresVerversing,
+            _blok_schrijven,
+            _Uitkomst,
+        )
+
+        status = {
+            BRP_TEST_BSNS["Yılmaz"]: Adresstatus.OVERLEDEN,
+            BRP_TEST_BSNS["Sørensen"]: Adresstatus.VERBLIJFT_NIET_OP_ADRES,
+        }
+        uitkomsten = {
+            pk: _Uitkomst(status=status[bsn])
+            for pk, bsn in Debiteur.objects.filter(bsn__in=status).values_list("pk", "bsn")
+        }
+        if uitkomsten:
+            _blok_schrijven(uitkomsten, "BRP (demo)", AdresVerversing())
+
+    def betalingen_te_doen(self, datum: dt.date) -> None:
+        """A second statement of ``datum`` per municipality: two transfers the matching cannot
+        place (work list betalingen), and two debtors who paid €25 too much (a credit each); one
+        asked for it back, a refund proposed by the first invorderaar for the second to
+        review (four eyes)."""
+        invorderaar = get_user_model().objects.get(username=DOOR_INVORDERAAR)
+        for sleutel in ("RVS", "PLD"):
+            org = self.orgs[sleutel]
+            rekening = self.rekeningen[org.pk]
+            te_veel = list(
+                Vordering.objects.filter(
+                    organisatie=org, openstaand_bedrag__gt=0,
+                    debiteur_id__in=list(self.ibans), debiteur__soort=Debiteursoort.NATUURLIJK_PERSOON,
+                )
+                .exclude(status__in=[*AFGESLOTEN_STATUSSEN, VorderingStatus.EXTERN])
+                .exclude(betalingsregelingen__status=RegelingStatus.ACTIEF)
+                .select_related("debiteur")
+                .order_by("pk")[:2]
+            )  # fmt: skip
+            posten = [
+                (v.openstaand_bedrag + 2500, self.ibans[v.debiteur_id], v.debiteur.naam[:140],
+                 v.betalingskenmerk, f"Betaling {v.factuurkenmerk}")
+                for v in te_veel
+            ] + [
+                (4250, IBAN.generate("NL", bank_code="RABO", account_code="0300123456").compact,
+                 "J. de Wit", "", "parkeren maart"),
+                (12000, IBAN.generate("NL", bank_code="INGB", account_code="0007654321").compact,
+                 "Stichting De Linde", "", "betaling nota zie brief"),
+            ]  # fmt: skip
+            afschrift = Afschrift.objects.create(
+                organisatie=org, bankrekening=rekening, formaat=Afschriftformaat.CAMT053,
+                identificatie=f"DEMO-{datum:%Y%m%d}-2", datum=datum,
+                bestandsnaam=f"camt053_{rekening.iban}_{datum:%Y%m%d}_2.xml",
+                sha256=hashlib.sha256(f"{rekening.iban} {datum} 2".encode()).hexdigest(),
+                aantal_posten=len(posten), ingelezen_door=DOOR_INVORDERAAR,
+            )  # fmt: skip
+            betalingen = [
+                Betaling(
+                    afschrift=afschrift, organisatie=org, volgnummer=n, boekdatum=datum,
+                    valutadatum=datum, bedrag=bedrag, tegenrekening=iban, naam=naam,
+                    betalingskenmerk=kenmerk, omschrijving=omschrijving,
+                )
+                for n, (bedrag, iban, naam, kenmerk, omschrijving) in enumerate(posten, start=1)
+            ]  # fmt: skip
+            betalingen_process(betalingen=betalingen, door=DOOR_BANK)
+            tegoed = next(
+                (b for b in Betaling.objects.filter(afschrift=afschrift, status=BetalingStatus.TEGOED)
+                 .order_by("volgnummer")), None,
+            )  # fmt: skip
+            if tegoed is not None:
+                terugbetaling_propose(
+                    betaling=tegoed, bedrag=2500, user=invorderaar,
+                    reden="Te veel betaald; debiteur vraagt het terug (telefonisch)",
+                )  # fmt: skip
+
+    def mislukte_berichten(self) -> None:
+        """The TSA ONBEREIKBARE_TSA gets an endpoint where nothing listens; three of its
+        claims' statuses, reported three days ago, are delivered now: refused connection,
+        older than STUF_UITGAAND_MAX_LEEFTIJD, so given up (DOOD): "Mislukte berichten"."""
+        k = _TSA[ONBEREIKBARE_TSA]
+        koppeling, _ = koppeling_upsert(
+            applicatie=k.applicatie, rol=k.rol, gebruikersnaam=k.gebruikersnaam,
+            wachtwoord=k.wachtwoord, tsa_codes=list(k.tsa_codes), naam=k.naam,
+            vorderende_organisaties=[self.orgs[s].rsin for s in k.organisaties],
+            url=ONBEREIKBARE_URL,
+        )  # fmt: skip
+        vorderingen = list(
+            Vordering.objects.filter(tsa__in=k.tsa_codes, organisatie__in=self.orgs_lijst)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:3]
+        )
+        statussen = [
+            Vorderingstatus.objects.filter(vordering_id=pk).select_related("vordering")
+            .order_by("-pk").first()
+            for pk in vorderingen
+        ]  # fmt: skip
+        leeftijd = dt.timedelta(seconds=settings.STUF_UITGAAND_MAX_LEEFTIJD, days=1)
+        with _klok(timezone.now() - leeftijd):
+            statuswijzigingen_enqueue(statussen=[s for s in statussen if s is not None])
+        uitgaand_deliver(koppeling_id=koppeling.pk, budget=5.0, zelf_inplannen=False)
 
     @contextmanager
     def nog_niet_ontvangen(self, datum: dt.date):

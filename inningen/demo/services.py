@@ -7,6 +7,7 @@ in production.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TextIO
 
 from django.conf import settings
@@ -15,10 +16,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
 
-from inningen.betalingen.models import Afschrift
+from inningen.betalingen.models import Afschrift, Betaling, Terugbetaling
+from inningen.choices import BetalingStatus, RegelingStatus, RunStatus, VoorstelStatus
 from inningen.choices import Invorderingsstap as Stap
-from inningen.choices import RegelingStatus, RunStatus, VoorstelStatus
 from inningen.debiteuren.models import Debiteur, Machtiging
+from inningen.debiteuren.models.adres import ADRES_IN_ONDERZOEK
 from inningen.demo.gegevens import (
     DEBITEURNUMMER_PREFIX,
     DEMO_RSINS,
@@ -37,8 +39,9 @@ from inningen.invordering.models import (
     Opschorting,
 )
 from inningen.organisaties.models import Medewerker, Organisatie
+from inningen.organisaties.selectors import organisaties_for_user
 from inningen.organisaties.services.rollen import roles_ensure
-from stuffin.models import Koppeling
+from stuffin.models import Koppeling, UitgaandBericht, UitgaandStatus
 
 
 class DemoInProductieError(RuntimeError):
@@ -53,11 +56,22 @@ def _weiger_productie() -> None:
 # --- users -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DemoAccount:
+    """A demo user as ``manage.py demo`` prints it."""
+
+    gebruikersnaam: str
+    wachtwoord: str  # the demo password a new user got (never reset)
+    rol: str
+    rollen: tuple[str, ...]  # every role (group) the account has now
+    organisaties: tuple[str, ...]  # names of the organisations whose data the user sees
+
+
 @transaction.atomic
-def demo_users_ensure() -> list[tuple[str, str, str]]:
+def demo_users_ensure() -> list[DemoAccount]:
     """Make sure the demo groups and users exist; never resets a password or removes anything.
 
-    Returns (gebruikersnaam, wachtwoord, rol); the password is the demo password a new user got.
+    Returns per demo user its name, demo password, role(s) and the organisations it sees.
     """
     _weiger_productie()
     # The product's roles (also created after every migrate); demo users are members of them.
@@ -88,7 +102,14 @@ def demo_users_ensure() -> list[tuple[str, str, str]]:
         user.groups.add(groepen[g.rol])
         medewerker, _ = Medewerker.objects.get_or_create(user=user)
         medewerker.organisaties.add(*[per_sleutel[s] for s in g.organisaties if per_sleutel[s]])
-        resultaat.append((g.gebruikersnaam, g.wachtwoord, g.rol))
+        resultaat.append(
+            DemoAccount(
+                g.gebruikersnaam, g.wachtwoord, g.rol,
+                tuple(user.groups.order_by("name").values_list("name", flat=True)),
+                # What the scope rule gives the user, not what the demo meant to give.
+                tuple(organisaties_for_user(user).order_by("naam").values_list("naam", flat=True)),
+            )
+        )  # fmt: skip
     return resultaat
 
 
@@ -124,6 +145,21 @@ def demo_tellingen() -> dict[str, int]:
         "opschortingen": Opschorting.objects.filter(vordering__organisatie__in=orgs).count(),
         "afboekingsvoorstellen": Afboekingsvoorstel.objects.filter(
             vordering__organisatie__in=orgs
+        ).count(),
+        "ongematchte_betalingen": Betaling.objects.filter(
+            organisatie__in=orgs, status=BetalingStatus.ONGEMATCHT
+        ).count(),
+        "tegoeden": Betaling.objects.filter(
+            organisatie__in=orgs, status=BetalingStatus.TEGOED
+        ).count(),
+        "terugbetalingen": Terugbetaling.objects.filter(organisatie__in=orgs).count(),
+        "mislukte_berichten": UitgaandBericht.objects.filter(
+            vordering__organisatie__in=orgs,
+            status__in=[UitgaandStatus.MISLUKT, UitgaandStatus.DOOD],
+        ).count(),
+        "adres_in_onderzoek": Debiteur.objects.filter(
+            debiteurnummer__startswith=DEBITEURNUMMER_PREFIX,
+            adresstatus__in=list(ADRES_IN_ONDERZOEK),
         ).count(),
     }
 

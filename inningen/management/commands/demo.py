@@ -51,9 +51,16 @@ class Command(BaseCommand):
                 "productie."
             )
         )
-        self.stdout.write("Gebruikers (admin), wachtwoord alleen gezet bij het aanmaken:")
-        for gebruikersnaam, wachtwoord, rol in gebruikers:
-            self.stdout.write(f"  {gebruikersnaam:<12} {wachtwoord:<24} {rol}")
+        self.stdout.write(
+            "Gebruikers (inloggen op /inloggen/), wachtwoord alleen gezet bij het aanmaken:"
+        )
+        self.stdout.write(f"  {'gebruiker':<13} {'wachtwoord':<24} {'rol(len)':<16} ziet")
+        for g in gebruikers:
+            rollen = ", ".join(g.rollen) or g.rol
+            self.stdout.write(
+                f"  {g.gebruikersnaam:<13} {g.wachtwoord:<24} {rollen:<16} "
+                f"{', '.join(g.organisaties) or 'geen organisaties'}"
+            )
         self.stdout.write("Koppelingen (HTTP Basic, inkomend):")
         for k in KOPPELINGEN:
             self.stdout.write(f"  {k.gebruikersnaam:<22} {k.wachtwoord:<28} {k.naam}")

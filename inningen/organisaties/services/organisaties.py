@@ -3,6 +3,7 @@ from django.db import transaction
 from stdnum.eu import at_02
 
 from inningen.organisaties.models import Bankrekening, Organisatie
+from inningen.organisaties.models.organisatie import CONTACTVELDEN
 from inningen.validators import normalize_elfproef, normalize_iban, validate_rsin
 
 
@@ -22,8 +23,13 @@ def organisatie_upsert(
     gemeentecode: str | None = None,
     ibans: list[str] | None = None,
     incassant_id: str | None = None,
+    contact: dict[str, str] | None = None,
 ) -> tuple[Organisatie, bool]:
-    """Create or update a vorderende organisatie by RSIN; ibans are added, never removed."""
+    """Create or update a vorderende organisatie by RSIN; ibans are added, never removed.
+    ``contact``: the contact fields printed on letters (Organisatie.CONTACTVELDEN)."""
+    onbekend = set(contact or {}) - set(CONTACTVELDEN)
+    if onbekend:
+        raise ValidationError(f"Onbekende contactvelden: {', '.join(sorted(onbekend))}.")
     rsin = normalize_elfproef(rsin)
     validate_rsin(rsin)
     if gemeentecode and not (gemeentecode.isdigit() and len(gemeentecode) == 4):
@@ -45,6 +51,7 @@ def organisatie_upsert(
         ("naam", naam),
         ("gemeentecode", gemeentecode),
         ("incassant_id", incassant_id),
+        *(contact or {}).items(),
     ):
         if value is not None:
             setattr(organisatie, attr, value)

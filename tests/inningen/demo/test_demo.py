@@ -297,9 +297,17 @@ def test_accented_names_and_debtors_with_many_claims(tellingen):
 
 def test_users_and_scoping(tellingen):
     resultaat = demo_users_ensure()
-    assert [(g, w, r) for g, w, r in resultaat] == [
+    assert [(a.gebruikersnaam, a.wachtwoord, a.rol) for a in resultaat] == [
         (g.gebruikersnaam, g.wachtwoord, g.rol) for g in GEBRUIKERS
     ]
+    per_naam = {a.gebruikersnaam: a for a in resultaat}
+    # What each user sees, as printed: the scope rule's answer.
+    assert per_naam["balie"].organisaties == (
+        "Belastingsamenwerking Rivierland", "Gemeente Rivierstad"
+    )
+    assert per_naam["invorderaar2"].organisaties == ("Gemeente Polderdam", "Gemeente Rivierstad")
+    assert per_naam["invorderaar2"].rollen == ("invorderaar",)
+    assert len(per_naam["beheer"].organisaties) == 3
     user_model = get_user_model()
     balie = user_model.objects.get(username="balie")
     invorderaar = user_model.objects.get(username="invorderaar")
@@ -338,8 +346,9 @@ def test_users_ensure_is_idempotent_and_resets_nothing(tellingen):
     balie.save()
     demo_users_ensure()
     assert (
-        get_user_model().objects.filter(username__in=["balie", "invorderaar", "beheer"]).count()
-        == 3
+        get_user_model().objects.filter(username__in=[g.gebruikersnaam for g in GEBRUIKERS]).count()
+        == len(GEBRUIKERS)
+        == 4
     )
     balie.refresh_from_db()
     assert balie.check_password("zelf-gekozen-wachtwoord")
@@ -366,6 +375,13 @@ def test_command_prints_counts_and_demo_passwords(monkeypatch, capsys):
     assert "ALLEEN VOOR DEMO" in uit and "demo-balie-2026" in uit and "demo-parkeren-2026" in uit
     assert "invorderingsstappen" in uit and "Invorderingsstappen: " in uit
     assert "Invorderingsruns: Voorstel: wacht op goedkeuring 3, Uitgevoerd 9." in uit
+    # Every user with password, role(s) and the organisations they see.
+    regel = next(r for r in uit.splitlines() if r.strip().startswith("invorderaar2 "))
+    assert "demo-invorderaar2-2026" in regel and "invorderaar" in regel
+    assert "Gemeente Polderdam, Gemeente Rivierstad" in regel
+    assert "Belastingsamenwerking Rivierland, Gemeente Rivierstad" in next(
+        r for r in uit.splitlines() if r.strip().startswith("balie ")
+    )
     call_command("demo")
     assert "Demodata bestaat al" in capsys.readouterr().out
     assert Vordering.objects.count() == 200
@@ -384,9 +400,42 @@ def test_money_helpers():
 
 
 def test_no_outgoing_messages_for_the_demo_history(tellingen):
+    """The history sends nothing; only the TSA with the unreachable endpoint has messages: the
+    few that fill "Mislukte berichten", given up (DOOD) after a refused connection."""
+    from inningen.demo.gegevens import ONBEREIKBARE_URL
+    from stuffin.models import UitgaandStatus
+
     uitgaand = apps.get_model("stuffin", "UitgaandBericht")  # the outbox exists: no skip
-    assert not Koppeling.objects.exclude(url="").exists()
-    assert not uitgaand.objects.exists()
+    assert list(Koppeling.objects.exclude(url="").values_list("url", flat=True)) == [
+        ONBEREIKBARE_URL
+    ]
+    assert uitgaand.objects.exclude(koppeling__url=ONBEREIKBARE_URL).count() == 0
+    berichten = uitgaand.objects.all()
+    assert 0 < berichten.count() <= 3
+    assert {b.status for b in berichten} == {UitgaandStatus.DOOD}
+    assert all(b.laatste_fout for b in berichten)
+
+
+def test_every_work_list_has_work(tellingen, client):
+    """#19: the demo fills every screen: unmatched payments, credits and a refund to review,
+    adres in onderzoek, failed messages, claims without debtor, write-offs to review, and a
+    run preview started by one invorderaar for the other to approve."""
+    from django.urls import reverse
+
+    for soort in ("ongematchte_betalingen", "tegoeden", "terugbetalingen", "mislukte_berichten",
+                  "adres_in_onderzoek", "zonder_debiteur", "afboekingsvoorstellen"):  # fmt: skip
+        assert tellingen[soort] > 0, soort
+    assert Invorderingsrun.objects.filter(
+        status=RunStatus.VOORSTEL, aangemaakt_door="invorderaar"
+    ).exists()
+    for o in ORGANISATIES:
+        organisatie = Organisatie.objects.get(rsin=o.rsin)
+        assert organisatie.contact == o.contact and organisatie.telefoonnummer
+    tweede = get_user_model().objects.get(username="invorderaar2")
+    client.force_login(tweede)
+    for naam in ("zonder_debiteur", "uitgaand", "afboekingen", "adres_in_onderzoek",
+                 "tegoeden", "terugbetalingen", "runs"):  # fmt: skip
+        assert client.get(reverse(f"balie:{naam}")).status_code == 200, naam
 
 
 def test_collection_through_the_services():
@@ -454,7 +503,10 @@ def test_collection_through_the_services():
     # Payments on the statements: matched on the letter's kenmerk, every cent booked.
     betalingen = Betaling.objects.all()
     assert betalingen.exists()
-    assert not betalingen.exclude(status=BetalingStatus.TOEGEREKEND).exists()
+    # Except today's second statement: the work list's entries (#19), unplaced or a credit.
+    werk = betalingen.filter(afschrift__identificatie__endswith="-2")
+    assert not betalingen.exclude(pk__in=werk).exclude(status=BetalingStatus.TOEGEREKEND).exists()
+    assert {b.status for b in werk} == {BetalingStatus.ONGEMATCHT, BetalingStatus.TEGOED}
     geboekt = dict(
         Boeking.objects.filter(betaling__isnull=False)
         .values_list("betaling")
