@@ -76,7 +76,23 @@ def opzet():
     return {"org": org, "deb": deb, "aanslag": aanslag, "factuur": factuur}
 
 
-def test_preview_approve_and_the_aanmaning_on_the_claim(browser, live_server, opzet):
+def _viewport(browser, breedte: int, hoogte: int = 1100) -> None:
+    """A viewport of ``breedte`` CSS px (683 = a 1366 px screen at 200% zoom)."""
+    browser.set_window_size(breedte, hoogte)
+    extra = browser.execute_script("return window.outerWidth - window.innerWidth") or 0
+    browser.set_window_size(breedte + extra, hoogte)
+    assert browser.execute_script("return window.innerWidth") == breedte
+
+
+def _past_zonder_zijwaarts_scrollen(browser) -> bool:
+    return browser.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+
+
+def test_preview_approve_and_the_aanmaning_on_the_claim(
+    browser, live_server, opzet, screenshot_dir
+):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -85,7 +101,7 @@ def test_preview_approve_and_the_aanmaning_on_the_claim(browser, live_server, op
     _wacht(browser, "Voorbeeld maken")
     Select(browser.find_element(By.ID, "organisatie")).select_by_visible_text("Gemeente Rivierstad")
     browser.find_element(By.XPATH, "//button[text()='Voorbeeld maken']").click()
-    _wacht(browser, "Goedkeuren en uitvoeren")
+    _wacht(browser, "Controleren en goedkeuren")
     assert "Voorstel: wacht op goedkeuring" in browser.find_element(By.CLASS_NAME, "status").text
     rijen = {
         r.find_element(By.TAG_NAME, "td").text: r.find_elements(By.TAG_NAME, "td")[1].text
@@ -94,7 +110,36 @@ def test_preview_approve_and_the_aanmaning_on_the_claim(browser, live_server, op
     }
     assert rijen.get("Herinnering") == "1" and rijen.get("Aanmaning") == "1"
 
-    browser.find_element(By.XPATH, "//button[text()='Goedkeuren en uitvoeren']").click()
+    # #19 finding 6: the confirmation states what happens, with a sample letter per step.
+    browser.find_element(By.LINK_TEXT, "Controleren en goedkeuren…").click()
+    _wacht(browser, "Invorderingsrun goedkeuren")
+    _viewport(browser, 1366)
+    gevolgen = browser.find_element(By.ID, "gevolgen").text
+    assert "2 brieven" in gevolgen and "2 debiteur" not in gevolgen  # one debtor, two claims
+    assert "1 debiteur" in gevolgen
+    stappen = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=kop-per-stap] table").text
+    assert "Voorbeeld aanmaning (PDF)" in stappen and "Voorbeeld herinnering (PDF)" in stappen
+    browser.save_screenshot(str(screenshot_dir / "run-bevestigen-1366.png"))
+    assert _past_zonder_zijwaarts_scrollen(browser)
+    _viewport(browser, 683)
+    browser.save_screenshot(str(screenshot_dir / "run-bevestigen-683.png"))
+    assert _past_zonder_zijwaarts_scrollen(browser)
+    _viewport(browser, 1366)
+    # Without the tick nothing is approved; the error is tied to the checkbox.
+    browser.find_element(By.XPATH, "//button[starts-with(text(), 'Goedkeuren: 2 brieven')]").click()
+    _wacht(browser, "Vink aan dat u de aantallen")
+    vink = browser.find_element(By.ID, "id_gecontroleerd")
+    assert "fout-gecontroleerd" in vink.get_attribute("aria-describedby")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", vink)
+    browser.save_screenshot(str(screenshot_dir / "run-bevestigen-fout-1366.png"))
+    _viewport(browser, 683)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", vink)
+    browser.save_screenshot(str(screenshot_dir / "run-bevestigen-fout-683.png"))
+    assert _past_zonder_zijwaarts_scrollen(browser)
+    _viewport(browser, 1366)
+    assert Invorderingsrun.objects.get(datum=timezone.localdate()).status == RunStatus.VOORSTEL
+    vink.click()
+    browser.find_element(By.XPATH, "//button[starts-with(text(), 'Goedkeuren: 2 brieven')]").click()
     # The task runs eagerly after the request's commit; the page it redirects to shows it.
     _wacht(browser, "Goedgekeurd: de run wordt uitgevoerd.")
     WebDriverWait(browser, 10).until(
