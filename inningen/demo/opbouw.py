@@ -107,12 +107,12 @@ from inningen.invordering.services.invordering import (
     invorderingsrun_propose,
 )
 from inningen.invordering.services.opschortingen import opschorting_create, opschorting_end
-from inningen.invordering.services.tegoed import terugbetaling_propose
 from inningen.invordering.services.regelingen import (
     regeling_create,
     regeling_plan,
     regelingen_monitor,
 )
+from inningen.invordering.services.tegoed import terugbetaling_propose
 from inningen.organisaties.models import Bankrekening, Organisatie
 from inningen.organisaties.services.organisaties import organisatie_upsert
 from stuffin.services.koppelingen import koppeling_upsert

@@ -106,9 +106,17 @@ class OrganisatieAdmin(ScopeAdmin):
         (None, {"fields": ["rsin", "naam", "gemeentecode", "incassant_id"]}),
         (
             "Contact (staat op elke brief)",
-            {"fields": ["telefoonnummer", "bereikbaarheid", "emailadres", "website",
-                        "bezoekadres", "postadres"]},
-        ),  # fmt: skip
+            {
+                "fields": [
+                    "telefoonnummer",
+                    "bereikbaarheid",
+                    "emailadres",
+                    "website",
+                    "bezoekadres",
+                    "postadres",
+                ]
+            },
+        ),
     ]
     scope_paden = ("pk",)
     toevoegen_alleen_superuser = True

@@ -18,6 +18,7 @@ from inningen.choices import RunStatus
 from inningen.csvbestand import csv_tekst
 from inningen.debiteuren.models import Debiteur
 from inningen.invordering.models import Invorderingsrun, Invorderingsstap
+from inningen.invordering.services.brieven import brief_voorbeeld_html, brief_voorbeeld_pdf
 from inningen.invordering.services.invordering import (
     PLAN_KOLOMMEN,
     GoedkeuringFout,
@@ -28,7 +29,6 @@ from inningen.invordering.services.invordering import (
     plan_rijen,
     run_kenmerk,
 )
-from inningen.invordering.services.brieven import brief_voorbeeld_html, brief_voorbeeld_pdf
 from inningen.organisaties.selectors import organisaties_for_user
 from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
 
@@ -174,7 +174,9 @@ def run_bevestigen(request, pk):
     and an explicit "ik heb gecontroleerd"."""
     r = _run_voor(request.user, pk)
     if r.status != RunStatus.VOORSTEL:
-        messages.error(request, f"Deze run is niet (meer) goed te keuren: {r.get_status_display()}.")
+        messages.error(
+            request, f"Deze run is niet (meer) goed te keuren: {r.get_status_display()}."
+        )
         return redirect("balie:run", r.pk)
     form = RunBevestigenForm(initial={"kenmerk": run_kenmerk(r)})
     return _bevestigen_render(request, r, form)

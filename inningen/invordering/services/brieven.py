@@ -382,9 +382,7 @@ def _pdf(html: str) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    document = HTML(
-        string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"})
-    )
+    document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}))
     return document.write_pdf()
 
 

@@ -1110,9 +1110,9 @@ def invorderingsrun_voorbeeldbrief(*, run: Invorderingsrun, stap: str, mag_gehei
     tabellen = tabellen_load(datum)
     instelling = invorderingsinstelling_get(organisatie)
     geheim = set(
-        Debiteur.objects.filter(
-            vorderingen__pk__in=kandidaten, geheimhouding=True
-        ).values_list("vorderingen__pk", flat=True)
+        Debiteur.objects.filter(vorderingen__pk__in=kandidaten, geheimhouding=True).values_list(
+            "vorderingen__pk", flat=True
+        )
     )
     afzender = None
     for pk in kandidaten:

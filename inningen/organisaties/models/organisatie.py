@@ -36,7 +36,9 @@ class Organisatie(models.Model):
         help_text="Met https://, bv. https://www.rivierstad.nl/belastingen.",
     )  # fmt: skip
     bezoekadres = models.CharField(
-        max_length=200, blank=True, help_text="Eén regel, bv. 'Stadhuisplein 1, 1234 AB Rivierstad'."
+        max_length=200,
+        blank=True,
+        help_text="Eén regel, bv. 'Stadhuisplein 1, 1234 AB Rivierstad'.",
     )
     postadres = models.CharField(
         max_length=200, blank=True, help_text="Bv. 'Postbus 100, 1230 AC Rivierstad'."

@@ -119,7 +119,9 @@ def test_andere_organisatie_ziet_run_niet(
     client.force_login(ander)
     assert client.get(reverse("balie:run", args=[run.pk])).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1"))
+        r = client.post(
+            reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1")
+        )
     assert r.status_code == 404
     run.refresh_from_db()
     assert (run.status, run.uitgevoerd_door) == (RunStatus.VOORSTEL, "")
@@ -136,7 +138,9 @@ def test_baliemedewerker_mag_niet_goedkeuren(
     run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="test")
     client.force_login(balie)
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1"))
+        r = client.post(
+            reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run, forceer="1")
+        )
     assert r.status_code == 403
     run.refresh_from_db()
     assert (run.status, run.uitgevoerd_door) == (RunStatus.VOORSTEL, "")
@@ -359,13 +363,9 @@ def test_verouderd_voorbeeld_geweigerd(
     gezien = _bevestigd(run)
     client.force_login(invorderaar)
     # The figures changed after the confirmation was opened: refused.
-    Invorderingsrun.objects.filter(pk=run.pk).update(
-        samenvatting={**run.samenvatting, "aantal": 4}
-    )
+    Invorderingsrun.objects.filter(pk=run.pk).update(samenvatting={**run.samenvatting, "aantal": 4})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("balie:run_goedkeuren", args=[run.pk]), gezien, follow=True
-        )
+        response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), gezien, follow=True)
     assert "Het voorbeeld is gewijzigd" in response.content.decode()
     run.refresh_from_db()
     assert run.status == RunStatus.VOORSTEL
@@ -374,9 +374,7 @@ def test_verouderd_voorbeeld_geweigerd(
     gezien = _bevestigd(Invorderingsrun.objects.get(pk=run.pk))
     nieuw = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("balie:run_goedkeuren", args=[run.pk]), gezien, follow=True
-        )
+        response = client.post(reverse("balie:run_goedkeuren", args=[run.pk]), gezien, follow=True)
     assert "nieuwer voorbeeld" in response.content.decode()
     nieuw.refresh_from_db()
     assert nieuw.status == RunStatus.VOORSTEL and not Invorderingsstap.objects.exists()

@@ -303,7 +303,8 @@ def test_users_and_scoping(tellingen):
     per_naam = {a.gebruikersnaam: a for a in resultaat}
     # What each user sees, as printed: the scope rule's answer.
     assert per_naam["balie"].organisaties == (
-        "Belastingsamenwerking Rivierland", "Gemeente Rivierstad"
+        "Belastingsamenwerking Rivierland",
+        "Gemeente Rivierstad",
     )
     assert per_naam["invorderaar2"].organisaties == ("Gemeente Polderdam", "Gemeente Rivierstad")
     assert per_naam["invorderaar2"].rollen == ("invorderaar",)

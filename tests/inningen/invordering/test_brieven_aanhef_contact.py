@@ -47,9 +47,12 @@ DEBITEUREN = {
     "onbekend": (lambda: _persoon(Geslachtsaanduiding.ONBEKEND), "Geachte heer/mevrouw"),
     "bedrijf": (
         lambda: DebiteurFactory.build(
-            soort=Debiteursoort.NIET_NATUURLIJK_PERSOON, bsn=None, geslachtsnaam="",
-            voorletters="", statutaire_naam="Bakkerij IJzerman & Zn. B.V.",
-        ),  # fmt: skip
+            soort=Debiteursoort.NIET_NATUURLIJK_PERSOON,
+            bsn=None,
+            geslachtsnaam="",
+            voorletters="",
+            statutaire_naam="Bakkerij IJzerman & Zn. B.V.",
+        ),
         "Geachte heer/mevrouw",
     ),
 }
