@@ -421,3 +421,21 @@ def test_voorbeeldbrief_niet_voor_baliemedewerker_of_andere_organisatie(
     client.force_login(gebruiker_maken("ander", "invorderaar", OrganisatieFactory()))
     assert client.get(url).status_code == 404
     assert client.get(reverse("balie:run_bevestigen", args=[run.pk])).status_code == 404
+
+
+def test_voorbeeldbrief_slaat_geheim_adres_over(client, invorderaar, org, gemengd, vandaag):
+    """A sample letter prints the address: a debtor under BRP geheimhouding is passed over for
+    a user without that right (the next claim of the step is the sample)."""
+    from lxml import html
+
+    from inningen.debiteuren.models import Debiteur
+    from inningen.invordering.services.invordering import invorderingsrun_propose
+
+    Debiteur.objects.filter(pk=gemengd["jansen"].pk).update(geheimhouding=True)
+    run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="collega")
+    client.force_login(invorderaar)
+    assert not invorderaar.has_perm("inningen.bekijken_geheim_adres")
+    url = reverse("balie:run_voorbeeldbrief", args=[run.pk, "aanmaning"])
+    brief = html.fromstring(client.get(url, {"formaat": "html"}).content.decode())
+    adres = brief.xpath("//div[@class='adres']")[0].text_content()
+    assert "Jansen" not in adres and gemengd["aanmaningen"][1].debiteur.naam in adres
