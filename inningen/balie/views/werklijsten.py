@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import (
     uitgaand_resend_for_user,
@@ -33,16 +34,38 @@ ADRES_VELDEN = ("straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging"
                 "woonplaats", "telefoonnummer", "emailadres")  # fmt: skip
 
 
+ZONDER_DEBITEUR = Lijst(
+    naam="vorderingen-zonder-debiteur",
+    titel="Vorderingen zonder debiteur",
+    kolommen=[
+        Kolom("vordering", "Vordering", "vorderingnummer", lambda v: v.vorderingnummer),
+        Kolom("organisatie", "Organisatie", "organisatie__naam", lambda v: v.organisatie.naam),
+        Kolom("tsa", "TSA", "tsa", lambda v: v.tsa),
+        Kolom("omschrijving", "Omschrijving", None, lambda v: v.algemene_factuuromschrijving),
+        Kolom("ontvangen", "Ontvangen", "creatiedatum", lambda v: v.creatiedatum),
+        Kolom("bedrag", "Bedrag", "totaalbedrag_incl_btw", lambda v: v.totaalbedrag_incl_btw,
+              bedrag=True, klasse="bedrag"),
+        Kolom("actie", "Actie", kop_verborgen=True),
+    ],  # fmt: skip
+    standaard=("creatiedatum", "pk"),
+    organisatie="organisatie_id",
+    datum="creatiedatum",
+    datum_label="Ontvangen",
+    tekst=("vorderingnummer", "tsa", "algemene_factuuromschrijving"),
+    tekst_label="Vordering, TSA of omschrijving",
+)
+
+
 @balie_view("inningen.change_vordering")
 def zonder_debiteur(request):
-    vorderingen = (
-        Vordering.objects.for_user(request.user)
-        .zonder_debiteur()
-        .select_related("organisatie")
-        .order_by("creatiedatum", "pk")
+    lijst = ZONDER_DEBITEUR.toepassen(
+        request,
+        Vordering.objects.for_user(request.user).zonder_debiteur().select_related("organisatie"),
     )
-    pagina = Paginator(vorderingen, PER_PAGINA).get_page(request.GET.get("pagina"))
-    return render(request, "balie/zonder_debiteur.html", {"pagina": pagina})
+    if lijst.export:
+        return lijst.export_response()
+    pagina = lijst.pagina(PER_PAGINA)
+    return render(request, "balie/zonder_debiteur.html", {"pagina": pagina, "lijst": lijst})
 
 
 def _gegevens(post, soort) -> dict:

@@ -1,0 +1,152 @@
+"""Every list sortable, filterable and exportable, formula-safe and scoped (#19)."""
+
+import csv
+import datetime as dt
+import io
+
+import lxml.html
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from inningen.organisaties.services.rollen import roles_ensure
+from inningen.verwerkingen.models import Verwerking
+from tests.factories import DebiteurFactory, OrganisatieFactory, gebruiker_maken, vordering_maken
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org():
+    return OrganisatieFactory(naam="Gemeente Rivierstad")
+
+
+@pytest.fixture
+def org2():
+    return OrganisatieFactory(naam="Gemeente Beekdal")
+
+
+@pytest.fixture
+def andere_org():
+    return OrganisatieFactory(naam="Gemeente Elders")
+
+
+@pytest.fixture
+def invorderaar(org, org2):
+    roles_ensure()
+    return gebruiker_maken("invorderaar", "invorderaar", org, org2)
+
+
+def html(response):
+    assert response.status_code == 200, response.content[:500]
+    return lxml.html.fromstring(response.content.decode())
+
+
+def kolom(doc, nummer: int) -> list[str]:
+    """The text of column ``nummer`` (1-based) of the first table's body."""
+    return [
+        td.text_content().strip()
+        for td in doc.xpath(f"//table[1]/tbody/tr/td[{nummer}]")
+    ]
+
+
+def csv_rijen(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    tekst = response.content.decode("utf-8")
+    assert tekst.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(tekst[1:]), delimiter=";"))
+
+
+def xlsx_rijen(response) -> list[list]:
+    assert response.status_code == 200
+    blad = load_workbook(io.BytesIO(response.content)).active
+    return [[c.value for c in rij] for rij in blad.iter_rows()]
+
+
+def koppen(doc) -> dict[str, lxml.html.HtmlElement]:
+    return {th.text_content().split("(")[0].strip(" ▲▼↕"): th for th in doc.xpath("//thead//th")}
+
+
+# --- vorderingen zonder debiteur -----------------------------------------------------------------
+
+
+@pytest.fixture
+def zonder_debiteur(org, org2, andere_org, vandaag):
+    vordering_maken(org, vorderingnummer="V-B", creatiedatum=vandaag - dt.timedelta(days=3),
+                    algemene_factuuromschrijving="=HYPERLINK(\"http://x\")")  # fmt: skip
+    vordering_maken(org2, vorderingnummer="V-A", creatiedatum=vandaag - dt.timedelta(days=1))
+    vordering_maken(org, vorderingnummer="V-C", creatiedatum=vandaag - dt.timedelta(days=2))
+    vordering_maken(andere_org, vorderingnummer="V-ELDERS")
+
+
+def test_zonder_debiteur_standaard_sorteren_en_aria_sort(client, invorderaar, zonder_debiteur):
+    client.force_login(invorderaar)
+    url = reverse("balie:zonder_debiteur")
+    doc = html(client.get(url))
+    assert kolom(doc, 1) == ["V-B", "V-C", "V-A"]  # default: oldest first, as before
+    assert not doc.xpath("//th[@aria-sort]")
+    kop = koppen(doc)["Vordering"]
+    assert kop.xpath(".//a/@href") == ["?sort=vordering"]
+
+    doc = html(client.get(url, {"sort": "vordering"}))
+    assert kolom(doc, 1) == ["V-A", "V-B", "V-C"]
+    assert koppen(doc)["Vordering"].get("aria-sort") == "ascending"
+    assert koppen(doc)["Vordering"].xpath(".//a/@href") == ["?sort=-vordering"]
+
+    doc = html(client.get(url, {"sort": "-vordering"}))
+    assert kolom(doc, 1) == ["V-C", "V-B", "V-A"]
+    assert koppen(doc)["Vordering"].get("aria-sort") == "descending"
+
+    # Not on the whitelist: the default order, no error.
+    doc = html(client.get(url, {"sort": "debiteur__bsn"}))
+    assert kolom(doc, 1) == ["V-B", "V-C", "V-A"]
+
+
+def test_zonder_debiteur_filteren(client, invorderaar, org2, zonder_debiteur, vandaag):
+    client.force_login(invorderaar)
+    url = reverse("balie:zonder_debiteur")
+    doc = html(client.get(url, {"organisatie": org2.pk}))
+    assert kolom(doc, 1) == ["V-A"]
+    doc = html(client.get(url, {"q": "v-c"}))
+    assert kolom(doc, 1) == ["V-C"]
+    doc = html(client.get(url, {"van": (vandaag - dt.timedelta(days=2)).isoformat(),
+                                "sort": "-ontvangen"}))  # fmt: skip
+    assert kolom(doc, 1) == ["V-A", "V-C"]
+    # Every filter has a label; the sort is kept in the form.
+    for veld in doc.xpath("//form[contains(@class,'lijstfilter-form')]//*[self::input or self::select][not(@type='hidden')]"):
+        assert doc.xpath(f"//label[@for='{veld.get('id')}']"), veld.get("name")
+    assert doc.xpath("//form[contains(@class,'lijstfilter-form')]//input[@name='sort']/@value") == ["-ontvangen"]
+    # The export links carry the filters.
+    assert doc.xpath("//a[text()='Exporteren (CSV)']/@href")[0].startswith("?van=")
+
+
+def test_zonder_debiteur_foute_invoer_is_een_formulierfout(client, invorderaar, zonder_debiteur):
+    client.force_login(invorderaar)
+    doc = html(client.get(reverse("balie:zonder_debiteur"), {"van": "morgen", "organisatie": "x"}))
+    assert "Vul een geldige datum in" in doc.text_content()
+    veld = doc.get_element_by_id("filter-van")
+    assert veld.get("aria-invalid") == "true"
+    assert doc.get_element_by_id(veld.get("aria-describedby")) is not None
+    assert len(kolom(doc, 1)) == 3  # nothing filtered by the bad input
+
+
+def test_zonder_debiteur_export_csv(client, invorderaar, zonder_debiteur):
+    client.force_login(invorderaar)
+    rijen = csv_rijen(client.get(reverse("balie:zonder_debiteur"),
+                                 {"export": "csv", "sort": "vordering"}))  # fmt: skip
+    assert rijen[0] == ["Vordering", "Organisatie", "TSA", "Omschrijving", "Ontvangen",
+                        "Bedrag (EUR)"]  # fmt: skip
+    assert [r[0] for r in rijen[1:]] == ["V-A", "V-B", "V-C"]
+    assert "V-ELDERS" not in str(rijen)
+    assert rijen[2][3].startswith("'=HYPERLINK")  # formula-safe
+    assert rijen[1][5] == "121,00"
+
+
+def test_zonder_debiteur_export_xlsx(client, invorderaar, zonder_debiteur):
+    client.force_login(invorderaar)
+    rijen = xlsx_rijen(client.get(reverse("balie:zonder_debiteur"), {"export": "xlsx"}))
+    assert rijen[0][0] == "Vordering"
+    assert [r[0] for r in rijen[1:]] == ["V-B", "V-C", "V-A"]
+    assert rijen[1][3] == '=HYPERLINK("http://x")'  # stays text, not a formula
+    assert float(rijen[1][5]) == 121.0
