@@ -150,3 +150,88 @@ def test_zonder_debiteur_export_xlsx(client, invorderaar, zonder_debiteur):
     assert [r[0] for r in rijen[1:]] == ["V-B", "V-C", "V-A"]
     assert rijen[1][3] == '=HYPERLINK("http://x")'  # stays text, not a formula
     assert float(rijen[1][5]) == 121.0
+
+
+# --- mislukte berichten --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def berichten(org, org2, andere_org):
+    from django.utils import timezone
+
+    from stuffin.models import Koppeling, UitgaandBericht, UitgaandStatus
+
+    koppeling = Koppeling.objects.create(
+        applicatie="TSA", rol="tsa", gebruikersnaam="tsa-test", wachtwoord="x"
+    )
+    nu = timezone.now()
+    for nummer, organisatie, status, pogingen, fout in (
+        ("B-1", org, UitgaandStatus.MISLUKT, 3, "StUF055"),
+        ("B-2", org2, UitgaandStatus.DOOD, 9, "+SOM(A1)"),
+        ("B-3", org, UitgaandStatus.AFGELEVERD, 1, ""),
+        ("B-4", andere_org, UitgaandStatus.MISLUKT, 1, "ELDERS"),
+    ):
+        UitgaandBericht.objects.create(
+            soort="statuswijziging", koppeling=koppeling, referentienummer=nummer,
+            vordering=vordering_maken(organisatie, vorderingnummer=f"V{nummer}"),
+            status=status, volgende_poging=nu, pogingen=pogingen, foutcode=fout,
+        )  # fmt: skip
+
+
+def test_berichten_sorteren_filteren_exporteren(client, invorderaar, berichten):
+    client.force_login(invorderaar)
+    url = reverse("balie:uitgaand")
+    assert kolom(html(client.get(url)), 3) == ["VB-1", "VB-2"]  # failed and dead, own only
+    doc = html(client.get(url, {"sort": "-pogingen"}))
+    assert kolom(doc, 3) == ["VB-2", "VB-1"]
+    assert koppen(doc)["Pogingen"].get("aria-sort") == "descending"
+    assert kolom(html(client.get(url, {"sort": "pogingen"})), 3) == ["VB-1", "VB-2"]
+    assert kolom(html(client.get(url, {"status": "dood"})), 3) == ["VB-2"]
+    # A status outside the list is a form error, not a way to see delivered messages.
+    doc = html(client.get(url, {"status": "afgeleverd"}))
+    assert kolom(doc, 3) == ["VB-1", "VB-2"] and doc.xpath("//p[@id='filter-status-fout']")
+    rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "-pogingen"}))
+    assert rijen[0][:3] == ["Aangemaakt", "Vordering", "Organisatie"]
+    assert [r[1] for r in rijen[1:]] == ["VB-2", "VB-1"]
+    assert rijen[1][-1] == "'+SOM(A1)"
+    assert "ELDERS" not in str(rijen)
+
+
+# --- adres in onderzoek --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_onderzoek(org, org2, andere_org):
+    from django.utils import timezone
+
+    from inningen.debiteuren.models import Adresstatus, Debiteur
+
+    for naam, organisatie, status, dagen in (
+        ("Jansen", org, Adresstatus.OVERLEDEN, 10),
+        ("@Bakker", org2, Adresstatus.NIET_IN_BRP, 5),
+        ("Elders", andere_org, Adresstatus.OVERLEDEN, 20),
+    ):
+        deb = DebiteurFactory(geslachtsnaam=naam, voorletters="")
+        vordering_maken(organisatie, debiteur=deb, vorderingnummer=f"V-{naam.strip('@')}")
+        Debiteur.objects.filter(pk=deb.pk).update(
+            adresstatus=status, adresstatus_sinds=timezone.now() - dt.timedelta(days=dagen)
+        )
+
+
+def test_adres_in_onderzoek_lijst(client, invorderaar, in_onderzoek):
+    client.force_login(invorderaar)
+    url = reverse("balie:adres_in_onderzoek")
+    assert kolom(html(client.get(url)), 1) == ["V-Jansen", "V-Bakker"]  # longest waiting first
+    assert kolom(html(client.get(url, {"sort": "debiteur"})), 1) == ["V-Bakker", "V-Jansen"]
+    assert kolom(html(client.get(url, {"sort": "-debiteur"})), 1) == ["V-Jansen", "V-Bakker"]
+    assert kolom(html(client.get(url, {"status": "overleden"})), 1) == ["V-Jansen"]
+    assert kolom(html(client.get(url, {"q": "bakk"})), 1) == ["V-Bakker"]
+
+    rijen = csv_rijen(client.get(url, {"export": "csv"}))
+    assert rijen[0] == ["Vordering", "Organisatie", "Debiteur", "Reden", "Sinds",
+                        "Openstaand (EUR)"]  # fmt: skip
+    assert [r[0] for r in rijen[1:]] == ["V-Jansen", "V-Bakker"]
+    assert rijen[2][2] == "'@Bakker"  # formula-safe
+    # One logging row per person in the export.
+    gelogd = Verwerking.objects.filter(activiteit__startswith="export adres in onderzoek")
+    assert sorted(v.debiteur.geslachtsnaam for v in gelogd) == ["@Bakker", "Jansen"]
