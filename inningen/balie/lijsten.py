@@ -63,6 +63,7 @@ class Lijst:
     status: str | None = None  # path to a status: adds a status choice
     statussen: tuple = ()  # (value, label) of the status choice
     status_standaard: tuple = ()  # the statuses shown when none is chosen (empty: all)
+    status_label: str = "Status"
     tekst: tuple = ()  # paths searched (icontains, any of them) by the text field
     tekst_label: str = "Zoeken"
     # The debtors (natural persons are logged) and the counterparties (naam, iban) of a row, for
@@ -293,7 +294,7 @@ class FilterForm(forms.Form):
             # One default status (a tab, as the bank work list): no "all".
             alle = [] if len(lijst.status_standaard) == 1 else [("", "Alle")]
             self.fields["status"] = forms.ChoiceField(
-                label="Status", required=False, choices=[*alle, *lijst.statussen]
+                label=lijst.status_label, required=False, choices=[*alle, *lijst.statussen]
             )
         if lijst.datum:
             self.fields["van"] = forms.DateField(

@@ -235,3 +235,69 @@ def test_adres_in_onderzoek_lijst(client, invorderaar, in_onderzoek):
     # One logging row per person in the export.
     gelogd = Verwerking.objects.filter(activiteit__startswith="export adres in onderzoek")
     assert sorted(v.debiteur.geslachtsnaam for v in gelogd) == ["@Bakker", "Jansen"]
+
+
+# --- invorderingsruns -----------------------------------------------------------------------------
+
+
+def test_runs_lijst(client, invorderaar, org, org2, andere_org, vandaag):
+    from inningen.choices import RunStatus
+    from inningen.invordering.models import Invorderingsrun
+
+    for organisatie, dagen, status in (
+        (org, 1, RunStatus.UITGEVOERD),
+        (org2, 3, RunStatus.VOORSTEL),
+        (org, 2, RunStatus.VOORSTEL),
+        (andere_org, 0, RunStatus.VOORSTEL),
+    ):
+        Invorderingsrun.objects.create(
+            organisatie=organisatie, datum=vandaag - dt.timedelta(days=dagen), status=status,
+            aangemaakt_door="=cmd|calc", samenvatting={"aantal": dagen, "kosten": 1500},
+        )  # fmt: skip
+    client.force_login(invorderaar)
+    url = reverse("balie:runs")
+    d = [f"{vandaag - dt.timedelta(days=n):%d-%m-%Y}" for n in range(4)]
+    assert kolom(html(client.get(url)), 1) == [d[1], d[2], d[3]]  # newest first, as before
+    assert kolom(html(client.get(url, {"sort": "datum"})), 1) == [d[3], d[2], d[1]]
+    # Descending reverses the tie-break (pk) too: a stable, exact mirror of ascending.
+    assert kolom(html(client.get(url, {"sort": "-organisatie"})), 1) == [d[2], d[1], d[3]]
+    assert kolom(html(client.get(url, {"status": "voorstel"})), 1) == [d[2], d[3]]
+    assert kolom(html(client.get(url, {"organisatie": org2.pk})), 1) == [d[3]]
+    rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "datum"}))
+    assert rijen[0] == ["Datum", "Organisatie", "Status", "Stappen", "Kosten (EUR)",
+                        "Rente (EUR)", "Door"]  # fmt: skip
+    assert [r[0] for r in rijen[1:]] == [d[3], d[2], d[1]]
+    assert rijen[1][3:] == ["3", "15,00", "0,00", "'=cmd|calc"]
+
+
+# --- afboekingen te beoordelen --------------------------------------------------------------------
+
+
+def test_afboekingen_lijst(client, invorderaar, org, org2, andere_org):
+    from inningen.invordering.services.afboekingen import afboeking_propose
+
+    collega = gebruiker_maken("collega", "invorderaar", org, org2, andere_org)
+    for naam, organisatie, soort in (
+        ("Pietersen", org, "oninbaar"),
+        ("Aalders", org2, "kwijtschelding"),
+        ("Vreemd", andere_org, "oninbaar"),
+    ):
+        deb = DebiteurFactory(geslachtsnaam=naam, voorletters="")
+        v = vordering_maken(organisatie, debiteur=deb, vorderingnummer=f"V-{naam}")
+        afboeking_propose(vordering=v, soort=soort, reden="-1 geen verhaal", user=collega)
+    client.force_login(invorderaar)
+    url = reverse("balie:afboekingen")
+    doc = html(client.get(url))
+    assert [t.removesuffix("facturatie") for t in kolom(doc, 2)] == ["V-Pietersen", "V-Aalders"]
+    doc = html(client.get(url, {"sort": "debiteur"}))
+    assert kolom(doc, 4) == ["Aalders", "Pietersen"]
+    assert koppen(doc)["Debiteur"].get("aria-sort") == "ascending"
+    assert kolom(html(client.get(url, {"sort": "-debiteur"})), 4) == ["Pietersen", "Aalders"]
+    assert kolom(html(client.get(url, {"status": "kwijtschelding"})), 4) == ["Aalders"]
+    rijen = csv_rijen(client.get(url, {"export": "csv"}))
+    assert rijen[0][:4] == ["Voorgesteld", "Vordering", "Organisatie", "Debiteur"]
+    assert [r[3] for r in rijen[1:]] == ["Pietersen", "Aalders"]
+    assert rijen[1][5] == "'-1 geen verhaal"
+    assert "Vreemd" not in str(rijen)
+    gelogd = Verwerking.objects.filter(activiteit="export afboekingen te beoordelen (CSV)")
+    assert sorted(v.debiteur.geslachtsnaam for v in gelogd) == ["Aalders", "Pietersen"]
