@@ -301,3 +301,54 @@ def test_afboekingen_lijst(client, invorderaar, org, org2, andere_org):
     assert "Vreemd" not in str(rijen)
     gelogd = Verwerking.objects.filter(activiteit="export afboekingen te beoordelen (CSV)")
     assert sorted(v.debiteur.geslachtsnaam for v in gelogd) == ["Aalders", "Pietersen"]
+
+
+# --- werklijst betalingen -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def betalingen(org, org2, andere_org, vandaag):
+    from inningen.betalingen.models import Afschrift, Betaling
+    from inningen.organisaties.models import Bankrekening
+    from tests.factories import iban_nl
+
+    afschriften = {}
+    for i, organisatie in enumerate((org, org2, andere_org), start=1):
+        rekening = Bankrekening.objects.create(organisatie=organisatie, iban=iban_nl(1000 + i))
+        afschriften[organisatie.pk] = Afschrift.objects.create(
+            organisatie=organisatie, bankrekening=rekening, formaat="camt053",
+            identificatie=f"A{i}", datum=vandaag, sha256=str(i) * 64, ingelezen_door="test",
+        )  # fmt: skip
+    for volgnummer, (organisatie, naam, bedrag, dagen, status) in enumerate((
+        (org, "J. Jansen", 5000, 3, "ongematcht"),
+        (org2, "=2+5", 1200, 1, "ongematcht"),
+        (org, "P. Parkeer", 700, 2, "geparkeerd"),
+        (andere_org, "Elders BV", 999, 1, "ongematcht"),
+    )):  # fmt: skip
+        Betaling.objects.create(
+            afschrift=afschriften[organisatie.pk], organisatie=organisatie, volgnummer=volgnummer,
+            boekdatum=vandaag - dt.timedelta(days=dagen), bedrag=bedrag, restbedrag=bedrag,
+            tegenrekening=iban_nl(5000 + volgnummer), naam=naam, omschrijving="betaling",
+            status=status,
+        )  # fmt: skip
+
+
+def test_werklijst_betalingen_lijst(client, invorderaar, betalingen):
+    client.force_login(invorderaar)
+    url = reverse("inningen:werklijst")
+    assert kolom(html(client.get(url)), 3) == ["J. Jansen", "=2+5"]  # unmatched, oldest first
+    doc = html(client.get(url, {"sort": "-bedrag"}))
+    assert kolom(doc, 3) == ["J. Jansen", "=2+5"]
+    assert koppen(doc)["Bedrag"].get("aria-sort") == "descending"
+    assert kolom(html(client.get(url, {"sort": "bedrag"})), 3) == ["=2+5", "J. Jansen"]
+    assert kolom(html(client.get(url, {"status": "geparkeerd"})), 3) == ["P. Parkeer"]
+    assert kolom(html(client.get(url, {"q": "jans"})), 3) == ["J. Jansen"]
+    rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "bedrag"}))
+    assert rijen[0] == ["Boekdatum", "Organisatie", "Naam", "IBAN", "Omschrijving",
+                        "Bedrag (EUR)", "Te verdelen (EUR)"]  # fmt: skip
+    assert [r[2] for r in rijen[1:]] == ["'=2+5", "J. Jansen"]
+    assert rijen[1][5] == "12,00"
+    assert "Elders" not in str(rijen)
+    # The counterparties (no debtor known) are logged, one row each.
+    gelogd = Verwerking.objects.filter(activiteit="export werklijst betalingen (CSV)")
+    assert sorted(v.betrokkene.split(" NL")[0] for v in gelogd) == ["=2+5", "J. Jansen"]
