@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inningen.balie.forms.tegoed import TerugbetalingForm
+from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.selectors.tegoed import (
     bestand_for_user,
     bestanden_for_user,
@@ -59,17 +60,40 @@ def _terug(deb) -> str:
     return reverse("balie:debiteur", args=[deb.pk]) + "#tegoed"
 
 
+TEGOEDEN = Lijst(
+    naam="tegoeden",
+    titel="Tegoeden",
+    kolommen=[
+        Kolom("debiteur", "Debiteur", "debiteur__zoeknaam", lambda r: str(r.debiteur)),
+        Kolom("organisatie", "Organisatie", "organisatie_naam", lambda r: r.organisatie_naam),
+        Kolom("tegoed", "Tegoed", "tegoed", lambda r: r.tegoed, bedrag=True, klasse="bedrag"),
+        Kolom("open", "Open vorderingen", "open_aantal", lambda r: r.open_aantal,
+              klasse="bedrag"),
+        Kolom("openstaand", "Openstaand", "open_bedrag", lambda r: r.open_bedrag, bedrag=True,
+              klasse="bedrag"),
+        Kolom("actie", "Actie"),
+    ],  # fmt: skip
+    # Aggregated rows (a list, largest credit first): sorted and filtered in Python.
+    organisatie="organisatie_id",
+    tekst=("debiteur__naam",),
+    tekst_label="Naam",
+    personen=lambda r: [r.debiteur],
+)
+
+
 @balie_view("inningen.verrekenen_tegoed")
 def tegoeden(request):
     """Debtors with credit, largest first: where to offset or refund."""
-    regels = tegoeden_for_user(request.user)
+    lijst = TEGOEDEN.toepassen(request, tegoeden_for_user(request.user))
+    if lijst.export:
+        return lijst.export_response()
     verwerking_log(
         user=request.user,
-        debiteuren=[r.debiteur for r in regels],
+        debiteuren=[r.debiteur for r in lijst.rijen],
         doel=DOEL_INVORDERING,
         activiteit="werklijst tegoeden getoond",
     )
-    return render(request, "balie/tegoed_lijst.html", {"regels": regels})
+    return render(request, "balie/tegoed_lijst.html", {"regels": lijst.rijen, "lijst": lijst})
 
 
 @require_http_methods(["GET", "POST"])

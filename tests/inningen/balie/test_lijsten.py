@@ -352,3 +352,35 @@ def test_werklijst_betalingen_lijst(client, invorderaar, betalingen):
     # The counterparties (no debtor known) are logged, one row each.
     gelogd = Verwerking.objects.filter(activiteit="export werklijst betalingen (CSV)")
     assert sorted(v.betrokkene.split(" NL")[0] for v in gelogd) == ["=2+5", "J. Jansen"]
+
+
+# --- tegoeden (aggregated rows, sorted in Python) --------------------------------------------------
+
+
+def test_tegoeden_lijst(client, invorderaar, org, org2, monkeypatch):
+    from inningen.balie.selectors.tegoed import Tegoedregel
+    from inningen.balie.views import tegoed
+
+    regels = {
+        org.pk: Tegoedregel(org.pk, org.naam, DebiteurFactory(geslachtsnaam="Zwart",
+                                                              voorletters=""), 5000),
+        org2.pk: Tegoedregel(org2.pk, org2.naam, DebiteurFactory(geslachtsnaam="-Aap",
+                                                                voorletters=""), 300),
+    }  # fmt: skip
+    # The selector is tested elsewhere (test_views_tegoed); here the list around it.
+    monkeypatch.setattr(tegoed, "tegoeden_for_user", lambda user: list(regels.values()))
+    client.force_login(invorderaar)
+    url = reverse("balie:tegoeden")
+    assert kolom(html(client.get(url)), 1) == ["Zwart", "-Aap"]  # largest first
+    assert kolom(html(client.get(url, {"sort": "debiteur"})), 1) == ["-Aap", "Zwart"]
+    doc = html(client.get(url, {"sort": "tegoed"}))
+    assert kolom(doc, 1) == ["-Aap", "Zwart"]
+    assert koppen(doc)["Tegoed"].get("aria-sort") == "ascending"
+    assert kolom(html(client.get(url, {"organisatie": org2.pk})), 1) == ["-Aap"]
+    assert kolom(html(client.get(url, {"q": "zwa"})), 1) == ["Zwart"]
+    rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "-tegoed"}))
+    assert rijen[0][:3] == ["Debiteur", "Organisatie", "Tegoed (EUR)"]
+    assert rijen[1:] == [["Zwart", org.naam, "50,00", "0", "0,00"],
+                         ["'-Aap", org2.naam, "3,00", "0", "0,00"]]  # fmt: skip
+    gelogd = Verwerking.objects.filter(activiteit="export tegoeden (CSV)")
+    assert sorted(v.debiteur.geslachtsnaam for v in gelogd) == ["-Aap", "Zwart"]
