@@ -384,3 +384,86 @@ def test_tegoeden_lijst(client, invorderaar, org, org2, monkeypatch):
                          ["'-Aap", org2.naam, "3,00", "0", "0,00"]]  # fmt: skip
     gelogd = Verwerking.objects.filter(activiteit="export tegoeden (CSV)")
     assert sorted(v.debiteur.geslachtsnaam for v in gelogd) == ["-Aap", "Zwart"]
+
+
+# --- menu counts -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lege_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def menu(doc) -> dict[str, str]:
+    return {
+        a.xpath("string(text())").strip(): a.text_content().strip()
+        for a in doc.xpath("//nav[@aria-label='Hoofdmenu']//a")
+    }
+
+
+def test_menutellingen_waarde_scope_en_toegankelijke_tekst(
+    client, invorderaar, lege_cache, zonder_debiteur, berichten, in_onderzoek
+):
+    client.force_login(invorderaar)
+    doc = html(client.get(reverse("balie:zoeken")))
+    items = menu(doc)
+    # Claims without debtor of the user's organisations: three, and three of the messages
+    # (the ones of the other organisation are not counted).
+    assert items["Vorderingen zonder debiteur"] == "Vorderingen zonder debiteur6, 6 open"
+    assert items["Mislukte berichten"] == "Mislukte berichten2, 2 open"
+    assert items["Adres in onderzoek"] == "Adres in onderzoek2, 2 open"
+    assert items["Afboekingen te beoordelen"] == "Afboekingen te beoordelen"  # none: no badge
+    badge = doc.xpath("//nav//a[starts-with(normalize-space(.), 'Mislukte')]/span")
+    assert badge[0].get("aria-hidden") == "true" and badge[0].text == "2"
+    assert badge[1].get("class") == "visually-hidden" and badge[1].text == ", 2 open"
+
+
+def test_menutellingen_alleen_zichtbare_menus_en_gecached(
+    client, org, lege_cache, zonder_debiteur, django_assert_num_queries
+):
+    from inningen.balie.selectors import tellingen
+
+    roles_ensure()
+    balie = gebruiker_maken("baliemedewerker", "baliemedewerker", org)
+    # The balie sees none of the work lists, so nothing of them is counted.
+    assert "zonder_debiteur" not in tellingen.menu_tellingen(balie)
+    invorderaar = gebruiker_maken("inv2", "invorderaar", org)
+    eerst = tellingen.menu_tellingen(invorderaar)
+    assert eerst["zonder_debiteur"] == 2 and eerst["runs"] == 0
+    vordering_maken(org, vorderingnummer="V-NIEUW")
+    with django_assert_num_queries(0):
+        assert tellingen.menu_tellingen(invorderaar) == eerst  # from the cache
+    from django.core.cache import cache
+
+    cache.delete(tellingen.cache_sleutel(invorderaar))
+    assert tellingen.menu_tellingen(invorderaar)["zonder_debiteur"] == 3
+
+
+def test_menutellingen_geen_query_anoniem_of_in_de_admin(rf, org, lege_cache):
+    from django.contrib.auth.models import AnonymousUser
+
+    from inningen.balie.context_processors import menu_tellingen
+
+    verzoek = rf.get("/")
+    verzoek.user = AnonymousUser()
+    assert menu_tellingen(verzoek) == {"menu_tellingen": {}}
+    roles_ensure()
+    verzoek = rf.get("/admin/inningen/")
+    verzoek.user = gebruiker_maken("beheer", "beheerder", org)
+    assert menu_tellingen(verzoek) == {"menu_tellingen": {}}
+
+
+def test_aantal_functies_per_lijst(org, andere_org, lege_cache, betalingen, in_onderzoek):
+    from inningen.balie.selectors import tellingen
+
+    roles_ensure()
+    gebruiker = gebruiker_maken("inv3", "invorderaar", org)
+    assert tellingen.aantal_werklijst_betalingen(gebruiker) == 1  # unmatched only, own org
+    assert tellingen.aantal_adres_in_onderzoek(gebruiker) == 1
+    assert tellingen.aantal_afboekingen(gebruiker) == 0
+    assert tellingen.aantal_terugbetalingen(gebruiker) == 0
+    assert tellingen.aantal_mislukte_berichten(gebruiker) == 0
