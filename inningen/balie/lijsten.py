@@ -348,23 +348,38 @@ class FilterForm(forms.Form):
             if lijst.status and statussen:
                 bron = bron.filter(**{f"{lijst.status}__in": statussen})
             if "van" in w:
-                bron = bron.filter(**{f"{lijst.datum}__date__gte" if _is_tijd(bron, lijst.datum)
-                                      else f"{lijst.datum}__gte": w["van"]})  # fmt: skip
+                bron = bron.filter(
+                    **{
+                        f"{lijst.datum}__date__gte"
+                        if _is_tijd(bron, lijst.datum)
+                        else f"{lijst.datum}__gte": w["van"]
+                    }
+                )
             if "tot" in w:
-                bron = bron.filter(**{f"{lijst.datum}__date__lte" if _is_tijd(bron, lijst.datum)
-                                      else f"{lijst.datum}__lte": w["tot"]})  # fmt: skip
+                bron = bron.filter(
+                    **{
+                        f"{lijst.datum}__date__lte"
+                        if _is_tijd(bron, lijst.datum)
+                        else f"{lijst.datum}__lte": w["tot"]
+                    }
+                )
             return bron
         rijen = list(bron)
         if "q" in w:
             zoek = w["q"].casefold()
-            rijen = [r for r in rijen if any(zoek in str(pad(r, p) or "").casefold()
-                                             for p in lijst.tekst)]  # fmt: skip
+            rijen = [
+                r
+                for r in rijen
+                if any(zoek in str(pad(r, p) or "").casefold() for p in lijst.tekst)
+            ]
         if "organisatie" in w:
             rijen = [r for r in rijen if pad(r, lijst.organisatie) == w["organisatie"]]
         if lijst.status and statussen:
             rijen = [r for r in rijen if pad(r, lijst.status) in statussen]
         if "van" in w or "tot" in w:
-            rijen = [r for r in rijen if _in_periode(pad(r, lijst.datum), w.get("van"), w.get("tot"))]
+            rijen = [
+                r for r in rijen if _in_periode(pad(r, lijst.datum), w.get("van"), w.get("tot"))
+            ]
         return rijen
 
 

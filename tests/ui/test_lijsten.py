@@ -26,19 +26,22 @@ def opzet():
     user = User.objects.create_user("invorderaar", password=WACHTWOORD, first_name="Ivo")
     user.groups.add(Group.objects.get(name="invorderaar"))
     Medewerker.objects.create(user=user).organisaties.add(org, org2)
-    for i, (organisatie, omschrijving) in enumerate((
-        (org, "Huur sportzaal maart"),
-        (org2, "Parkeervergunning bewoners Beekdal-Noord"),
-        (org, "Leges omgevingsvergunning"),
-        (org2, "Marktgeld standplaats zaterdag"),
-        (org, "Huur gymzaal april"),
-    )):  # fmt: skip
+    for i, (organisatie, omschrijving) in enumerate(
+        (
+            (org, "Huur sportzaal maart"),
+            (org2, "Parkeervergunning bewoners Beekdal-Noord"),
+            (org, "Leges omgevingsvergunning"),
+            (org2, "Marktgeld standplaats zaterdag"),
+            (org, "Huur gymzaal april"),
+        )
+    ):
         vordering_maken(
-            organisatie, vorderingnummer=f"F2026-00000{i + 1}",
+            organisatie,
+            vorderingnummer=f"F2026-00000{i + 1}",
             algemene_factuuromschrijving=omschrijving,
             creatiedatum=vandaag - dt.timedelta(days=10 - i),
             regels=[regel_invoer() for _ in range(i + 1)],  # € 121,00 per regel
-        )  # fmt: skip
+        )
     yield
     cache.clear()
 

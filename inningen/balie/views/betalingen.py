@@ -161,13 +161,23 @@ WERKLIJST = Lijst(
         Kolom("organisatie", "Organisatie", "organisatie__naam", lambda b: b.organisatie.naam),
         Kolom("naam", "Naam", "naam", lambda b: b.naam),
         Kolom("iban", "IBAN", "tegenrekening", lambda b: b.tegenrekening),
-        Kolom("omschrijving", "Omschrijving", None,
-              lambda b: " ".join(p for p in (b.omschrijving, b.betalingskenmerk) if p)),
+        Kolom(
+            "omschrijving",
+            "Omschrijving",
+            None,
+            lambda b: " ".join(p for p in (b.omschrijving, b.betalingskenmerk) if p),
+        ),
         Kolom("bedrag", "Bedrag", "bedrag", lambda b: b.bedrag, bedrag=True, klasse="bedrag"),
-        Kolom("rest", "Te verdelen", "restbedrag", lambda b: b.restbedrag, bedrag=True,
-              klasse="bedrag"),
+        Kolom(
+            "rest",
+            "Te verdelen",
+            "restbedrag",
+            lambda b: b.restbedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
         Kolom("actie", "Actie", kop_verborgen=True),
-    ],  # fmt: skip
+    ],
     standaard=("boekdatum", "pk"),
     organisatie="organisatie_id",
     # The tabs of before #19 are the status choice: one status at a time, unmatched first.

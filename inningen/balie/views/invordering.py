@@ -115,22 +115,43 @@ AFBOEKINGEN = Lijst(
     titel="Afboekingen te beoordelen",
     kolommen=[
         Kolom("voorgesteld", "Voorgesteld", "voorgesteld_op", lambda a: a.voorgesteld_op),
-        Kolom("vordering", "Vordering", "vordering__vorderingnummer",
-              lambda a: a.vordering.vorderingnummer),
-        Kolom("organisatie", "Organisatie", "vordering__organisatie__naam",
-              lambda a: a.vordering.organisatie.naam),
-        Kolom("debiteur", "Debiteur", "vordering__debiteur__zoeknaam",
-              lambda a: str(a.vordering.debiteur or "")),
+        Kolom(
+            "vordering",
+            "Vordering",
+            "vordering__vorderingnummer",
+            lambda a: a.vordering.vorderingnummer,
+        ),
+        Kolom(
+            "organisatie",
+            "Organisatie",
+            "vordering__organisatie__naam",
+            lambda a: a.vordering.organisatie.naam,
+        ),
+        Kolom(
+            "debiteur",
+            "Debiteur",
+            "vordering__debiteur__zoeknaam",
+            lambda a: str(a.vordering.debiteur or ""),
+        ),
         Kolom("soort", "Soort", "soort", lambda a: a.get_soort_display()),
         Kolom("reden", "Reden", None, lambda a: a.reden),
-        Kolom("door", "Door", "voorgesteld_door__username",
-              lambda a: a.voorgesteld_door.get_username()),
-        Kolom("openstaand", "Openstaand", "vordering__openstaand_bedrag",
-              lambda a: a.vordering.openstaand_bedrag, bedrag=True, klasse="bedrag"),
-        Kolom("bedrag", "Af te boeken", "bedrag", lambda a: a.bedrag, bedrag=True,
-              klasse="bedrag"),
+        Kolom(
+            "door",
+            "Door",
+            "voorgesteld_door__username",
+            lambda a: a.voorgesteld_door.get_username(),
+        ),
+        Kolom(
+            "openstaand",
+            "Openstaand",
+            "vordering__openstaand_bedrag",
+            lambda a: a.vordering.openstaand_bedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
+        Kolom("bedrag", "Af te boeken", "bedrag", lambda a: a.bedrag, bedrag=True, klasse="bedrag"),
         Kolom("beoordeling", "Beoordeling"),
-    ],  # fmt: skip
+    ],
     standaard=("voorgesteld_op", "pk"),
     organisatie="vordering__organisatie_id",
     status="soort",
@@ -138,8 +159,12 @@ AFBOEKINGEN = Lijst(
     status_label="Soort",
     datum="voorgesteld_op",
     datum_label="Voorgesteld",
-    tekst=("vordering__vorderingnummer", "vordering__debiteur__zoeknaam",
-           "vordering__debiteur__statutaire_naam", "reden"),  # fmt: skip
+    tekst=(
+        "vordering__vorderingnummer",
+        "vordering__debiteur__zoeknaam",
+        "vordering__debiteur__statutaire_naam",
+        "reden",
+    ),
     tekst_label="Vordering, debiteur of reden",
     personen=lambda a: [a.vordering.debiteur],
 )
@@ -154,8 +179,9 @@ def afboekingen(request):
     # The rows name debtors: showing them is a processing of personal data (AVG).
     verwerking_log(
         user=request.user,
-        debiteuren={a.vordering.debiteur_id: a.vordering.debiteur for a in pagina
-                    if a.vordering.debiteur_id}.values(),  # fmt: skip
+        debiteuren={
+            a.vordering.debiteur_id: a.vordering.debiteur for a in pagina if a.vordering.debiteur_id
+        }.values(),
         doel=DOEL_INVORDERING,
         activiteit="werklijst afboekingen getoond",
     )

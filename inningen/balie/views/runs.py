@@ -51,17 +51,27 @@ RUNS = Lijst(
     kolommen=[
         Kolom("datum", "Datum", "datum", lambda r: r.datum),
         Kolom("organisatie", "Organisatie", "organisatie__naam", lambda r: r.organisatie.naam),
-        Kolom("status", "Status", "status",
-              lambda r: r.get_status_display() + (" (geforceerd)" if r.geforceerd else "")),
+        Kolom(
+            "status",
+            "Status",
+            "status",
+            lambda r: r.get_status_display() + (" (geforceerd)" if r.geforceerd else ""),
+        ),
         # The figures live in the run's JSON summary: shown and exported, not sorted on.
         Kolom("stappen", "Stappen", None, lambda r: _samenvatting(r, "aantal"), klasse="getal"),
-        Kolom("kosten", "Kosten", None, lambda r: _samenvatting(r, "kosten"), bedrag=True,
-              klasse="getal"),
-        Kolom("rente", "Rente", None, lambda r: _samenvatting(r, "rente"), bedrag=True,
-              klasse="getal"),
-        Kolom("door", "Door", "aangemaakt_door",
-              lambda r: r.uitgevoerd_door or r.aangemaakt_door),
-    ],  # fmt: skip
+        Kolom(
+            "kosten",
+            "Kosten",
+            None,
+            lambda r: _samenvatting(r, "kosten"),
+            bedrag=True,
+            klasse="getal",
+        ),
+        Kolom(
+            "rente", "Rente", None, lambda r: _samenvatting(r, "rente"), bedrag=True, klasse="getal"
+        ),
+        Kolom("door", "Door", "aangemaakt_door", lambda r: r.uitgevoerd_door or r.aangemaakt_door),
+    ],
     standaard=("-datum", "-pk"),
     organisatie="organisatie_id",
     status="status",

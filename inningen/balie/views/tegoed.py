@@ -67,12 +67,17 @@ TEGOEDEN = Lijst(
         Kolom("debiteur", "Debiteur", "debiteur__zoeknaam", lambda r: str(r.debiteur)),
         Kolom("organisatie", "Organisatie", "organisatie_naam", lambda r: r.organisatie_naam),
         Kolom("tegoed", "Tegoed", "tegoed", lambda r: r.tegoed, bedrag=True, klasse="bedrag"),
-        Kolom("open", "Open vorderingen", "open_aantal", lambda r: r.open_aantal,
-              klasse="bedrag"),
-        Kolom("openstaand", "Openstaand", "open_bedrag", lambda r: r.open_bedrag, bedrag=True,
-              klasse="bedrag"),
+        Kolom("open", "Open vorderingen", "open_aantal", lambda r: r.open_aantal, klasse="bedrag"),
+        Kolom(
+            "openstaand",
+            "Openstaand",
+            "open_bedrag",
+            lambda r: r.open_bedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
         Kolom("actie", "Actie"),
-    ],  # fmt: skip
+    ],
     # Aggregated rows (a list, largest credit first): sorted and filtered in Python.
     organisatie="organisatie_id",
     tekst=("debiteur__naam",),

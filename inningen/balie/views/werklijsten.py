@@ -44,10 +44,16 @@ ZONDER_DEBITEUR = Lijst(
         Kolom("tsa", "TSA", "tsa", lambda v: v.tsa),
         Kolom("omschrijving", "Omschrijving", None, lambda v: v.algemene_factuuromschrijving),
         Kolom("ontvangen", "Ontvangen", "creatiedatum", lambda v: v.creatiedatum),
-        Kolom("bedrag", "Bedrag", "totaalbedrag_incl_btw", lambda v: v.totaalbedrag_incl_btw,
-              bedrag=True, klasse="bedrag"),
+        Kolom(
+            "bedrag",
+            "Bedrag",
+            "totaalbedrag_incl_btw",
+            lambda v: v.totaalbedrag_incl_btw,
+            bedrag=True,
+            klasse="bedrag",
+        ),
         Kolom("actie", "Actie", kop_verborgen=True),
-    ],  # fmt: skip
+    ],
     standaard=("creatiedatum", "pk"),
     organisatie="organisatie_id",
     datum="creatiedatum",
@@ -165,16 +171,24 @@ MISLUKTE_BERICHTEN = Lijst(
     kolommen=[
         Kolom("selecteren", "Selecteren", kop_verborgen=True),
         Kolom("aangemaakt", "Aangemaakt", "created_at", lambda u: u.created_at),
-        Kolom("vordering", "Vordering", "vordering__vorderingnummer",
-              lambda u: u.vordering.vorderingnummer),
-        Kolom("organisatie", "Organisatie", "vordering__organisatie__naam",
-              lambda u: u.vordering.organisatie.naam),
+        Kolom(
+            "vordering",
+            "Vordering",
+            "vordering__vorderingnummer",
+            lambda u: u.vordering.vorderingnummer,
+        ),
+        Kolom(
+            "organisatie",
+            "Organisatie",
+            "vordering__organisatie__naam",
+            lambda u: u.vordering.organisatie.naam,
+        ),
         Kolom("bericht", "Bericht", "soort", lambda u: u.get_soort_display()),
         Kolom("koppeling", "Koppeling", None, lambda u: str(u.ontvanger or "")),
         Kolom("status", "Status", "status", lambda u: u.get_status_display()),
         Kolom("pogingen", "Pogingen", "pogingen", lambda u: u.pogingen),
         Kolom("fout", "Fout", "foutcode", lambda u: f"{u.foutcode} {u.laatste_fout}".strip()),
-    ],  # fmt: skip
+    ],
     standaard=("created_at", "pk"),
     organisatie="vordering__organisatie_id",
     status="status",
@@ -226,9 +240,15 @@ ADRES_IN_ONDERZOEK_LIJST = Lijst(
         Kolom("debiteur", "Debiteur", "debiteur__zoeknaam", lambda v: str(v.debiteur)),
         Kolom("reden", "Reden", "debiteur__adresstatus", lambda v: v.reden),
         Kolom("sinds", "Sinds", "debiteur__adresstatus_sinds", lambda v: v.adresstatus_sinds),
-        Kolom("openstaand", "Openstaand", "openstaand_bedrag", lambda v: v.openstaand_bedrag,
-              bedrag=True, klasse="bedrag"),
-    ],  # fmt: skip
+        Kolom(
+            "openstaand",
+            "Openstaand",
+            "openstaand_bedrag",
+            lambda v: v.openstaand_bedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
+    ],
     # Longest waiting first, as the selector orders it.
     standaard=(F("debiteur__adresstatus_sinds").asc(nulls_first=True), "debiteur_id", "pk"),
     organisatie="organisatie_id",
@@ -255,6 +275,4 @@ def adres_in_onderzoek(request):
         doel=DOEL_INVORDERING,
         activiteit="werklijst adres in onderzoek getoond",
     )
-    return render(
-        request, "balie/adres_in_onderzoek.html", {"pagina": pagina, "lijst": lijst}
-    )
+    return render(request, "balie/adres_in_onderzoek.html", {"pagina": pagina, "lijst": lijst})

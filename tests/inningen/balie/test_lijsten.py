@@ -44,10 +44,7 @@ def html(response):
 
 def kolom(doc, nummer: int) -> list[str]:
     """The text of column ``nummer`` (1-based) of the first table's body."""
-    return [
-        td.text_content().strip()
-        for td in doc.xpath(f"//table[1]/tbody/tr/td[{nummer}]")
-    ]
+    return [td.text_content().strip() for td in doc.xpath(f"//table[1]/tbody/tr/td[{nummer}]")]
 
 
 def csv_rijen(response) -> list[list[str]]:
@@ -73,8 +70,12 @@ def koppen(doc) -> dict[str, lxml.html.HtmlElement]:
 
 @pytest.fixture
 def zonder_debiteur(org, org2, andere_org, vandaag):
-    vordering_maken(org, vorderingnummer="V-B", creatiedatum=vandaag - dt.timedelta(days=3),
-                    algemene_factuuromschrijving="=HYPERLINK(\"http://x\")")  # fmt: skip
+    vordering_maken(
+        org,
+        vorderingnummer="V-B",
+        creatiedatum=vandaag - dt.timedelta(days=3),
+        algemene_factuuromschrijving='=HYPERLINK("http://x")',
+    )
     vordering_maken(org2, vorderingnummer="V-A", creatiedatum=vandaag - dt.timedelta(days=1))
     vordering_maken(org, vorderingnummer="V-C", creatiedatum=vandaag - dt.timedelta(days=2))
     vordering_maken(andere_org, vorderingnummer="V-ELDERS")
@@ -110,13 +111,15 @@ def test_zonder_debiteur_filteren(client, invorderaar, org2, zonder_debiteur, va
     assert kolom(doc, 1) == ["V-A"]
     doc = html(client.get(url, {"q": "v-c"}))
     assert kolom(doc, 1) == ["V-C"]
-    doc = html(client.get(url, {"van": (vandaag - dt.timedelta(days=2)).isoformat(),
-                                "sort": "-ontvangen"}))  # fmt: skip
+    doc = html(
+        client.get(url, {"van": (vandaag - dt.timedelta(days=2)).isoformat(), "sort": "-ontvangen"})
+    )
     assert kolom(doc, 1) == ["V-A", "V-C"]
     # Every filter has a label; the sort is kept in the form.
-    for veld in doc.xpath("//form[contains(@class,'lijstfilter-form')]//*[self::input or self::select][not(@type='hidden')]"):
+    form = doc.xpath("//form[contains(@class,'lijstfilter-form')]")[0]
+    for veld in form.xpath(".//*[self::input or self::select][not(@type='hidden')]"):
         assert doc.xpath(f"//label[@for='{veld.get('id')}']"), veld.get("name")
-    assert doc.xpath("//form[contains(@class,'lijstfilter-form')]//input[@name='sort']/@value") == ["-ontvangen"]
+    assert form.xpath(".//input[@name='sort']/@value") == ["-ontvangen"]
     # The export links carry the filters.
     assert doc.xpath("//a[text()='Exporteren (CSV)']/@href")[0].startswith("?van=")
 
@@ -133,10 +136,17 @@ def test_zonder_debiteur_foute_invoer_is_een_formulierfout(client, invorderaar, 
 
 def test_zonder_debiteur_export_csv(client, invorderaar, zonder_debiteur):
     client.force_login(invorderaar)
-    rijen = csv_rijen(client.get(reverse("balie:zonder_debiteur"),
-                                 {"export": "csv", "sort": "vordering"}))  # fmt: skip
-    assert rijen[0] == ["Vordering", "Organisatie", "TSA", "Omschrijving", "Ontvangen",
-                        "Bedrag (EUR)"]  # fmt: skip
+    rijen = csv_rijen(
+        client.get(reverse("balie:zonder_debiteur"), {"export": "csv", "sort": "vordering"})
+    )
+    assert rijen[0] == [
+        "Vordering",
+        "Organisatie",
+        "TSA",
+        "Omschrijving",
+        "Ontvangen",
+        "Bedrag (EUR)",
+    ]
     assert [r[0] for r in rijen[1:]] == ["V-A", "V-B", "V-C"]
     assert "V-ELDERS" not in str(rijen)
     assert rijen[2][3].startswith("'=HYPERLINK")  # formula-safe
@@ -172,10 +182,15 @@ def berichten(org, org2, andere_org):
         ("B-4", andere_org, UitgaandStatus.MISLUKT, 1, "ELDERS"),
     ):
         UitgaandBericht.objects.create(
-            soort="statuswijziging", koppeling=koppeling, referentienummer=nummer,
+            soort="statuswijziging",
+            koppeling=koppeling,
+            referentienummer=nummer,
             vordering=vordering_maken(organisatie, vorderingnummer=f"V{nummer}"),
-            status=status, volgende_poging=nu, pogingen=pogingen, foutcode=fout,
-        )  # fmt: skip
+            status=status,
+            volgende_poging=nu,
+            pogingen=pogingen,
+            foutcode=fout,
+        )
 
 
 def test_berichten_sorteren_filteren_exporteren(client, invorderaar, berichten):
@@ -228,8 +243,14 @@ def test_adres_in_onderzoek_lijst(client, invorderaar, in_onderzoek):
     assert kolom(html(client.get(url, {"q": "bakk"})), 1) == ["V-Bakker"]
 
     rijen = csv_rijen(client.get(url, {"export": "csv"}))
-    assert rijen[0] == ["Vordering", "Organisatie", "Debiteur", "Reden", "Sinds",
-                        "Openstaand (EUR)"]  # fmt: skip
+    assert rijen[0] == [
+        "Vordering",
+        "Organisatie",
+        "Debiteur",
+        "Reden",
+        "Sinds",
+        "Openstaand (EUR)",
+    ]
     assert [r[0] for r in rijen[1:]] == ["V-Jansen", "V-Bakker"]
     assert rijen[2][2] == "'@Bakker"  # formula-safe
     # One logging row per person in the export.
@@ -251,9 +272,12 @@ def test_runs_lijst(client, invorderaar, org, org2, andere_org, vandaag):
         (andere_org, 0, RunStatus.VOORSTEL),
     ):
         Invorderingsrun.objects.create(
-            organisatie=organisatie, datum=vandaag - dt.timedelta(days=dagen), status=status,
-            aangemaakt_door="=cmd|calc", samenvatting={"aantal": dagen, "kosten": 1500},
-        )  # fmt: skip
+            organisatie=organisatie,
+            datum=vandaag - dt.timedelta(days=dagen),
+            status=status,
+            aangemaakt_door="=cmd|calc",
+            samenvatting={"aantal": dagen, "kosten": 1500},
+        )
     client.force_login(invorderaar)
     url = reverse("balie:runs")
     d = [f"{vandaag - dt.timedelta(days=n):%d-%m-%Y}" for n in range(4)]
@@ -264,8 +288,15 @@ def test_runs_lijst(client, invorderaar, org, org2, andere_org, vandaag):
     assert kolom(html(client.get(url, {"status": "voorstel"})), 1) == [d[2], d[3]]
     assert kolom(html(client.get(url, {"organisatie": org2.pk})), 1) == [d[3]]
     rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "datum"}))
-    assert rijen[0] == ["Datum", "Organisatie", "Status", "Stappen", "Kosten (EUR)",
-                        "Rente (EUR)", "Door"]  # fmt: skip
+    assert rijen[0] == [
+        "Datum",
+        "Organisatie",
+        "Status",
+        "Stappen",
+        "Kosten (EUR)",
+        "Rente (EUR)",
+        "Door",
+    ]
     assert [r[0] for r in rijen[1:]] == [d[3], d[2], d[1]]
     assert rijen[1][3:] == ["3", "15,00", "0,00", "'=cmd|calc"]
 
@@ -316,21 +347,34 @@ def betalingen(org, org2, andere_org, vandaag):
     for i, organisatie in enumerate((org, org2, andere_org), start=1):
         rekening = Bankrekening.objects.create(organisatie=organisatie, iban=iban_nl(1000 + i))
         afschriften[organisatie.pk] = Afschrift.objects.create(
-            organisatie=organisatie, bankrekening=rekening, formaat="camt053",
-            identificatie=f"A{i}", datum=vandaag, sha256=str(i) * 64, ingelezen_door="test",
-        )  # fmt: skip
-    for volgnummer, (organisatie, naam, bedrag, dagen, status) in enumerate((
-        (org, "J. Jansen", 5000, 3, "ongematcht"),
-        (org2, "=2+5", 1200, 1, "ongematcht"),
-        (org, "P. Parkeer", 700, 2, "geparkeerd"),
-        (andere_org, "Elders BV", 999, 1, "ongematcht"),
-    )):  # fmt: skip
+            organisatie=organisatie,
+            bankrekening=rekening,
+            formaat="camt053",
+            identificatie=f"A{i}",
+            datum=vandaag,
+            sha256=str(i) * 64,
+            ingelezen_door="test",
+        )
+    for volgnummer, (organisatie, naam, bedrag, dagen, status) in enumerate(
+        (
+            (org, "J. Jansen", 5000, 3, "ongematcht"),
+            (org2, "=2+5", 1200, 1, "ongematcht"),
+            (org, "P. Parkeer", 700, 2, "geparkeerd"),
+            (andere_org, "Elders BV", 999, 1, "ongematcht"),
+        )
+    ):
         Betaling.objects.create(
-            afschrift=afschriften[organisatie.pk], organisatie=organisatie, volgnummer=volgnummer,
-            boekdatum=vandaag - dt.timedelta(days=dagen), bedrag=bedrag, restbedrag=bedrag,
-            tegenrekening=iban_nl(5000 + volgnummer), naam=naam, omschrijving="betaling",
+            afschrift=afschriften[organisatie.pk],
+            organisatie=organisatie,
+            volgnummer=volgnummer,
+            boekdatum=vandaag - dt.timedelta(days=dagen),
+            bedrag=bedrag,
+            restbedrag=bedrag,
+            tegenrekening=iban_nl(5000 + volgnummer),
+            naam=naam,
+            omschrijving="betaling",
             status=status,
-        )  # fmt: skip
+        )
 
 
 def test_werklijst_betalingen_lijst(client, invorderaar, betalingen):
@@ -344,8 +388,15 @@ def test_werklijst_betalingen_lijst(client, invorderaar, betalingen):
     assert kolom(html(client.get(url, {"status": "geparkeerd"})), 3) == ["P. Parkeer"]
     assert kolom(html(client.get(url, {"q": "jans"})), 3) == ["J. Jansen"]
     rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "bedrag"}))
-    assert rijen[0] == ["Boekdatum", "Organisatie", "Naam", "IBAN", "Omschrijving",
-                        "Bedrag (EUR)", "Te verdelen (EUR)"]  # fmt: skip
+    assert rijen[0] == [
+        "Boekdatum",
+        "Organisatie",
+        "Naam",
+        "IBAN",
+        "Omschrijving",
+        "Bedrag (EUR)",
+        "Te verdelen (EUR)",
+    ]
     assert [r[2] for r in rijen[1:]] == ["'=2+5", "J. Jansen"]
     assert rijen[1][5] == "12,00"
     assert "Elders" not in str(rijen)
@@ -362,11 +413,13 @@ def test_tegoeden_lijst(client, invorderaar, org, org2, monkeypatch):
     from inningen.balie.views import tegoed
 
     regels = {
-        org.pk: Tegoedregel(org.pk, org.naam, DebiteurFactory(geslachtsnaam="Zwart",
-                                                              voorletters=""), 5000),
-        org2.pk: Tegoedregel(org2.pk, org2.naam, DebiteurFactory(geslachtsnaam="-Aap",
-                                                                voorletters=""), 300),
-    }  # fmt: skip
+        org.pk: Tegoedregel(
+            org.pk, org.naam, DebiteurFactory(geslachtsnaam="Zwart", voorletters=""), 5000
+        ),
+        org2.pk: Tegoedregel(
+            org2.pk, org2.naam, DebiteurFactory(geslachtsnaam="-Aap", voorletters=""), 300
+        ),
+    }
     # The selector is tested elsewhere (test_views_tegoed); here the list around it.
     monkeypatch.setattr(tegoed, "tegoeden_for_user", lambda user: list(regels.values()))
     client.force_login(invorderaar)
@@ -380,8 +433,10 @@ def test_tegoeden_lijst(client, invorderaar, org, org2, monkeypatch):
     assert kolom(html(client.get(url, {"q": "zwa"})), 1) == ["Zwart"]
     rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "-tegoed"}))
     assert rijen[0][:3] == ["Debiteur", "Organisatie", "Tegoed (EUR)"]
-    assert rijen[1:] == [["Zwart", org.naam, "50,00", "0", "0,00"],
-                         ["'-Aap", org2.naam, "3,00", "0", "0,00"]]  # fmt: skip
+    assert rijen[1:] == [
+        ["Zwart", org.naam, "50,00", "0", "0,00"],
+        ["'-Aap", org2.naam, "3,00", "0", "0,00"],
+    ]
     gelogd = Verwerking.objects.filter(activiteit="export tegoeden (CSV)")
     assert sorted(v.debiteur.geslachtsnaam for v in gelogd) == ["-Aap", "Zwart"]
 
