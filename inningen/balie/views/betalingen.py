@@ -23,7 +23,7 @@ from inningen.balie.forms.tegoed import RestTerugbetalingForm
 from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.selectors.tegoed import debiteuren_van_rekeningen, rest_terugbetalingen
 from inningen.bedragen import euro
-from inningen.betalingen.models import Afschriftimport, Betaling
+from inningen.betalingen.models import Afschriftimport, Betaling, ImportStatus
 from inningen.betalingen.selectors import (
     MAX_SUGGESTIES,
     MAX_ZOEKRESULTATEN,
@@ -73,6 +73,33 @@ def _betaling_voor(user, pk) -> Betaling:
     )
 
 
+AFSCHRIFTIMPORTEN = Lijst(
+    naam="afschriftimporten",
+    titel="Aangeboden bankafschriften",
+    kolommen=[
+        Kolom("aangeboden", "Aangeboden", "aangemaakt", lambda i: i.aangemaakt),
+        Kolom("bestand", "Bestand", "bestandsnaam", lambda i: i.bestandsnaam),
+        Kolom(
+            "organisatie",
+            "Organisatie",
+            "organisatie__naam",
+            lambda i: i.organisatie.naam if i.organisatie else "",
+        ),
+        Kolom("door", "Door", "door", lambda i: i.door),
+        Kolom("status", "Status", "status", lambda i: i.get_status_display()),
+        Kolom("actie", "Actie", kop_verborgen=True),
+    ],
+    standaard=("-aangemaakt", "-pk"),
+    organisatie="organisatie_id",
+    status="status",
+    statussen=tuple(ImportStatus.choices),
+    datum="aangemaakt",
+    datum_label="Aangeboden",
+    tekst=("bestandsnaam", "door"),
+    tekst_label="Bestand of door",
+)
+
+
 @login_required
 @permission_required("inningen.import_afschrift", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -106,15 +133,15 @@ def afschrift_upload(request):
                     return redirect("inningen:afschriftimport", pk=exc.bestaand.pk)
             else:
                 return redirect("inningen:afschriftimport", pk=imp.pk)
+    lijst = AFSCHRIFTIMPORTEN.toepassen(
+        request, Afschriftimport.objects.for_user(request.user).select_related("organisatie")
+    )
+    if lijst.export:
+        return lijst.export_response()
     return render(
         request,
         "inningen/afschrift_upload.html",
-        {
-            "form": form,
-            "importen": Afschriftimport.objects.for_user(request.user).select_related(
-                "organisatie"
-            )[:20],
-        },
+        {"form": form, "pagina": lijst.pagina(20), "lijst": lijst},
     )
 
 

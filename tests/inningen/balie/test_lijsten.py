@@ -522,3 +522,32 @@ def test_aantal_functies_per_lijst(org, andere_org, lege_cache, betalingen, in_o
     assert tellingen.aantal_afboekingen(gebruiker) == 0
     assert tellingen.aantal_terugbetalingen(gebruiker) == 0
     assert tellingen.aantal_mislukte_berichten(gebruiker) == 0
+
+
+# --- aangeboden bankafschriften ------------------------------------------------------------------
+
+
+def test_afschriftimporten_lijst(client, invorderaar, org, org2, andere_org):
+    from inningen.betalingen.models import Afschriftimport
+
+    for naam, organisatie, status in (
+        ("maart.xml", org, "klaar"),
+        ("=april.xml", org2, "mislukt"),
+        ("elders.xml", andere_org, "klaar"),
+    ):
+        Afschriftimport.objects.create(
+            organisatie=organisatie,
+            door="inv",
+            bestandsnaam=naam,
+            sha256=naam.ljust(64, "0"),
+            status=status,
+        )
+    client.force_login(invorderaar)
+    url = reverse("inningen:afschrift_upload")
+    assert kolom(html(client.get(url)), 2) == ["=april.xml", "maart.xml"]  # newest first
+    assert kolom(html(client.get(url, {"sort": "bestand"})), 2) == ["=april.xml", "maart.xml"]
+    assert kolom(html(client.get(url, {"sort": "-bestand"})), 2) == ["maart.xml", "=april.xml"]
+    assert kolom(html(client.get(url, {"status": "klaar"})), 2) == ["maart.xml"]
+    rijen = csv_rijen(client.get(url, {"export": "csv"}))
+    assert rijen[0] == ["Aangeboden", "Bestand", "Organisatie", "Door", "Status"]
+    assert [r[1] for r in rijen[1:]] == ["'=april.xml", "maart.xml"]
