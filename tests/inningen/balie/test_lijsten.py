@@ -551,3 +551,39 @@ def test_afschriftimporten_lijst(client, invorderaar, org, org2, andere_org):
     rijen = csv_rijen(client.get(url, {"export": "csv"}))
     assert rijen[0] == ["Aangeboden", "Bestand", "Organisatie", "Door", "Status"]
     assert [r[1] for r in rijen[1:]] == ["'=april.xml", "maart.xml"]
+
+
+# --- terugbetalingen te beoordelen ------------------------------------------------------------------
+
+
+def test_terugbetalingen_lijst(client, invorderaar, org, betalingen):
+    from inningen.betalingen.models import Betaling, Terugbetaling
+
+    collega = gebruiker_maken("collega2", "invorderaar", org)
+    for b in Betaling.objects.order_by("pk"):
+        Terugbetaling.objects.create(
+            organisatie=b.organisatie,
+            betaling=b,
+            bedrag=b.bedrag,
+            iban=b.tegenrekening,
+            naam=b.naam,
+            reden="dubbel betaald",
+            status="voorgesteld",
+            voorgesteld_door=collega,
+        )
+    client.force_login(invorderaar)
+    url = reverse("balie:terugbetalingen")
+    eerste = kolom(html(client.get(url)), 6)
+    assert len(eerste) == 3  # the other organisation's refund is not shown
+    doc = html(client.get(url, {"sort": "-bedrag"}))
+    assert kolom(doc, 7) == ["€ 50,00", "€ 12,00", "€ 7,00"]
+    assert koppen(doc)["Bedrag"].get("aria-sort") == "descending"
+    assert kolom(html(client.get(url, {"sort": "bedrag"})), 7) == ["€ 7,00", "€ 12,00", "€ 50,00"]
+    assert kolom(html(client.get(url, {"q": "parkeer"})), 7) == ["€ 7,00"]
+    rijen = csv_rijen(client.get(url, {"export": "csv", "sort": "bedrag"}))
+    assert rijen[0][-1] == "Bedrag (EUR)"
+    assert [r[-1] for r in rijen[1:]] == ["7,00", "12,00", "50,00"]
+    assert rijen[2][3].startswith("NL") and rijen[2][3].endswith("=2+5")
+    assert "Elders" not in str(rijen)
+    gelogd = Verwerking.objects.filter(activiteit="export terugbetalingen te beoordelen (CSV)")
+    assert len({v.betrokkene for v in gelogd}) == 3
