@@ -52,6 +52,16 @@ def _celery_eager(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _lege_cache():
+    """Each test starts with an empty cache: the menu counts (#19) are cached per user pk, and
+    SQLite hands the same pk to the next test's user."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def vandaag():
     from django.utils import timezone

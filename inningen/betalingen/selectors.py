@@ -320,10 +320,12 @@ def werklijst_betalingen(*, organisaties, status) -> QuerySet[Betaling]:
     """The work list of one tab, oldest first. Outgoing payments never come here: they get no
     work-list status (only a returned collection we could not place does, see
     ``betalingen_process``)."""
-    if status not in WERKLIJST_STATUSSEN:
-        status = BetalingStatus.ONGEMATCHT
+    # status None: every tab (the caller filters, as the balie's sortable list does, #19).
+    statussen = WERKLIJST_STATUSSEN if status is None else [status]
+    if status is not None and status not in WERKLIJST_STATUSSEN:
+        statussen = [BetalingStatus.ONGEMATCHT]
     return (
-        Betaling.objects.filter(organisatie__in=organisaties, status=status)
+        Betaling.objects.filter(organisatie__in=organisaties, status__in=statussen)
         .select_related("organisatie", "afschrift", "overlap_met__afschrift", "debiteur")
         .order_by("boekdatum", "pk")
     )

@@ -20,9 +20,10 @@ from inningen.balie.forms.balie import (
     ZoekForm,
 )
 from inningen.balie.forms.tegoed import RestTerugbetalingForm
+from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.selectors.tegoed import debiteuren_van_rekeningen, rest_terugbetalingen
 from inningen.bedragen import euro
-from inningen.betalingen.models import Afschriftimport, Betaling
+from inningen.betalingen.models import Afschriftimport, Betaling, ImportStatus
 from inningen.betalingen.selectors import (
     MAX_SUGGESTIES,
     MAX_ZOEKRESULTATEN,
@@ -72,6 +73,33 @@ def _betaling_voor(user, pk) -> Betaling:
     )
 
 
+AFSCHRIFTIMPORTEN = Lijst(
+    naam="afschriftimporten",
+    titel="Aangeboden bankafschriften",
+    kolommen=[
+        Kolom("aangeboden", "Aangeboden", "aangemaakt", lambda i: i.aangemaakt),
+        Kolom("bestand", "Bestand", "bestandsnaam", lambda i: i.bestandsnaam),
+        Kolom(
+            "organisatie",
+            "Organisatie",
+            "organisatie__naam",
+            lambda i: i.organisatie.naam if i.organisatie else "",
+        ),
+        Kolom("door", "Door", "door", lambda i: i.door),
+        Kolom("status", "Status", "status", lambda i: i.get_status_display()),
+        Kolom("actie", "Actie", kop_verborgen=True),
+    ],
+    standaard=("-aangemaakt", "-pk"),
+    organisatie="organisatie_id",
+    status="status",
+    statussen=tuple(ImportStatus.choices),
+    datum="aangemaakt",
+    datum_label="Aangeboden",
+    tekst=("bestandsnaam", "door"),
+    tekst_label="Bestand of door",
+)
+
+
 @login_required
 @permission_required("inningen.import_afschrift", raise_exception=True)
 @require_http_methods(["GET", "POST"])
@@ -105,15 +133,15 @@ def afschrift_upload(request):
                     return redirect("inningen:afschriftimport", pk=exc.bestaand.pk)
             else:
                 return redirect("inningen:afschriftimport", pk=imp.pk)
+    lijst = AFSCHRIFTIMPORTEN.toepassen(
+        request, Afschriftimport.objects.for_user(request.user).select_related("organisatie")
+    )
+    if lijst.export:
+        return lijst.export_response()
     return render(
         request,
         "inningen/afschrift_upload.html",
-        {
-            "form": form,
-            "importen": Afschriftimport.objects.for_user(request.user).select_related(
-                "organisatie"
-            )[:20],
-        },
+        {"form": form, "pagina": lijst.pagina(20), "lijst": lijst},
     )
 
 
@@ -152,21 +180,64 @@ def afschriftimport_status(request, pk):
     )
 
 
+WERKLIJST = Lijst(
+    naam="werklijst-betalingen",
+    titel="Werklijst betalingen",
+    kolommen=[
+        Kolom("boekdatum", "Boekdatum", "boekdatum", lambda b: b.boekdatum),
+        Kolom("organisatie", "Organisatie", "organisatie__naam", lambda b: b.organisatie.naam),
+        Kolom("naam", "Naam", "naam", lambda b: b.naam),
+        Kolom("iban", "IBAN", "tegenrekening", lambda b: b.tegenrekening),
+        Kolom(
+            "omschrijving",
+            "Omschrijving",
+            None,
+            lambda b: " ".join(p for p in (b.omschrijving, b.betalingskenmerk) if p),
+        ),
+        Kolom("bedrag", "Bedrag", "bedrag", lambda b: b.bedrag, bedrag=True, klasse="bedrag"),
+        Kolom(
+            "rest",
+            "Te verdelen",
+            "restbedrag",
+            lambda b: b.restbedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
+        Kolom("actie", "Actie", kop_verborgen=True),
+    ],
+    standaard=("boekdatum", "pk"),
+    organisatie="organisatie_id",
+    # The tabs of before #19 are the status choice: one status at a time, unmatched first.
+    status="status",
+    statussen=tuple((s.value, s.label) for s in WERKLIJST_TABS),
+    status_standaard=(BetalingStatus.ONGEMATCHT,),
+    datum="boekdatum",
+    datum_label="Boekdatum",
+    tekst=("naam", "tegenrekening", "omschrijving", "betalingskenmerk"),
+    tekst_label="Naam, IBAN, omschrijving of kenmerk",
+    personen=lambda b: [b.debiteur] if b.debiteur_id else [],
+    tegenpartijen=lambda b: [] if b.debiteur_id else [(b.naam, b.tegenrekening)],
+)
+
+
 @login_required
 @permission_required("inningen.view_betaling", raise_exception=True)
 def werklijst(request):
-    status = request.GET.get("status") or BetalingStatus.ONGEMATCHT
-    if status not in WERKLIJST_TABS:
-        status = BetalingStatus.ONGEMATCHT
-    betalingen = list(
-        werklijst_betalingen(organisaties=organisaties_for_user(request.user), status=status)[:500]
+    lijst = WERKLIJST.toepassen(
+        request,
+        werklijst_betalingen(organisaties=organisaties_for_user(request.user), status=None),
     )
-    _tegenpartijen_log(request.user, betalingen, activiteit="werklijst betalingen")
+    if lijst.export:
+        return lijst.export_response()
+    pagina = lijst.pagina(50)
+    _tegenpartijen_log(request.user, list(pagina), activiteit="werklijst betalingen")
+    status = lijst.form.gekozen_status()
     return render(
         request,
         "inningen/werklijst.html",
         {
-            "betalingen": betalingen,
+            "pagina": pagina,
+            "lijst": lijst,
             "status": status,
             "statussen": [(s.value, s.label) for s in WERKLIJST_TABS],
         },

@@ -17,9 +17,10 @@ from inningen.balie.forms.invordering import (
     OpschortingForm,
     RegelingForm,
 )
+from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.views.balie import balie_view
 from inningen.balie.views.vier_ogen import besluit_handle
-from inningen.choices import MachtigingStatus, VoorstelStatus
+from inningen.choices import Afboekingsoort, MachtigingStatus, VoorstelStatus
 from inningen.debiteuren.models import Machtiging
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteur_for_user
@@ -33,6 +34,7 @@ from inningen.invordering.services.regelingen import (
     regeling_plan,
 )
 from inningen.organisaties.selectors import organisatie_ids_for_user
+from inningen.verwerkingen.services import DOEL_INVORDERING, verwerking_log
 
 
 def _door(request) -> str:
@@ -108,10 +110,82 @@ def afboeking_nieuw(request, pk):
     return render(request, "balie/afboekingen_voorstel.html", {"v": v, "form": form})
 
 
+AFBOEKINGEN = Lijst(
+    naam="afboekingen-te-beoordelen",
+    titel="Afboekingen te beoordelen",
+    kolommen=[
+        Kolom("voorgesteld", "Voorgesteld", "voorgesteld_op", lambda a: a.voorgesteld_op),
+        Kolom(
+            "vordering",
+            "Vordering",
+            "vordering__vorderingnummer",
+            lambda a: a.vordering.vorderingnummer,
+        ),
+        Kolom(
+            "organisatie",
+            "Organisatie",
+            "vordering__organisatie__naam",
+            lambda a: a.vordering.organisatie.naam,
+        ),
+        Kolom(
+            "debiteur",
+            "Debiteur",
+            "vordering__debiteur__zoeknaam",
+            lambda a: str(a.vordering.debiteur or ""),
+        ),
+        Kolom("soort", "Soort", "soort", lambda a: a.get_soort_display()),
+        Kolom("reden", "Reden", None, lambda a: a.reden),
+        Kolom(
+            "door",
+            "Door",
+            "voorgesteld_door__username",
+            lambda a: a.voorgesteld_door.get_username(),
+        ),
+        Kolom(
+            "openstaand",
+            "Openstaand",
+            "vordering__openstaand_bedrag",
+            lambda a: a.vordering.openstaand_bedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
+        Kolom("bedrag", "Af te boeken", "bedrag", lambda a: a.bedrag, bedrag=True, klasse="bedrag"),
+        Kolom("beoordeling", "Beoordeling"),
+    ],
+    standaard=("voorgesteld_op", "pk"),
+    organisatie="vordering__organisatie_id",
+    status="soort",
+    statussen=tuple(Afboekingsoort.choices),
+    status_label="Soort",
+    datum="voorgesteld_op",
+    datum_label="Voorgesteld",
+    tekst=(
+        "vordering__vorderingnummer",
+        "vordering__debiteur__zoeknaam",
+        "vordering__debiteur__statutaire_naam",
+        "reden",
+    ),
+    tekst_label="Vordering, debiteur of reden",
+    personen=lambda a: [a.vordering.debiteur],
+)
+
+
 @balie_view("inningen.beoordelen_afboeking")
 def afboekingen(request):
-    voorstellen = list(open_afboekingsvoorstellen(request.user)[:200])
-    return render(request, "balie/afboekingen.html", {"voorstellen": voorstellen})
+    lijst = AFBOEKINGEN.toepassen(request, open_afboekingsvoorstellen(request.user))
+    if lijst.export:
+        return lijst.export_response()
+    pagina = lijst.pagina(50)
+    # The rows name debtors: showing them is a processing of personal data (AVG).
+    verwerking_log(
+        user=request.user,
+        debiteuren={
+            a.vordering.debiteur_id: a.vordering.debiteur for a in pagina if a.vordering.debiteur_id
+        }.values(),
+        doel=DOEL_INVORDERING,
+        activiteit="werklijst afboekingen getoond",
+    )
+    return render(request, "balie/afboekingen.html", {"pagina": pagina, "lijst": lijst})
 
 
 @require_POST

@@ -4,7 +4,6 @@ and the hand-over export. Thin: the plan and execution are services/invordering.
 import datetime as dt
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from inningen.balie.forms.invordering import RunBevestigenForm
+from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.views.balie import balie_view
 from inningen.choices import Invorderingsstap as Stap
 from inningen.choices import RunStatus
@@ -46,6 +46,45 @@ def _run_voor(user, pk) -> Invorderingsrun:
     return run
 
 
+def _samenvatting(r, sleutel: str) -> int:
+    return (r.samenvatting or {}).get(sleutel) or 0
+
+
+RUNS = Lijst(
+    naam="invorderingsruns",
+    titel="Invorderingsruns",
+    kolommen=[
+        Kolom("datum", "Datum", "datum", lambda r: r.datum),
+        Kolom("organisatie", "Organisatie", "organisatie__naam", lambda r: r.organisatie.naam),
+        Kolom(
+            "status",
+            "Status",
+            "status",
+            lambda r: r.get_status_display() + (" (geforceerd)" if r.geforceerd else ""),
+        ),
+        # The figures live in the run's JSON summary: shown and exported, not sorted on.
+        Kolom("stappen", "Stappen", None, lambda r: _samenvatting(r, "aantal"), klasse="getal"),
+        Kolom(
+            "kosten",
+            "Kosten",
+            None,
+            lambda r: _samenvatting(r, "kosten"),
+            bedrag=True,
+            klasse="getal",
+        ),
+        Kolom(
+            "rente", "Rente", None, lambda r: _samenvatting(r, "rente"), bedrag=True, klasse="getal"
+        ),
+        Kolom("door", "Door", "aangemaakt_door", lambda r: r.uitgevoerd_door or r.aangemaakt_door),
+    ],
+    standaard=("-datum", "-pk"),
+    organisatie="organisatie_id",
+    status="status",
+    statussen=tuple(RunStatus.choices),
+    datum="datum",
+)
+
+
 @balie_view("inningen.view_invorderingsrun")
 def runs(request):
     organisaties = list(organisaties_for_user(request.user))
@@ -67,14 +106,21 @@ def runs(request):
             organisatie=organisatie, datum=datum, door=request.user.get_username()
         )
         return redirect("balie:run", run.pk)
-    lijst = Invorderingsrun.objects.filter(organisatie__in=organisaties).select_related(
-        "organisatie"
+    lijst = RUNS.toepassen(
+        request,
+        Invorderingsrun.objects.filter(organisatie__in=organisaties).select_related("organisatie"),
     )
-    pagina = Paginator(lijst, 50).get_page(request.GET.get("pagina"))
+    if lijst.export:
+        return lijst.export_response()
     return render(
         request,
         "invordering/runs.html",
-        {"pagina": pagina, "organisaties": organisaties, "vandaag": timezone.localdate()},
+        {
+            "pagina": lijst.pagina(50),
+            "lijst": lijst,
+            "organisaties": organisaties,
+            "vandaag": timezone.localdate(),
+        },
     )
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inningen.balie.forms.tegoed import TerugbetalingForm
+from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.selectors.tegoed import (
     bestand_for_user,
     bestanden_for_user,
@@ -59,17 +60,45 @@ def _terug(deb) -> str:
     return reverse("balie:debiteur", args=[deb.pk]) + "#tegoed"
 
 
+TEGOEDEN = Lijst(
+    naam="tegoeden",
+    titel="Tegoeden",
+    kolommen=[
+        Kolom("debiteur", "Debiteur", "debiteur__zoeknaam", lambda r: str(r.debiteur)),
+        Kolom("organisatie", "Organisatie", "organisatie_naam", lambda r: r.organisatie_naam),
+        Kolom("tegoed", "Tegoed", "tegoed", lambda r: r.tegoed, bedrag=True, klasse="bedrag"),
+        Kolom("open", "Open vorderingen", "open_aantal", lambda r: r.open_aantal, klasse="bedrag"),
+        Kolom(
+            "openstaand",
+            "Openstaand",
+            "open_bedrag",
+            lambda r: r.open_bedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
+        Kolom("actie", "Actie"),
+    ],
+    # Aggregated rows (a list, largest credit first): sorted and filtered in Python.
+    organisatie="organisatie_id",
+    tekst=("debiteur__naam",),
+    tekst_label="Naam",
+    personen=lambda r: [r.debiteur],
+)
+
+
 @balie_view("inningen.verrekenen_tegoed")
 def tegoeden(request):
     """Debtors with credit, largest first: where to offset or refund."""
-    regels = tegoeden_for_user(request.user)
+    lijst = TEGOEDEN.toepassen(request, tegoeden_for_user(request.user))
+    if lijst.export:
+        return lijst.export_response()
     verwerking_log(
         user=request.user,
-        debiteuren=[r.debiteur for r in regels],
+        debiteuren=[r.debiteur for r in lijst.rijen],
         doel=DOEL_INVORDERING,
         activiteit="werklijst tegoeden getoond",
     )
-    return render(request, "balie/tegoed_lijst.html", {"regels": regels})
+    return render(request, "balie/tegoed_lijst.html", {"regels": lijst.rijen, "lijst": lijst})
 
 
 @require_http_methods(["GET", "POST"])
@@ -143,10 +172,42 @@ def terugbetaling_nieuw(request, pk, org_pk):
     )
 
 
+TERUGBETALINGEN = Lijst(
+    naam="terugbetalingen-te-beoordelen",
+    titel="Terugbetalingen te beoordelen",
+    kolommen=[
+        Kolom("voorgesteld", "Voorgesteld", "voorgesteld_op", lambda t: t.voorgesteld_op),
+        Kolom("debiteur", "Debiteur", "debiteur__zoeknaam", lambda t: str(t.debiteur or "")),
+        Kolom("organisatie", "Organisatie", "organisatie__naam", lambda t: t.organisatie.naam),
+        Kolom("rekening", "Naar rekening", "iban", lambda t: f"{t.iban} {t.naam}".strip()),
+        Kolom("reden", "Reden", None, lambda t: t.reden),
+        Kolom(
+            "door",
+            "Door",
+            "voorgesteld_door__username",
+            lambda t: t.voorgesteld_door.get_username(),
+        ),
+        Kolom("bedrag", "Bedrag", "bedrag", lambda t: t.bedrag, bedrag=True, klasse="bedrag"),
+        Kolom("beoordeling", "Beoordeling"),
+    ],
+    standaard=("voorgesteld_op", "pk"),
+    organisatie="organisatie_id",
+    datum="voorgesteld_op",
+    datum_label="Voorgesteld",
+    tekst=("debiteur__zoeknaam", "debiteur__statutaire_naam", "naam", "iban", "reden"),
+    tekst_label="Naam, IBAN of reden",
+    personen=lambda t: [t.debiteur] if t.debiteur_id else [],
+    tegenpartijen=lambda t: [] if t.debiteur_id else [(t.naam, t.iban)],
+)
+
+
 @balie_view("inningen.beoordelen_terugbetaling")
 def terugbetalingen(request):
     """The work list: proposals to approve or reject, approved refunds awaiting a file, files."""
-    voorstellen = list(te_beoordelen(request.user)[:200])
+    lijst = TERUGBETALINGEN.toepassen(request, te_beoordelen(request.user))
+    if lijst.export:
+        return lijst.export_response()
+    voorstellen = list(lijst.pagina(50))
     goedgekeurd = list(goedgekeurd_zonder_bestand(request.user)[:500])
     # Receipts marked to pay back in the work list, not yet (fully) proposed: where to start.
     gemarkeerd = terug_te_betalen_zonder_voorstel(request.user)
@@ -180,6 +241,8 @@ def terugbetalingen(request):
         "balie/tegoed_terugbetalingen.html",
         {
             "voorstellen": voorstellen,
+            "pagina": lijst.pagina(50),
+            "lijst": lijst,
             "goedgekeurd": goedgekeurd,
             "per_organisatie": list(per_organisatie.values()),
             "gemarkeerd": gemarkeerd,

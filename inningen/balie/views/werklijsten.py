@@ -6,10 +6,11 @@ claims whose debtor's address is in onderzoek (issue #18).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from inningen.balie.lijsten import Kolom, Lijst
 from inningen.balie.selectors.zoeken import zoek
 from inningen.balie.services import (
     uitgaand_resend_for_user,
@@ -18,6 +19,7 @@ from inningen.balie.services import (
 )
 from inningen.balie.views.balie import balie_view, zoekvraag
 from inningen.choices import Debiteursoort
+from inningen.debiteuren.models.adres import ADRES_IN_ONDERZOEK, Adresstatus
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteuren_for_user
 from inningen.invordering.selectors.adressen import adres_in_onderzoek as adres_in_onderzoek_lijst
@@ -33,16 +35,44 @@ ADRES_VELDEN = ("straatnaam", "huisnummer", "huisletter", "huisnummertoevoeging"
                 "woonplaats", "telefoonnummer", "emailadres")  # fmt: skip
 
 
+ZONDER_DEBITEUR = Lijst(
+    naam="vorderingen-zonder-debiteur",
+    titel="Vorderingen zonder debiteur",
+    kolommen=[
+        Kolom("vordering", "Vordering", "vorderingnummer", lambda v: v.vorderingnummer),
+        Kolom("organisatie", "Organisatie", "organisatie__naam", lambda v: v.organisatie.naam),
+        Kolom("tsa", "TSA", "tsa", lambda v: v.tsa),
+        Kolom("omschrijving", "Omschrijving", None, lambda v: v.algemene_factuuromschrijving),
+        Kolom("ontvangen", "Ontvangen", "creatiedatum", lambda v: v.creatiedatum),
+        Kolom(
+            "bedrag",
+            "Bedrag",
+            "totaalbedrag_incl_btw",
+            lambda v: v.totaalbedrag_incl_btw,
+            bedrag=True,
+            klasse="bedrag",
+        ),
+        Kolom("actie", "Actie", kop_verborgen=True),
+    ],
+    standaard=("creatiedatum", "pk"),
+    organisatie="organisatie_id",
+    datum="creatiedatum",
+    datum_label="Ontvangen",
+    tekst=("vorderingnummer", "tsa", "algemene_factuuromschrijving"),
+    tekst_label="Vordering, TSA of omschrijving",
+)
+
+
 @balie_view("inningen.change_vordering")
 def zonder_debiteur(request):
-    vorderingen = (
-        Vordering.objects.for_user(request.user)
-        .zonder_debiteur()
-        .select_related("organisatie")
-        .order_by("creatiedatum", "pk")
+    lijst = ZONDER_DEBITEUR.toepassen(
+        request,
+        Vordering.objects.for_user(request.user).zonder_debiteur().select_related("organisatie"),
     )
-    pagina = Paginator(vorderingen, PER_PAGINA).get_page(request.GET.get("pagina"))
-    return render(request, "balie/zonder_debiteur.html", {"pagina": pagina})
+    if lijst.export:
+        return lijst.export_response()
+    pagina = lijst.pagina(PER_PAGINA)
+    return render(request, "balie/zonder_debiteur.html", {"pagina": pagina, "lijst": lijst})
 
 
 def _gegevens(post, soort) -> dict:
@@ -133,36 +163,60 @@ def debiteuren_voor_koppelen(user):
     return debiteuren_for_user(user)
 
 
+_BERICHTSTATUSSEN = (UitgaandStatus.MISLUKT, UitgaandStatus.DOOD)
+
+MISLUKTE_BERICHTEN = Lijst(
+    naam="mislukte-berichten",
+    titel="Mislukte berichten",
+    kolommen=[
+        Kolom("selecteren", "Selecteren", kop_verborgen=True),
+        Kolom("aangemaakt", "Aangemaakt", "created_at", lambda u: u.created_at),
+        Kolom(
+            "vordering",
+            "Vordering",
+            "vordering__vorderingnummer",
+            lambda u: u.vordering.vorderingnummer,
+        ),
+        Kolom(
+            "organisatie",
+            "Organisatie",
+            "vordering__organisatie__naam",
+            lambda u: u.vordering.organisatie.naam,
+        ),
+        Kolom("bericht", "Bericht", "soort", lambda u: u.get_soort_display()),
+        Kolom("koppeling", "Koppeling", None, lambda u: str(u.ontvanger or "")),
+        Kolom("status", "Status", "status", lambda u: u.get_status_display()),
+        Kolom("pogingen", "Pogingen", "pogingen", lambda u: u.pogingen),
+        Kolom("fout", "Fout", "foutcode", lambda u: f"{u.foutcode} {u.laatste_fout}".strip()),
+    ],
+    standaard=("created_at", "pk"),
+    organisatie="vordering__organisatie_id",
+    status="status",
+    statussen=tuple((s.value, s.label) for s in _BERICHTSTATUSSEN),
+    status_standaard=_BERICHTSTATUSSEN,
+    datum="created_at",
+    datum_label="Aangemaakt",
+    tekst=("vordering__vorderingnummer", "referentienummer", "foutcode", "laatste_fout"),
+    tekst_label="Vordering, referentie of fout",
+)
+
+
 @balie_view("stuffin.view_uitgaandbericht")
 def uitgaand(request):
-
-    statussen = (UitgaandStatus.MISLUKT, UitgaandStatus.DOOD)
-    status = request.GET.get("status")
-    berichten = (
-        UitgaandBericht.objects.filter(
-            vordering__organisatie__in=organisaties_for_user(request.user),
-            status__in=[status] if status in statussen else statussen,
-        )
-        .select_related(
-            "koppeling",
-            "abonnement__client",
-            "vordering",
-            "vordering__organisatie",
-            "vorderingstatus",
-        )
-        .order_by("created_at", "pk")
+    berichten = UitgaandBericht.objects.filter(
+        vordering__organisatie__in=organisaties_for_user(request.user)
+    ).select_related(
+        "koppeling",
+        "abonnement__client",
+        "vordering",
+        "vordering__organisatie",
+        "vorderingstatus",
     )
-    pagina = Paginator(berichten, PER_PAGINA).get_page(request.GET.get("pagina"))
-    return render(
-        request,
-        "balie/uitgaand.html",
-        {
-            "pagina": pagina,
-            "status": status if status in statussen else "",
-            "statussen": [(s.value, s.label) for s in statussen],
-            "status_param": f"status={status}" if status in statussen else "",
-        },
-    )
+    lijst = MISLUKTE_BERICHTEN.toepassen(request, berichten)
+    if lijst.export:
+        return lijst.export_response()
+    pagina = lijst.pagina(PER_PAGINA)
+    return render(request, "balie/uitgaand.html", {"pagina": pagina, "lijst": lijst})
 
 
 @require_POST
@@ -177,15 +231,48 @@ def uitgaand_opnieuw(request):
     return redirect("balie:uitgaand")
 
 
+ADRES_IN_ONDERZOEK_LIJST = Lijst(
+    naam="adres-in-onderzoek",
+    titel="Adres in onderzoek",
+    kolommen=[
+        Kolom("vordering", "Vordering", "vorderingnummer", lambda v: v.vorderingnummer),
+        Kolom("organisatie", "Organisatie", "organisatie__naam", lambda v: v.organisatie.naam),
+        Kolom("debiteur", "Debiteur", "debiteur__zoeknaam", lambda v: str(v.debiteur)),
+        Kolom("reden", "Reden", "debiteur__adresstatus", lambda v: v.reden),
+        Kolom("sinds", "Sinds", "debiteur__adresstatus_sinds", lambda v: v.adresstatus_sinds),
+        Kolom(
+            "openstaand",
+            "Openstaand",
+            "openstaand_bedrag",
+            lambda v: v.openstaand_bedrag,
+            bedrag=True,
+            klasse="bedrag",
+        ),
+    ],
+    # Longest waiting first, as the selector orders it.
+    standaard=(F("debiteur__adresstatus_sinds").asc(nulls_first=True), "debiteur_id", "pk"),
+    organisatie="organisatie_id",
+    status="debiteur__adresstatus",
+    statussen=tuple((s.value, s.label) for s in Adresstatus if s in ADRES_IN_ONDERZOEK),
+    datum="debiteur__adresstatus_sinds",
+    datum_label="Sinds",
+    tekst=("vorderingnummer", "debiteur__zoeknaam", "debiteur__statutaire_naam"),
+    tekst_label="Vordering of naam",
+    personen=lambda v: [v.debiteur],
+)
+
+
 @balie_view("inningen.view_vordering")
 def adres_in_onderzoek(request):
     """Claims that get no letter because the BRP says the debtor cannot be reached there."""
-    vorderingen = adres_in_onderzoek_lijst(request.user)
-    pagina = Paginator(vorderingen, PER_PAGINA).get_page(request.GET.get("pagina"))
+    lijst = ADRES_IN_ONDERZOEK_LIJST.toepassen(request, adres_in_onderzoek_lijst(request.user))
+    if lijst.export:
+        return lijst.export_response()
+    pagina = lijst.pagina(PER_PAGINA)
     verwerking_log(
         user=request.user,
         debiteuren={v.debiteur_id: v.debiteur for v in pagina}.values(),
         doel=DOEL_INVORDERING,
         activiteit="werklijst adres in onderzoek getoond",
     )
-    return render(request, "balie/adres_in_onderzoek.html", {"pagina": pagina})
+    return render(request, "balie/adres_in_onderzoek.html", {"pagina": pagina, "lijst": lijst})
