@@ -346,19 +346,20 @@ def brief_render_html(*, brief: Brief) -> str:
 
 
 def brief_render_pdf(*, brief: Brief) -> bytes:
-    """The letter as PDF. Nothing is fetched: the stylesheet is inline, fonts are the system's,
-    and the fetcher refuses every URL that is not data:, so text from a TSA cannot make the
-    renderer reach out."""
+    """The letter as PDF (see pdf_from_html)."""
+    return pdf_from_html(brief_render_html(brief=brief))
+
+
+def pdf_from_html(html: str) -> bytes:
+    """A letter-like document as PDF. Nothing is fetched: the stylesheet is inline, fonts are
+    the system's, and the fetcher refuses every URL that is not data:, so text from a TSA
+    cannot make the renderer reach out. Also used for the balie's saldo-overzicht (#19)."""
     # Imported here: WeasyPrint loads Pango and friends, which only the renderers need.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    html = HTML(
-        string=brief_render_html(brief=brief),
-        base_url=None,
-        url_fetcher=URLFetcher(allowed_protocols={"data"}),
-    )
-    return html.write_pdf()
+    document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+    return document.write_pdf()
 
 
 def _bestandsnaam(brief: Brief) -> str:
