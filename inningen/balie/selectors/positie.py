@@ -37,6 +37,7 @@ from inningen.invordering.models import (
     Invorderingsstap,
 )
 from inningen.invordering.selectors.blokkades import actieve_opschortingen
+from inningen.invordering.selectors.brieven import brieven_for_debiteur
 from inningen.invordering.selectors.regelingen import (
     opschortingen_van_debiteur,
     regelingen_van_debiteur,
@@ -132,6 +133,8 @@ class Positie:
     tegoeden: list = field(default_factory=list)
     """Per organisation: credit and refunds (balie.selectors.tegoed)."""
     tijdlijn_geladen: bool = False
+    brieven: list[Brief] = field(default_factory=list)
+    """The debtor's letters of the user's organisations, newest first (Correspondentie)."""
 
     @property
     def adres_in_onderzoek(self) -> bool:
@@ -368,6 +371,7 @@ def debiteur_positie(user, pk, *, tijdlijn: str = "") -> Positie:
         uitgaand=uitgaand,
         adresbron=adresbron_voor(debiteur),
     )
+    positie.brieven = brieven_for_debiteur(user, pk)
     _adreshistorie(user, positie, ids)
     if tijdlijn:
         gebeurtenissen = _tijdlijn(positie)
@@ -398,16 +402,16 @@ def _adreshistorie(user, positie: Positie, organisatie_ids: list[int]) -> None:
     sent to it: one query without addresses, two with, whatever the number of letters."""
     debiteur = positie.debiteur
     positie.adres_afgeschermd = adres_afgeschermd(user, debiteur)
+    # Every address from the basisregistraties becomes the letter address when it is stored
+    # (invordering.services.adressen): without one there is no history to read.
+    if debiteur.brief_adres_id is None:
+        return
     adressen = list(DebiteurAdres.objects.filter(debiteur_id=debiteur.pk))
     if not adressen:  # then every letter went to the TSA address: Correspondentie lists them
         return
     per_adres: dict[int | None, list[Brief]] = {}
-    brieven = (
-        Brief.objects.filter(debiteur_id=debiteur.pk, organisatie_id__in=organisatie_ids)
-        .only("pk", "adres_id", "soort", "datum")
-        .order_by("-datum", "-pk")
-    )
-    for brief in brieven:
+    # The Correspondentie list (same scope and order) is reused: no second query of letters.
+    for brief in positie.brieven:
         per_adres.setdefault(brief.adres_id, []).append(brief)
     mag_geheim = user.has_perm("inningen.bekijken_geheim_adres")
     for adres in adressen:

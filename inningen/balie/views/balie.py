@@ -28,7 +28,6 @@ from inningen.balie.services import (
 )
 from inningen.grootboek.models import Debiteurkoppeling, Vordering
 from inningen.grootboek.selectors import debiteur_for_user
-from inningen.invordering.selectors.brieven import brieven_for_debiteur
 from inningen.invordering.services.brieven import pdf_from_html
 from inningen.organisaties.models import Organisatie
 from inningen.verwerkingen.services import DOEL_BALIE, verwerking_log
@@ -108,7 +107,7 @@ def debiteur(request, pk):
             "d": positie.debiteur,
             "regelingen": positie.regelingen,
             "opschortingen": positie.opschortingen,
-            "brieven": brieven_for_debiteur(request.user, pk),
+            "brieven": positie.brieven,
             "tegoed": positie.tegoeden,
         },
     )
