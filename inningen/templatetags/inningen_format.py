@@ -96,8 +96,8 @@ def _kort(tekst: str, n: int) -> str:
 
 @register.simple_tag
 def vordering_rijen(vorderingen):
-    # Six columns (number with description, organisation with TSA, due date, status, amount,
-    # open) so that "Openstaand" stays in view at 1366 px and at 200% zoom (#19).
+    # Five columns (number with description, organisation with TSA, due date with status,
+    # amount, open) so that "Openstaand" stays in view at 1366 px and at 200% zoom (#19).
     rijen = []
     for v in vorderingen:
         factuur = ""
@@ -108,9 +108,9 @@ def vordering_rijen(vorderingen):
             f'<br><span class="meta">{_e(_kort(v.algemene_factuuromschrijving, 60))}'
             f"{factuur}</span></th>"
             f'<td>{_e(v.organisatie.naam)}<br><span class="meta">{_e(v.tsa)}</span></td>'
-            f'<td class="nowrap">{datum(v.vervaldatum)}'
-            f"{ACHTERSTALLIG if v.is_achterstallig else ''}</td>"
-            f"<td>{_e(v.status_label)}</td>"
+            f'<td><span class="nowrap">{datum(v.vervaldatum)}</span>'
+            f"{ACHTERSTALLIG if v.is_achterstallig else ''}"
+            f'<br><span class="meta">{_e(v.status_label)}</span></td>'
             f'<td class="bedrag">{euro(v.totaalbedrag_incl_btw)}</td>'
             f'<td class="bedrag openstaand">{euro(v.openstaand_bedrag)}</td></tr>'
         )

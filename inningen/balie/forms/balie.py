@@ -118,7 +118,7 @@ class VorderingFilterForm(forms.Form):
     the debtor's own claims; a value outside them is a form error, and the page then shows the
     default (open claims only)."""
 
-    WEERGAVE = (("open", "Alleen openstaande vorderingen"), ("alle", "Alle vorderingen"))
+    WEERGAVE = (("open", "Alleen openstaande"), ("alle", "Alle, ook afgehandelde"))
 
     weergave = forms.ChoiceField(label="Tonen", choices=WEERGAVE, required=False)
     organisatie = forms.ChoiceField(label="Organisatie", required=False)
