@@ -96,21 +96,23 @@ def _kort(tekst: str, n: int) -> str:
 
 @register.simple_tag
 def vordering_rijen(vorderingen):
+    # Five columns (number with description, organisation with TSA, due date with status,
+    # amount, open) so that "Openstaand" stays in view at 1366 px and at 200% zoom (#19).
     rijen = []
     for v in vorderingen:
         factuur = ""
         if v.factuurnummer and v.factuurnummer != v.vorderingnummer:
-            factuur = f'<br><span class="meta">factuur {_e(v.factuurnummer)}</span>'
+            factuur = f" · factuur {_e(v.factuurnummer)}"
         rijen.append(
-            f'<tr><td><a href="{_e(v.url)}">{_e(v.vorderingnummer)}</a>{factuur}</td>'
-            f"<td>{_e(v.organisatie.naam)}</td><td>{_e(v.tsa)}</td>"
-            f"<td>{_e(_kort(v.algemene_factuuromschrijving, 80))}</td>"
-            f'<td class="nowrap">{datum(v.factuurdatum)}</td>'
-            f'<td class="nowrap">{datum(v.vervaldatum)}'
-            f"{ACHTERSTALLIG if v.is_achterstallig else ''}</td>"
-            f"<td>{_e(v.status_label)}</td>"
+            f'<tr><th scope="row"><a href="{_e(v.url)}">{_e(v.vorderingnummer)}</a>'
+            f'<br><span class="meta">{_e(_kort(v.algemene_factuuromschrijving, 60))}'
+            f"{factuur}</span></th>"
+            f'<td>{_e(v.organisatie.naam)}<br><span class="meta">{_e(v.tsa)}</span></td>'
+            f'<td><span class="nowrap">{datum(v.vervaldatum)}</span>'
+            f"{ACHTERSTALLIG if v.is_achterstallig else ''}"
+            f'<br><span class="meta">{_e(v.status_label)}</span></td>'
             f'<td class="bedrag">{euro(v.totaalbedrag_incl_btw)}</td>'
-            f'<td class="bedrag">{euro(v.openstaand_bedrag)}</td></tr>'
+            f'<td class="bedrag openstaand">{euro(v.openstaand_bedrag)}</td></tr>'
         )
     return mark_safe("\n".join(rijen))  # every value escaped above
 

@@ -111,3 +111,41 @@ class BalieZoekForm(forms.Form):
 
     def fouten(self) -> str:
         return " ".join(e for fouten in self.errors.values() for e in fouten)
+
+
+class VorderingFilterForm(forms.Form):
+    """The claim filter on the debtor page (GET, works without JavaScript). Choices come from
+    the debtor's own claims; a value outside them is a form error, and the page then shows the
+    default (open claims only)."""
+
+    WEERGAVE = (("open", "Alleen openstaande"), ("alle", "Alle, ook afgehandelde"))
+
+    weergave = forms.ChoiceField(label="Tonen", choices=WEERGAVE, required=False)
+    organisatie = forms.ChoiceField(label="Organisatie", required=False)
+    tsa = forms.ChoiceField(label="TSA", required=False)
+    status = forms.ChoiceField(label="Status", required=False)
+
+    def __init__(self, data, *, opties: dict[str, list[tuple[str, str]]]):
+        super().__init__(data)
+        for naam, keuzes in opties.items():
+            self.fields[naam].choices = [("", "Alle"), *keuzes]
+        for naam, veld in self.fields.items():
+            veld.widget.attrs["id"] = f"filter-{naam}"
+
+    def filters(self) -> dict:
+        """Keyword arguments for Positie.gefilterd; the defaults when the input is invalid."""
+        if not self.is_valid():
+            return {"alleen_open": True}
+        c = self.cleaned_data
+        return {
+            "alleen_open": c["weergave"] != "alle",
+            "organisatie": c["organisatie"],
+            "tsa": c["tsa"],
+            "status": c["status"],
+        }
+
+    def fouten(self) -> str:
+        return " ".join(
+            f"{self.fields[naam].label}: {fout}" for naam, fouten in self.errors.items()
+            for fout in fouten
+        )  # fmt: skip

@@ -6,18 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from inningen.balie.selectors.tegoed import tegoed_van_debiteur
 from inningen.bedragen import euro
 from inningen.choices import (
     AFGESLOTEN_STATUSSEN,
     BETAALSOORTEN,
     Boekingdeel,
     Boekingsoort,
+    RegelingStatus,
     VorderingStatus,
 )
 from inningen.debiteuren.models import (
@@ -29,8 +30,18 @@ from inningen.debiteuren.models import (
     Notitie,
 )
 from inningen.grootboek.models import Boeking, Termijn, Vordering, Vorderingstatus
-from inningen.invordering.models import Afboekingsvoorstel, Brief, Invorderingsstap
+from inningen.invordering.models import (
+    Afboekingsvoorstel,
+    Betalingsregeling,
+    Brief,
+    Invorderingsstap,
+)
 from inningen.invordering.selectors.blokkades import actieve_opschortingen
+from inningen.invordering.selectors.brieven import brieven_for_debiteur
+from inningen.invordering.selectors.regelingen import (
+    opschortingen_van_debiteur,
+    regelingen_van_debiteur,
+)
 from inningen.invordering.services.adres_overnemen import adresbron_voor
 from inningen.organisaties.models import Organisatie
 from inningen.organisaties.selectors import organisaties_for_user
@@ -64,6 +75,37 @@ class Gebeurtenis:
     door: str = ""
 
 
+@dataclass(slots=True)
+class Ouderdom:
+    """One ageing bucket of the summary: open claims by days past their due date."""
+
+    label: str
+    tot_dagen: int | None  # inclusive upper bound; None: no bound
+    bedrag: int = 0
+    aantal: int = 0
+
+
+# Days past due; "niet vervallen" holds open claims not yet due (or without a due date).
+OUDERDOM_GRENZEN = (("0–30 dagen", 30), ("31–60 dagen", 60), ("61–90 dagen", 90),
+                    ("meer dan 90 dagen", None))  # fmt: skip
+
+
+@dataclass
+class Samenvatting:
+    """The top of the debtor page, over all claims of the user's organisations (not the
+    filtered list): what the balie says first in a counter conversation."""
+
+    openstaand: int
+    aantal_open: int
+    achterstallig: int
+    aantal_achterstallig: int
+    tegoed: int
+    in_regeling: int
+    aantal_in_regeling: int
+    niet_vervallen: Ouderdom
+    ouderdom: list[Ouderdom]
+
+
 @dataclass
 class Positie:
     debiteur: Debiteur
@@ -84,6 +126,15 @@ class Positie:
     """Why the address is not shown to this user (geheimhouding), "" when it is shown."""
     adresbron: str | None = None
     """The source the balie can ask about this debtor now (BRP/KvK configured), or None."""
+    in_regeling: set[int] = field(default_factory=set)
+    """Claims in an active betalingsregeling."""
+    regelingen: list[Betalingsregeling] = field(default_factory=list)
+    opschortingen: list = field(default_factory=list)
+    tegoeden: list = field(default_factory=list)
+    """Per organisation: credit and refunds (balie.selectors.tegoed)."""
+    tijdlijn_geladen: bool = False
+    brieven: list[Brief] = field(default_factory=list)
+    """The debtor's letters of the user's organisations, newest first (Correspondentie)."""
 
     @property
     def adres_in_onderzoek(self) -> bool:
@@ -120,6 +171,76 @@ class Positie:
     def aantal_open(self) -> int:
         return sum(1 for v in self.vorderingen if v.openstaand_bedrag > 0 and not v.is_afgesloten)
 
+    def samenvatting(self) -> Samenvatting:
+        """Totals and ageing from the claims already loaded: no query, whatever their number."""
+        vandaag = timezone.localdate()
+        niet_vervallen = Ouderdom("niet vervallen", None)
+        ouderdom = [Ouderdom(label, tot) for label, tot in OUDERDOM_GRENZEN]
+        in_regeling = aantal_in_regeling = aantal_achterstallig = 0
+        for v in self.vorderingen:
+            if v.openstaand_bedrag <= 0 or v.status in AFGESLOTEN_STATUSSEN:
+                continue
+            if v.pk in self.in_regeling:
+                in_regeling += v.openstaand_bedrag
+                aantal_in_regeling += 1
+            if not v.is_achterstallig:
+                vak = niet_vervallen
+            else:
+                aantal_achterstallig += 1
+                dagen = (vandaag - v.vervaldatum).days
+                vak = next(o for o in ouderdom if o.tot_dagen is None or dagen <= o.tot_dagen)
+            vak.bedrag += v.openstaand_bedrag
+            vak.aantal += 1
+        return Samenvatting(
+            openstaand=self.openstaand,
+            aantal_open=self.aantal_open,
+            achterstallig=self.achterstallig,
+            aantal_achterstallig=aantal_achterstallig,
+            tegoed=self.credit,
+            in_regeling=in_regeling,
+            aantal_in_regeling=aantal_in_regeling,
+            niet_vervallen=niet_vervallen,
+            ouderdom=ouderdom,
+        )
+
+    def filter_opties(self) -> dict[str, list[tuple[str, str]]]:
+        """The choices of the claim filter: only values this debtor's claims have."""
+        organisaties = {str(v.organisatie_id): v.organisatie.naam for v in self.vorderingen}
+        tsas = {v.tsa: v.tsa for v in self.vorderingen if v.tsa}
+        statussen = {v.status: v.status_label for v in self.vorderingen}
+        return {
+            "organisatie": sorted(organisaties.items(), key=lambda kv: kv[1]),
+            "tsa": sorted(tsas.items()),
+            "status": sorted(statussen.items(), key=lambda kv: kv[1]),
+        }
+
+    def gefilterd(
+        self, *, alleen_open: bool = True, organisatie: str = "", tsa: str = "", status: str = ""
+    ) -> list[Vordering]:
+        """The claims table: open only means an amount still to settle (a credit note not yet
+        settled counts too), whatever the status."""
+        return [
+            v
+            for v in self.vorderingen
+            if (not alleen_open or v.openstaand_bedrag != 0)
+            and (not organisatie or str(v.organisatie_id) == organisatie)
+            and (not tsa or v.tsa == tsa)
+            and (not status or v.status == status)
+        ]
+
+
+def termijnen_stand(termijnen, boekingen) -> None:
+    """Give every termijn ``betaald`` and ``open``: the same rule as matching a payment
+    (betalingen.services.betalingen), open = termijnbedrag + the bookings on the termijn."""
+    per_termijn: dict[int, int] = {}
+    for b in boekingen:
+        if b.termijn_id is not None:
+            per_termijn[b.termijn_id] = per_termijn.get(b.termijn_id, 0) + b.bedrag_incl_btw
+    for t in termijnen:
+        bedrag = t.bedrag or 0
+        t.open = max(0, bedrag + per_termijn.get(t.pk, 0))
+        t.betaald = bedrag - t.open
+
 
 def _markeer(vorderingen, vandaag):
     for v in vorderingen:
@@ -147,8 +268,11 @@ def _per_vordering(rijen) -> dict[int, list]:
     return groepen
 
 
-def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
+def debiteur_positie(user, pk, *, tijdlijn: str = "") -> Positie:
     """Everything the balie shows for one debtor, scoped to the user's organisations.
+
+    ``tijdlijn``: "" leaves the timeline out (its statuses and outbox rows are two queries the
+    folded section does not need), "ja" the newest TIJDLIJN_STANDAARD events, "alle" all.
 
     A fixed number of queries whatever the number of claims. Related rows are fetched per
     debtor (joined on the claim) and grouped in Python instead of prefetch_related: no IN-list
@@ -180,10 +304,14 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
     stappen = list(
         Invorderingsstap.objects.filter(**scope).select_related("brief").order_by("-datum", "-pk")
     )
-    statussen = _per_vordering(
-        Vorderingstatus.objects.filter(**scope)
-        .only("vordering_id", "status", "datum_en_tijd", "opmerkingen", "door")
-        .order_by("datum_en_tijd", "pk")
+    statussen = (
+        _per_vordering(
+            Vorderingstatus.objects.filter(**scope)
+            .only("vordering_id", "status", "datum_en_tijd", "opmerkingen", "door")
+            .order_by("datum_en_tijd", "pk")
+        )
+        if tijdlijn
+        else {}
     )
     url = reverse("balie:vordering", args=[0])[:-2]  # ".../vorderingen/" + pk + "/"
     vandaag = timezone.localdate()
@@ -201,6 +329,7 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
         for st in v.statuslijst:
             st.status_label = _STATUS.get(st.status, st.status)
         v.betalingen = [b for b in v.boekinglijst if b.soort in BETAALSOORTEN]
+        termijnen_stand(v.termijnlijst, v.boekinglijst)
     debiteur.rekeninglijst = list(debiteur.rekeningen.all())
     machtigingen = list(
         Machtiging.objects.filter(debiteur_id=pk, organisatie_id__in=ids).select_related(
@@ -212,33 +341,45 @@ def debiteur_positie(user, pk, *, tijdlijn_alles: bool = False) -> Positie:
             "vordering", "organisatie"
         )
     )
-    tegoed = -Boeking.objects.filter(
-        debiteur_id=pk, vordering__isnull=True, deel=Boekingdeel.TEGOED, organisatie_id__in=ids,
-    ).aggregate(s=Coalesce(Sum("bedrag_incl_btw"), 0))["s"]  # fmt: skip
+    tegoeden = tegoed_van_debiteur(user, pk)
     per_pk = {v.pk: v for v in vorderingen}
-    uitgaand = list(
-        UitgaandBericht.objects.filter(**scope).select_related("vorderingstatus")
-        .order_by("-created_at", "-pk")
+    uitgaand = (
+        list(UitgaandBericht.objects.filter(**scope).select_related("vorderingstatus")
+             .order_by("-created_at", "-pk"))
+        if tijdlijn else []
     )  # fmt: skip
     for u in uitgaand:
         u.vordering = per_pk[u.vordering_id]
     for st in stappen:
         st.vordering = per_pk[st.vordering_id]
+    regelingen = regelingen_van_debiteur(user, pk, organisatie_ids=ids)
+    in_regeling = {
+        v.pk for r in regelingen if r.status == RegelingStatus.ACTIEF for v in r.vorderingen.all()
+    }
     positie = Positie(
         debiteur=debiteur,
+        in_regeling=in_regeling,
+        regelingen=regelingen,
+        opschortingen=opschortingen_van_debiteur(user, pk, organisatie_ids=ids),
+        tegoeden=tegoeden,
         stappen=stappen,
         vorderingen=vorderingen,
         machtigingen=machtigingen,
         notities=notities,
         organisaties=organisaties,
-        tegoed=tegoed,
+        tegoed=sum(t.tegoed for t in tegoeden),
         uitgaand=uitgaand,
         adresbron=adresbron_voor(debiteur),
     )
+    positie.brieven = brieven_for_debiteur(user, pk)
     _adreshistorie(user, positie, ids)
-    tijdlijn = _tijdlijn(positie)
-    positie.tijdlijn_totaal = len(tijdlijn)
-    positie.tijdlijn = tijdlijn if tijdlijn_alles else tijdlijn[:TIJDLIJN_STANDAARD]
+    if tijdlijn:
+        gebeurtenissen = _tijdlijn(positie)
+        positie.tijdlijn_geladen = True
+        positie.tijdlijn_totaal = len(gebeurtenissen)
+        positie.tijdlijn = (
+            gebeurtenissen if tijdlijn == "alle" else gebeurtenissen[:TIJDLIJN_STANDAARD]
+        )
     return positie
 
 
@@ -261,16 +402,16 @@ def _adreshistorie(user, positie: Positie, organisatie_ids: list[int]) -> None:
     sent to it: one query without addresses, two with, whatever the number of letters."""
     debiteur = positie.debiteur
     positie.adres_afgeschermd = adres_afgeschermd(user, debiteur)
+    # Every address from the basisregistraties becomes the letter address when it is stored
+    # (invordering.services.adressen): without one there is no history to read.
+    if debiteur.brief_adres_id is None:
+        return
     adressen = list(DebiteurAdres.objects.filter(debiteur_id=debiteur.pk))
     if not adressen:  # then every letter went to the TSA address: Correspondentie lists them
         return
     per_adres: dict[int | None, list[Brief]] = {}
-    brieven = (
-        Brief.objects.filter(debiteur_id=debiteur.pk, organisatie_id__in=organisatie_ids)
-        .only("pk", "adres_id", "soort", "datum")
-        .order_by("-datum", "-pk")
-    )
-    for brief in brieven:
+    # The Correspondentie list (same scope and order) is reused: no second query of letters.
+    for brief in positie.brieven:
         per_adres.setdefault(brief.adres_id, []).append(brief)
     mag_geheim = user.has_perm("inningen.bekijken_geheim_adres")
     for adres in adressen:
@@ -367,6 +508,7 @@ def vordering_for_user(user, pk) -> Vordering:
     )
     for o in vordering.opschortingen.all():
         o.actief = o.pk in actief
+    termijnen_stand(vordering.termijnen.all(), vordering.boekingen.all())
     saldo = 0
     for b in vordering.boekingen.all():
         saldo += b.bedrag_incl_btw

@@ -19,6 +19,17 @@ urlpatterns = [
     path("debiteuren/<int:pk>/", balie.debiteur, name="debiteur"),
     path("debiteuren/<int:pk>/notities/", balie.notitie_toevoegen, name="notitie_toevoegen"),
     path("vorderingen/<int:pk>/", balie.vordering, name="vordering"),
+    # Issue #19: undo a link from the work list; the citizen's saldo-overzicht.
+    path(
+        "vorderingen/<int:pk>/koppeling-ongedaan-maken/",
+        balie.koppeling_ongedaan_maken,
+        name="koppeling_ongedaan_maken",
+    ),
+    path(
+        "debiteuren/<int:pk>/saldo-overzicht.pdf",
+        balie.saldo_overzicht_pdf,
+        name="saldo_overzicht",
+    ),
     path("werklijsten/zonder-debiteur/", werklijsten.zonder_debiteur, name="zonder_debiteur"),
     path(
         "werklijsten/zonder-debiteur/<int:pk>/",

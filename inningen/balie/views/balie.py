@@ -7,22 +7,28 @@ writes in the services. Every view that shows a natural person's data logs it.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from inningen.balie.forms.balie import BalieZoekForm
-from inningen.balie.selectors.positie import debiteur_positie, vordering_for_user
-from inningen.balie.selectors.tegoed import tegoed_van_debiteur
-from inningen.balie.selectors.zoeken import zoek
-from inningen.balie.services import notitie_create
-from inningen.grootboek.models import Vordering
-from inningen.grootboek.selectors import debiteur_for_user
-from inningen.invordering.selectors.brieven import brieven_for_debiteur
-from inningen.invordering.selectors.regelingen import (
-    opschortingen_van_debiteur,
-    regelingen_van_debiteur,
+from inningen.balie.forms.balie import BalieZoekForm, VorderingFilterForm
+from inningen.balie.selectors.positie import (
+    adres_afgeschermd,
+    debiteur_positie,
+    vordering_for_user,
 )
+from inningen.balie.selectors.saldo_overzicht import saldo_overzicht
+from inningen.balie.selectors.zoeken import zoek
+from inningen.balie.services import (
+    notitie_create,
+    vordering_koppeling_ongedaan_maken,
+)
+from inningen.grootboek.models import Debiteurkoppeling, Vordering
+from inningen.grootboek.selectors import debiteur_for_user
+from inningen.invordering.services.brieven import pdf_from_html
 from inningen.organisaties.models import Organisatie
 from inningen.verwerkingen.services import DOEL_BALIE, verwerking_log
 from stuffin.models import UitgaandBericht
@@ -74,9 +80,16 @@ def zoeken(request):
 
 @balie_view("inningen.view_debiteur")
 def debiteur(request, pk):
+    tijdlijn = request.GET.get("tijdlijn", "")
     positie = debiteur_positie(
-        request.user, pk, tijdlijn_alles=request.GET.get("tijdlijn") == "alle"
+        request.user, pk, tijdlijn=tijdlijn if tijdlijn in ("ja", "alle") else ""
     )
+    # Open claims only by default: at the counter the question is what is still to pay;
+    # the settled ones are one choice away ("Alle vorderingen").
+    filterform = VorderingFilterForm(request.GET or None, opties=positie.filter_opties())
+    filters = filterform.filters() if filterform.is_bound else {"alleen_open": True}
+    if filterform.is_bound and not filterform.is_valid():
+        messages.error(request, f"Filter niet toegepast: {filterform.fouten()}")
     verwerking_log(
         user=request.user,
         debiteuren=[positie.debiteur],
@@ -88,11 +101,14 @@ def debiteur(request, pk):
         "balie/debiteur.html",
         {
             "positie": positie,
+            "samenvatting": positie.samenvatting(),
+            "filterform": filterform,
+            "gefilterd": positie.gefilterd(**filters),
             "d": positie.debiteur,
-            "regelingen": regelingen_van_debiteur(request.user, pk),
-            "opschortingen": opschortingen_van_debiteur(request.user, pk),
-            "brieven": brieven_for_debiteur(request.user, pk),
-            "tegoed": tegoed_van_debiteur(request.user, pk),
+            "regelingen": positie.regelingen,
+            "opschortingen": positie.opschortingen,
+            "brieven": positie.brieven,
+            "tegoed": positie.tegoeden,
         },
     )
 
@@ -108,17 +124,81 @@ def vordering(request, pk):
     )
     # Inbound: the Verstrek Vordering message(s) that delivered this claim.
     inkomend = list(v.berichten.select_related("koppeling").order_by("-tijdstip")[:20])
+    koppelingen = list(
+        Debiteurkoppeling.objects.filter(vordering=v).select_related("debiteur")
+        .order_by("wanneer", "pk")
+    )  # fmt: skip
+    # Everyone the history names is shown, so logged: also a debtor linked by mistake.
+    getoond = {k.debiteur_id: k.debiteur for k in koppelingen}
     if v.debiteur is not None:
+        getoond[v.debiteur_id] = v.debiteur
+    if getoond:
         verwerking_log(
             user=request.user,
-            debiteuren=[v.debiteur],
+            debiteuren=list(getoond.values()),
             vordering=v,
             doel=DOEL_BALIE,
             activiteit="inzage vordering",
         )
+    laatste = koppelingen[-1] if koppelingen else None
     return render(
-        request, "balie/vordering.html", {"v": v, "uitgaand": uitgaand, "inkomend": inkomend}
+        request,
+        "balie/vordering.html",
+        {
+            "v": v,
+            "uitgaand": uitgaand,
+            "inkomend": inkomend,
+            "koppelingen": koppelingen,
+            "ongedaan_te_maken": laatste is not None
+            and laatste.actie == "gekoppeld"
+            and laatste.debiteur_id == v.debiteur_id,
+        },
     )
+
+
+@require_POST
+@balie_view("inningen.ongedaan_maken_koppeling")
+def koppeling_ongedaan_maken(request, pk):
+    """Undo a link made from "vordering zonder debiteur"; refusals come back as a message."""
+    try:
+        debiteur = vordering_koppeling_ongedaan_maken(
+            user=request.user, vordering_pk=pk, reden=request.POST.get("reden", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("balie:vordering", args=[pk]) + "#koppeling-kop")
+    messages.success(
+        request,
+        f"De koppeling met {debiteur} is ongedaan gemaakt; de vordering staat weer op de "
+        "werklijst Vorderingen zonder debiteur.",
+    )
+    return redirect("balie:vordering", pk)
+
+
+@balie_view("inningen.view_debiteur")
+def saldo_overzicht_pdf(request, pk):
+    """The citizen's statement as PDF. It prints the address, so like a letter it opens
+    only for who may see a secret address (BRP geheimhouding, #18)."""
+    context = saldo_overzicht(request.user, pk)
+    debiteur = context["positie"].debiteur
+    afgeschermd = adres_afgeschermd(request.user, debiteur)
+    if afgeschermd:
+        raise PermissionDenied(
+            f"{afgeschermd}: het saldo-overzicht drukt het adres af; u mag dat adres niet inzien."
+        )
+    pdf = pdf_from_html(render_to_string("brieven/saldo_overzicht.html", context))
+    verwerking_log(
+        user=request.user,
+        debiteuren=[debiteur],
+        doel=DOEL_BALIE,
+        activiteit="saldo-overzicht (PDF) aangemaakt voor de debiteur",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True,
+        filename=f"saldo-overzicht-{debiteur.pk}-{context['datum']:%Y-%m-%d}.pdf",
+    )
+    return response
 
 
 @require_POST

@@ -28,6 +28,16 @@ def actieve_opschortingen(datum: dt.date) -> QuerySet[Opschorting]:
     )
 
 
+def opschorting_actief(opschorting: Opschorting, datum: dt.date) -> bool:
+    """The rule of actieve_opschortingen for one loaded row (no query); keep them together."""
+    o = opschorting
+    return (
+        o.vanaf <= datum
+        and (o.tot is None or o.tot >= datum)
+        and (o.beeindigd_op is None or o.beeindigd_op > datum)
+    )
+
+
 def in_actieve_regeling() -> Exists:
     """The claim is part of an active betalingsregeling (lapsed or ended ones do not count)."""
     return Exists(

@@ -20,8 +20,8 @@ def brieven_for_debiteur(user, debiteur_pk) -> list[Brief]:
     return list(
         brieven.select_related("vordering", "organisatie")
         .only(
-            "organisatie__naam", "vordering__vorderingnummer", "debiteur_id", "soort", "datum",
-            "gerenderd_op", "created_at",
+            "organisatie__naam", "vordering__vorderingnummer", "debiteur_id", "adres_id", "soort",
+            "datum", "gerenderd_op", "created_at",
         )
         .annotate(onderwerp=F("gegevens__onderwerp"), totaal=F("gegevens__totaal"))
         .order_by("-datum", "-pk")

@@ -367,17 +367,18 @@ def brief_voorbeeld_html(*, gegevens: dict, csp_nonce: str = "") -> str:
 
 
 def brief_voorbeeld_pdf(*, gegevens: dict) -> bytes:
-    return _pdf(brief_voorbeeld_html(gegevens=gegevens))
+    return pdf_from_html(brief_voorbeeld_html(gegevens=gegevens))
 
 
 def brief_render_pdf(*, brief: Brief) -> bytes:
-    return _pdf(brief_render_html(brief=brief))
+    """The letter as PDF (see pdf_from_html)."""
+    return pdf_from_html(brief_render_html(brief=brief))
 
 
-def _pdf(html: str) -> bytes:
-    """HTML as PDF. Nothing is fetched: the stylesheet is inline, fonts are the system's, and
-    the fetcher refuses every URL that is not data:, so text from a TSA cannot make the
-    renderer reach out."""
+def pdf_from_html(html: str) -> bytes:
+    """A letter-like document as PDF. Nothing is fetched: the stylesheet is inline, fonts are
+    the system's, and the fetcher refuses every URL that is not data:, so text from a TSA
+    cannot make the renderer reach out. Also used for the balie's saldo-overzicht (#19)."""
     # Imported here: WeasyPrint loads Pango and friends, which only the renderers need.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher

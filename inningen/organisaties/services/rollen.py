@@ -28,6 +28,8 @@ _BALIE_EXTRA = [
 ]
 _INVORDERAAR_EXTRA = [
     ("inningen", "change_vordering"),
+    # Undo a link made from "vordering zonder debiteur" (issue #19).
+    ("inningen", "ongedaan_maken_koppeling"),
     ("inningen", "add_debiteur"),
     ("inningen", "change_debiteur"),
     ("inningen", "change_debiteurrekening"),
