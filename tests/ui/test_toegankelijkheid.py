@@ -39,7 +39,7 @@ class Scherm:
 
     rol: str | None
     args: Callable[[dict], list] = field(default=lambda d: [])
-    query: str = ""
+    query: str | Callable[[dict], str] = ""
 
 
 def _pk(sleutel):
@@ -71,7 +71,7 @@ SCHERMEN: dict[str, Scherm] = {
     "inningen:afschrift_upload": Scherm("invorderaar"),
     "inningen:afschriftimport": Scherm("invorderaar", _pk("afschriftimport")),
     "inningen:werklijst": Scherm("invorderaar"),
-    "inningen:betaling": Scherm("invorderaar", _pk("betaling"), query="?q=a"),
+    "inningen:betaling": Scherm("invorderaar", _pk("betaling"), query=lambda d: d["match_q"]),
     "two_factor:profile": Scherm("invorderaar"),
     "two_factor:setup": Scherm("invorderaar"),
     "two_factor:setup_complete": Scherm(MET_2FA),
@@ -139,12 +139,14 @@ def test_every_ui_url_is_mapped():
 def _demodata() -> dict:
     """The demo set, small, plus what the screens need that it may lack."""
     from inningen.betalingen.models import Afschriftimport, Betaling
+    from inningen.betalingen.services.afschriften import afschrift_import
     from inningen.choices import BetalingStatus
     from inningen.debiteuren.models import Debiteur
     from inningen.demo.services import demo_load
     from inningen.grootboek.models import Vordering
     from inningen.invordering.models import Invorderingsrun
-    from inningen.organisaties.models import Medewerker
+    from inningen.organisaties.models import Bankrekening, Medewerker
+    from tests.inningen.betalingen.afschriftbestanden import camt053
 
     demo_load(n_debiteuren=40, n_vorderingen=160)
     balie_orgs = list(Medewerker.objects.get(user__username="balie").organisaties.all())
@@ -166,12 +168,19 @@ def _demodata() -> dict:
         .distinct()
         .first()
     ) or deb
-    betaling = (
-        Betaling.objects.filter(status=BetalingStatus.ONGEMATCHT, bedrag__gt=0).first()
-        or Betaling.objects.first()
-    )
+    ongematcht = Betaling.objects.filter(status=BetalingStatus.ONGEMATCHT, bedrag__gt=0)
+    if not ongematcht.exists():  # a bank entry for the manual-match screen
+        rekening = Bankrekening.objects.filter(organisatie=vordering.organisatie).first()
+        afschrift_import(
+            inhoud=camt053(
+                rekening.iban,
+                [{"bedrag": 5000, "naam": "J. Onbekend", "iban": "NL20INGB0001234567"}],
+            ),
+            door="test",
+        )
+    betaling = ongematcht.first()
     imp = Afschriftimport.objects.first() or Afschriftimport.objects.create(
-        organisatie=betaling.afschrift.organisatie if betaling else vordering.organisatie,
+        organisatie=betaling.organisatie,
         door="invorderaar", bestandsnaam="afschrift.xml", sha256="0" * 64, status="klaar",
         totaal=1, verwerkt=1, samenvatting="1 post verwerkt.",
     )  # fmt: skip
@@ -185,6 +194,11 @@ def _demodata() -> dict:
         "run": Invorderingsrun.objects.order_by("-pk").first(),
         "betaling": betaling,
         "afschriftimport": imp,
+        # A search on the payment page that finds a claim, so the match table is there.
+        "match_q": "?q="
+        + Vordering.objects.filter(organisatie=betaling.organisatie, openstaand_bedrag__gt=0)
+        .values_list("vorderingnummer", flat=True)
+        .first(),
     }
 
 
@@ -267,7 +281,8 @@ def test_axe_zero_serious_violations(rol, browser, live_server, snelle_hashes):
     for naam, scherm in sorted(SCHERMEN.items()):
         if scherm.rol != rol:
             continue
-        url = reverse(naam, args=scherm.args(data)) + scherm.query
+        query = scherm.query(data) if callable(scherm.query) else scherm.query
+        url = reverse(naam, args=scherm.args(data)) + query
         browser.get(live_server.url + url)
         kop = browser.find_element(By.TAG_NAME, "h1").text
         if kop in ("Niet gevonden", "Geen toegang", "Serverfout"):
@@ -289,3 +304,58 @@ def test_axe_reports_a_violation(browser):
         "<p style='color:%23bbb'>lichtgrijs</p></main></html>"
     )
     assert {v["id"] for v in axe_ernstig(browser)} == {"label", "color-contrast"}
+
+
+FORMULIEREN = [
+    # (name for the screenshot, URL name, demo data key, the submit button)
+    ("opschorting", "balie:opschorting_nieuw", "vordering", "form.formulier button[type=submit]"),
+    ("afboeking", "balie:afboeking_nieuw", "vordering", "form.formulier button[type=submit]"),
+    ("regeling", "balie:regeling_nieuw", "debiteur", "button[value=plan]"),
+    (
+        "handmatig-matchen",
+        "inningen:betaling",
+        "betaling",
+        "form:has(table.matchen) button[type=submit]",
+    ),
+]
+
+
+def _viewport(browser, breedte: int, schaal: int = 1) -> None:
+    """A viewport of exactly breedte CSS px; 683 at scale 2 is a 1366 px screen at 200% zoom."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": breedte, "height": 1100, "deviceScaleFactor": schaal, "mobile": False},
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forms_with_errors_at_1366_and_200_percent(
+    browser, live_server, snelle_hashes, screenshot_dir
+):
+    """The fixed forms empty and with errors: no serious axe violation, no sideways scrolling
+    at 200% zoom; screenshots for a person to look at."""
+    from selenium.webdriver.common.by import By
+
+    data = _demodata()
+    _inloggen(browser, live_server, "invorderaar")
+    fouten = []
+    for naam, urlnaam, sleutel, knop in FORMULIEREN:
+        url = reverse(urlnaam, args=[data[sleutel].pk]) + (
+            data["match_q"] if sleutel == "betaling" else ""
+        )
+        for breedte, schaal, achtervoegsel in ((1366, 1, "1366"), (683, 2, "200pct")):
+            _viewport(browser, breedte, schaal)
+            browser.get(live_server.url + url)
+            browser.find_element(By.CSS_SELECTOR, knop).click()
+            browser.find_element(By.CSS_SELECTOR, ".fout, .melding.error")
+            ernstig = axe_ernstig(browser)
+            if ernstig:
+                fouten.append(beschrijf(f"{naam} met fouten ({achtervoegsel})", url, ernstig))
+            scroll = browser.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if scroll > 1:
+                fouten.append(f"{naam} ({achtervoegsel}): scrolt {scroll} px zijwaarts")
+            browser.save_screenshot(str(screenshot_dir / f"{naam}-fouten-{achtervoegsel}.png"))
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not fouten, "\n".join(fouten)
