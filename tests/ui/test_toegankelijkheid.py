@@ -17,6 +17,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from inningen.demo.gegevens import GEBRUIKERS
+from tests.toegankelijkheid import html_problemen
 
 # Namespaces of the screens people use; the API, StUF, admin and health endpoints have their
 # own tests (and the admin is Django's).
@@ -230,8 +231,9 @@ def beschrijf(scherm: str, url: str, fouten: list[dict]) -> str:
     return "\n".join(regels)
 
 
-def _inloggen(browser, live_server, rol) -> list[dict]:
-    """Log in as the role; returns axe's serious violations on the token step, if any."""
+def _inloggen(browser, live_server, rol) -> tuple[list[dict], list[str]]:
+    """Log in as the role; returns axe's serious violations and the HTML problems on the
+    token step (none without a second factor)."""
     from django.contrib.auth.models import User
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -248,15 +250,16 @@ def _inloggen(browser, live_server, rol) -> list[dict]:
     browser.find_element(By.ID, "id_username").send_keys(naam)
     browser.find_element(By.ID, "id_password").send_keys(WACHTWOORD[naam])
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    ernstig = []
+    ernstig, problemen = [], []
     if device is not None:
         veld = browser.find_element(By.ID, "id_token-otp_token")
         ernstig = axe_ernstig(browser)
+        problemen = html_problemen(browser.page_source)
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
         veld.send_keys(f"{code:06d}")
         browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     WebDriverWait(browser, 10).until(lambda b: "Uitloggen" in b.page_source)
-    return ernstig
+    return ernstig, problemen
 
 
 @pytest.fixture
@@ -275,9 +278,10 @@ def test_axe_zero_serious_violations(rol, browser, live_server, snelle_hashes):
     data = _demodata()
     fouten, bezocht = [], 0
     if rol:
-        ernstig = _inloggen(browser, live_server, rol)
+        ernstig, problemen = _inloggen(browser, live_server, rol)
         if ernstig:
             fouten.append(beschrijf("login (stap tweede factor)", "/inloggen/", ernstig))
+        fouten += [f"login (stap tweede factor): {p}" for p in problemen]
     for naam, scherm in sorted(SCHERMEN.items()):
         if scherm.rol != rol:
             continue
@@ -292,6 +296,8 @@ def test_axe_zero_serious_violations(rol, browser, live_server, snelle_hashes):
         ernstig = axe_ernstig(browser)
         if ernstig:
             fouten.append(beschrijf(naam, url, ernstig))
+        # And the HTML checks that need no browser (ids referred to exist, labels, no duplicates).
+        fouten += [f"{naam} ({url}): {p}" for p in html_problemen(browser.page_source)]
         bezocht += 1
     assert bezocht
     assert not fouten, "axe: ernstige toegankelijkheidsfouten\n" + "\n".join(fouten)
@@ -337,8 +343,8 @@ def test_forms_with_errors_at_1366_and_200_percent(
     from selenium.webdriver.common.by import By
 
     data = _demodata()
-    _inloggen(browser, live_server, "invorderaar")
     fouten = []
+    _inloggen(browser, live_server, "invorderaar")
     for naam, urlnaam, sleutel, knop in FORMULIEREN:
         url = reverse(urlnaam, args=[data[sleutel].pk]) + (
             data["match_q"] if sleutel == "betaling" else ""
