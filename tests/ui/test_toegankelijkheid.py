@@ -249,7 +249,7 @@ def _inloggen(browser, live_server, rol) -> tuple[list[dict], list[str]]:
     browser.get(f"{live_server.url}/inloggen/")
     browser.find_element(By.ID, "id_username").send_keys(naam)
     browser.find_element(By.ID, "id_password").send_keys(WACHTWOORD[naam])
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _versturen(browser, "form button[type=submit]")
     ernstig, problemen = [], []
     if device is not None:
         veld = browser.find_element(By.ID, "id_token-otp_token")
@@ -260,6 +260,18 @@ def _inloggen(browser, live_server, rol) -> tuple[list[dict], list[str]]:
         browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
     WebDriverWait(browser, 10).until(lambda b: "Uitloggen" in b.page_source)
     return ernstig, problemen
+
+
+def _versturen(browser, knop: str) -> None:
+    """Click the submit button and wait until the next page replaced this one, so nothing is
+    looked up in the old document while the browser navigates."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    oud = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, knop).click()
+    WebDriverWait(browser, 15).until(EC.staleness_of(oud))
 
 
 @pytest.fixture
@@ -352,7 +364,7 @@ def test_forms_with_errors_at_1366_and_200_percent(
         for breedte, schaal, achtervoegsel in ((1366, 1, "1366"), (683, 2, "200pct")):
             _viewport(browser, breedte, schaal)
             browser.get(live_server.url + url)
-            browser.find_element(By.CSS_SELECTOR, knop).click()
+            _versturen(browser, knop)
             browser.find_element(By.CSS_SELECTOR, ".fout, .melding.error")
             ernstig = axe_ernstig(browser)
             if ernstig:
