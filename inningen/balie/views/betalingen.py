@@ -386,7 +386,9 @@ def betaling_detail(request, pk):
                 for v in rijen.values()
             ],
             "matchform": matchform,
-            "opmerkingform": OpmerkingForm(),
+            # Two forms with the same field on one page: distinct ids (#19).
+            "opmerkingform": OpmerkingForm(auto_id="parkeren-%s"),
+            "dubbelform": OpmerkingForm(auto_id="dubbel-%s"),
             "op_werklijst": op_werklijst,
             "boekingen": betaling.boekingen.select_related("vordering").order_by("pk"),
             **terugbetaling,
