@@ -19,6 +19,7 @@ from inningen.balie.services import notitie_create
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteur_for_user
 from inningen.invordering.selectors.brieven import brieven_for_debiteur
+from inningen.invordering.selectors.opvolging import opvolging_paneel
 from inningen.invordering.selectors.regelingen import (
     opschortingen_van_debiteur,
     regelingen_van_debiteur,
@@ -93,6 +94,7 @@ def debiteur(request, pk):
             "opschortingen": opschortingen_van_debiteur(request.user, pk),
             "brieven": brieven_for_debiteur(request.user, pk),
             "tegoed": tegoed_van_debiteur(request.user, pk),
+            "opvolging": opvolging_paneel(request.user, debiteur=positie.debiteur),
         },
     )
 
@@ -117,7 +119,14 @@ def vordering(request, pk):
             activiteit="inzage vordering",
         )
     return render(
-        request, "balie/vordering.html", {"v": v, "uitgaand": uitgaand, "inkomend": inkomend}
+        request,
+        "balie/vordering.html",
+        {
+            "v": v,
+            "uitgaand": uitgaand,
+            "inkomend": inkomend,
+            "opvolging": opvolging_paneel(request.user, vordering=v),
+        },
     )
 
 
