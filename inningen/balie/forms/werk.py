@@ -6,7 +6,9 @@ from inningen.balie.forms.invordering import _Form
 
 
 class OpvolgingForm(_Form):
-    organisatie = forms.IntegerField(min_value=1, error_messages={"required": "Kies de organisatie."})
+    organisatie = forms.IntegerField(
+        min_value=1, error_messages={"required": "Kies de organisatie."}
+    )
     eigenaar = forms.IntegerField(min_value=1, required=False)
     datum = forms.DateField(error_messages={
         "required": "Vul een opvolgdatum in.", "invalid": "Vul een geldige datum in (dd-mm-jjjj).",

@@ -125,17 +125,15 @@ def dashboard_figures(organisatie: Organisatie, *, peildatum: dt.date | None = N
         .annotate(s=Sum("bedrag_incl_btw"))
         .order_by()
     )
-    per_maand = {
-        (m.date() if isinstance(m, dt.datetime) else m): -s for m, s in per_maand.items()
-    }
-    geind = [
-        Staaf(f"{MAANDNAMEN[m.month - 1]} {m:%y}", per_maand.get(m, 0)) for m in maanden
-    ]
+    per_maand = {(m.date() if isinstance(m, dt.datetime) else m): -s for m, s in per_maand.items()}
+    geind = [Staaf(f"{MAANDNAMEN[m.month - 1]} {m:%y}", per_maand.get(m, 0)) for m in maanden]
     staven_plaatsen(geind)
 
     regelingen = Betalingsregeling.objects.filter(
         organisatie=organisatie, status=RegelingStatus.ACTIEF
-    ).aggregate(op_schema=Count("pk", filter=Q(gemist=0)), achter=Count("pk", filter=Q(gemist__gt=0)))
+    ).aggregate(
+        op_schema=Count("pk", filter=Q(gemist=0)), achter=Count("pk", filter=Q(gemist__gt=0))
+    )
 
     # Index-only on vordering_org_status_tsa (organisation, status, …).
     aantallen = dict(

@@ -61,7 +61,9 @@ def opvolging_create(
     elif not Vordering.objects.filter(organisatie=organisatie, debiteur=debiteur).exists():
         # Otherwise a follow-up would tell another organisation's users about this debtor.
         fouten["organisatie"] = "Deze organisatie heeft geen vorderingen op deze debiteur."
-    if eigenaar is not None and eigenaar.pk not in {u.pk for u in medewerkers_van([organisatie.pk])}:
+    if eigenaar is not None and eigenaar.pk not in {
+        u.pk for u in medewerkers_van([organisatie.pk])
+    }:
         fouten["eigenaar"] = "Kies een medewerker van deze organisatie."
     if fouten:
         raise ValidationError(fouten)

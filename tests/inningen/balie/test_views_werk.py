@@ -142,7 +142,9 @@ def test_follow_up_from_debtor_page_then_handled(client, balie, anna, org, deb, 
     v = _v(org, deb)
     client.force_login(balie)
     doc = _doc(client.get(f"/debiteuren/{deb.pk}/"))
-    assert doc.xpath("//section[@aria-labelledby='opvolging']//form//input[@id='opvolging-notitie']")
+    assert doc.xpath(
+        "//section[@aria-labelledby='opvolging']//form//input[@id='opvolging-notitie']"
+    )
     # The hint the input refers to exists (no broken aria-describedby).
     assert doc.xpath("//*[@id='opvolging-notitie-hint']")
     r = client.post(
