@@ -29,11 +29,13 @@ class Staaf:
     label: str
     waarde: int
     aantal: int | None = None
+    kort: str = ""  # the label under the bar in the chart, where space is short
     # Geometry for the inline SVG, in viewBox units (computed here, the template only prints).
     x: float = 0
     y: float = 0
     breedte: float = 0
     hoogte: float = 0
+    midden: float = 0
 
 
 @dataclass
@@ -77,6 +79,7 @@ def staven_plaatsen(staven: list[Staaf], *, breedte: float = 600, hoogte: float 
         s.x = round(i * vak + vak * 0.15, 1)
         s.hoogte = round(max(s.waarde, 0) / hoogste * hoogte, 1)
         s.y = round(hoogte - s.hoogte, 1)
+        s.midden = round(s.x + s.breedte / 2, 1)
 
 
 def dashboard_figures(organisatie: Organisatie, *, peildatum: dt.date | None = None) -> Dashboard:
@@ -105,7 +108,13 @@ def dashboard_figures(organisatie: Organisatie, *, peildatum: dt.date | None = N
         )
     )
     ouderdom = [
-        Staaf(label, open_[f"b{i}"], open_[f"n{i}"]) for i, (label, _, _) in enumerate(OUDERDOM)
+        Staaf(
+            label,
+            open_[f"b{i}"],
+            open_[f"n{i}"],
+            kort=label.replace(" dagen", "").replace("meer dan 90", "90+"),
+        )
+        for i, (label, _, _) in enumerate(OUDERDOM)
     ]
     staven_plaatsen(ouderdom)
 
