@@ -145,7 +145,7 @@ def test_authorization_code_flow_maps_claims(client, provider):
     }  # fmt: skip
     assert "Inloggen met SSO" in client.get("/inloggen/").content.decode()
     r = _sso(client)
-    assert r.status_code == 302 and r["Location"] == "/start/"
+    assert r.status_code == 302 and r["Location"] == "/"
     from django.contrib.auth.models import User
 
     user = User.objects.get(username="j.jansen")

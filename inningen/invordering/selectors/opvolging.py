@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from inningen.grootboek.models import Vordering
 from inningen.invordering.models import Opvolging
 from inningen.invordering.services.opvolging import medewerkers_van
 from inningen.organisaties.models import Organisatie
-from inningen.organisaties.selectors import organisatie_ids_for_user
+from inningen.organisaties.selectors import organisatie_ids_for_user, organisaties_for_user
 
 FILTERS = (("mijn", "Van mij"), ("vrij", "Zonder eigenaar"), ("alle", "Alle van mijn organisaties"))
 
@@ -52,23 +52,27 @@ def opvolging_aantallen(user) -> dict[str, int]:
 
 def opvolging_paneel(user, *, debiteur=None, vordering=None) -> dict:
     """Context of the partial balie/_opvolging.html: this debtor's or claim's follow-ups (open
-    and handled: the history) and the choices of the form."""
-    org_ids = organisatie_ids_for_user(user)
-    qs = Opvolging.objects.filter(organisatie_id__in=org_ids)
+    and handled: the history) and the choices of the form. Three queries: the debtor page has
+    a fixed query budget (the user's organisations go in as a subquery)."""
+    orgs = organisaties_for_user(user)
+    qs = Opvolging.objects.filter(organisatie__in=orgs)
     if vordering is not None:
+        # The caller fetched the claim through the user's scope (vordering_for_user).
         qs = qs.filter(vordering=vordering)
-        organisaties = [vordering.organisatie] if vordering.organisatie_id in org_ids else []
+        organisaties = [vordering.organisatie]
     else:
         qs = qs.filter(debiteur=debiteur)
-        met_vorderingen = Vordering.objects.filter(
-            debiteur=debiteur, organisatie_id__in=org_ids
-        ).values("organisatie_id")
+        met_vorderingen = Vordering.objects.filter(debiteur=debiteur, organisatie__in=orgs).values(
+            "organisatie_id"
+        )
         organisaties = list(Organisatie.objects.filter(pk__in=met_vorderingen).order_by("naam"))
-    qs = qs.select_related(
-        "organisatie", "vordering", "eigenaar", "aangemaakt_door", "afgehandeld_door"
+    rijen = list(
+        qs.select_related(
+            "organisatie", "vordering", "eigenaar", "aangemaakt_door", "afgehandeld_door"
+        ).order_by(F("afgehandeld_op").desc(nulls_first=True), "datum", "pk")[:100]
     )
-    open_ = list(qs.filter(afgehandeld_op__isnull=True).order_by("datum", "pk")[:50])
-    historie = list(qs.filter(afgehandeld_op__isnull=False).order_by("-afgehandeld_op", "-pk")[:20])
+    open_ = sorted((o for o in rijen if o.afgehandeld_op is None), key=lambda o: (o.datum, o.pk))
+    historie = [o for o in rijen if o.afgehandeld_op is not None][:20]
     return {
         "open": open_,
         "historie": historie,

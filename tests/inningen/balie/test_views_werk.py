@@ -16,6 +16,7 @@ from inningen.choices import (
     VorderingStatus,
 )
 from inningen.grootboek.models import Boeking, Vordering
+from inningen.grootboek.services.boekingen import boekingen_create
 from inningen.invordering.models import Betalingsregeling, Invorderingsrun, Opvolging
 from inningen.invordering.services.afboekingen import afboeking_propose
 from inningen.organisaties.services.rollen import roles_ensure
@@ -223,27 +224,30 @@ def test_dashboard_permissions(client, balie, anna, rollen, org):
 
 
 def test_dashboard_figures_chart_and_table(client, anna, org, ander, deb, vandaag):
-    def claim(dagen_over_tijd, bedrag_cent=10000, organisatie=org):
-        v = _v(organisatie, deb)
+    def claim(dagen_over_tijd, organisatie=org):
+        v = _v(organisatie, deb)  # € 121,00 open (the factory's claim)
         Vordering.objects.filter(pk=v.pk).update(
-            vervaldatum=vandaag - dt.timedelta(days=dagen_over_tijd), openstaand_bedrag=bedrag_cent
+            vervaldatum=vandaag - dt.timedelta(days=dagen_over_tijd)
         )
         return v
 
     claim(-10)  # not yet due
     claim(5)
-    claim(45, 20000)
+    claim(45)
     claim(75)
-    oud = claim(200, 30000)
-    claim(200, 99999, organisatie=ander)  # another organisation: not counted
+    oud = claim(200)
+    claim(200, organisatie=ander)  # another organisation: not counted
     betaald = claim(10)
     Vordering.objects.filter(pk=betaald.pk).update(status=VorderingStatus.BETAALD)
-    for datum, bedrag in ((vandaag, -2500), (vandaag.replace(day=1) - dt.timedelta(days=1), -700)):
-        Boeking.objects.create(
+    vorige_maand = vandaag.replace(day=1) - dt.timedelta(days=1)
+    boekingen_create(boekingen=[
+        Boeking(
             organisatie=org, vordering=oud, soort=Boekingsoort.BETALING, deel="hoofdsom",
             boekdatum=datum, bedrag_incl_btw=bedrag, bedrag_excl_btw=bedrag, bedrag_btw=0,
             boekingssleutel="test", door="test",
-        )  # fmt: skip
+        )
+        for datum, bedrag in ((vandaag, -2500), (vorige_maand, -700))
+    ])  # fmt: skip
     for gemist in (0, 0, 2):
         Betalingsregeling.objects.create(
             organisatie=org, debiteur=deb, soort="vast", totaalbedrag=100, termijnbedrag=10,
@@ -253,10 +257,10 @@ def test_dashboard_figures_chart_and_table(client, anna, org, ander, deb, vandaa
     client.force_login(anna)
     r = client.get("/dashboard/")
     d = r.context["d"]
-    assert (d.open_aantal, d.open_bedrag) == (5, 80000)  # the paid claim is closed
-    assert (d.achterstallig_aantal, d.achterstallig_bedrag) == (4, 70000)
-    assert [s.waarde for s in d.ouderdom] == [10000, 20000, 10000, 30000]
-    assert (d.niet_vervallen.aantal, d.niet_vervallen.waarde) == (1, 10000)
+    assert (d.open_aantal, d.open_bedrag) == (5, 4 * 12100 + 8900)  # the paid one is closed
+    assert (d.achterstallig_aantal, d.achterstallig_bedrag) == (4, 3 * 12100 + 8900)
+    assert [s.waarde for s in d.ouderdom] == [12100, 12100, 12100, 8900]
+    assert (d.niet_vervallen.aantal, d.niet_vervallen.waarde) == (1, 12100)
     assert d.geind_deze_maand == 2500 and d.geind_per_maand[-2].waarde == 700
     assert len(d.geind_per_maand) == 12
     assert (d.regelingen_op_schema, d.regelingen_achter) == (2, 1)
@@ -269,7 +273,7 @@ def test_dashboard_figures_chart_and_table(client, anna, org, ander, deb, vandaa
         [" ".join(c.text_content().split()) for c in tr]
         for tr in doc.xpath("//table[caption[@id='ouderdom-tabel-titel']]/tbody/tr")
     ]
-    assert ["meer dan 90 dagen", "1", "€ 300,00"] in rijen
+    assert ["meer dan 90 dagen", "1", "€ 89,00"] in rijen
     # Only one organisation: no selector.
     assert not doc.xpath("//select[@id='dashboard-organisatie']")
 
