@@ -182,7 +182,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "balie:zoeken"
+LOGIN_REDIRECT_URL = "balie:start"
 
 # --- Celery ------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -71,4 +71,4 @@ def test_unprefixed_and_wizard_posts_both_log_in(client, medewerker):
         "/inloggen/",
         {"inloggen_view-current_step": "auth", "username": "medewerker", "password": WACHTWOORD},
     )
-    assert r.status_code == 302 and r["Location"] == "/"
+    assert r.status_code == 302 and r["Location"] == "/start/"  # the start page per role (#19)

@@ -77,7 +77,8 @@ def test_login_search_and_debtor_page(browser, live_server, opzet, screenshot_di
     from selenium.webdriver.common.keys import Keys
 
     _login(browser, live_server)
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Zoeken"
+    # The start page per role (#19), with the search box.
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Start"
     zoekveld = browser.find_element(By.ID, "zoek-q")
     assert browser.switch_to.active_element == zoekveld  # keyboard: type at once
     zoekveld.send_keys("Ozturk", Keys.ENTER)

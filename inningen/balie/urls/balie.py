@@ -9,6 +9,7 @@ from inningen.balie.views import (
     invordering,
     runs,
     tegoed,
+    werk,
     werklijsten,
 )
 
@@ -129,5 +130,20 @@ urlpatterns += [
         "werklijsten/adres-in-onderzoek/",
         werklijsten.adres_in_onderzoek,
         name="adres_in_onderzoek",
+    ),
+]
+
+# Work management (#19): start page per role, follow-ups and "mijn werk", management dashboard.
+
+urlpatterns += [
+    path("start/", werk.start, name="start"),
+    path("mijn-werk/", werk.mijn_werk, name="mijn_werk"),
+    path("dashboard/", werk.dashboard, name="dashboard"),
+    path("debiteuren/<int:pk>/opvolging/", werk.opvolging_debiteur, name="opvolging_debiteur"),
+    path("vorderingen/<int:pk>/opvolging/", werk.opvolging_vordering, name="opvolging_vordering"),
+    path(
+        "opvolgingen/<int:pk>/afhandelen/",
+        werk.opvolging_afhandelen_view,
+        name="opvolging_afhandelen",
     ),
 ]

@@ -28,6 +28,7 @@ from inningen.balie.services import (
 )
 from inningen.grootboek.models import Debiteurkoppeling, Vordering
 from inningen.grootboek.selectors import debiteur_for_user
+from inningen.invordering.selectors.opvolging import opvolging_paneel
 from inningen.invordering.services.brieven import pdf_from_html
 from inningen.organisaties.models import Organisatie
 from inningen.verwerkingen.services import DOEL_BALIE, verwerking_log
@@ -109,6 +110,7 @@ def debiteur(request, pk):
             "opschortingen": positie.opschortingen,
             "brieven": positie.brieven,
             "tegoed": positie.tegoeden,
+            "opvolging": opvolging_paneel(request.user, debiteur=positie.debiteur),
         },
     )
 
@@ -152,6 +154,7 @@ def vordering(request, pk):
             "ongedaan_te_maken": laatste is not None
             and laatste.actie == "gekoppeld"
             and laatste.debiteur_id == v.debiteur_id,
+            "opvolging": opvolging_paneel(request.user, vordering=v),
         },
     )
 

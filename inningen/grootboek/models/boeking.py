@@ -119,6 +119,13 @@ class Boeking(models.Model):
                 )
                 for veld in ("termijn", "tegenboeking_van", "betaling", "debiteur")
             ),
+            # The dashboard's "geïnd per maand" (#19): receipts on claims of one organisation by
+            # date; partial, so the two imposing Boekingen of every claim add no entry.
+            models.Index(
+                fields=["organisatie", "boekdatum"],
+                name="boeking_ontvangst_org_datum",
+                condition=Q(soort__in=["betaling", "storno"], vordering__isnull=False),
+            ),
         ]
 
     def __str__(self):

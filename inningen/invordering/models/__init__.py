@@ -9,6 +9,7 @@ from inningen.invordering.models.invordering import (
     Rentetarief,
     Wikstaffel,
 )
+from inningen.invordering.models.opvolging import Opvolging
 from inningen.invordering.models.regeling import Betalingsregeling, Regelingtermijn
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Invorderingsstap",
     "Kostentarief",
     "Opschorting",
+    "Opvolging",
     "Regelingtermijn",
     "Rentetarief",
     "Wikstaffel",

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from inningen.demo.gegevens import KOPPELINGEN
+from inningen.demo.opvolging import demo_opvolgingen_ensure
 from inningen.demo.services import (
     DemoInProductieError,
     demo_invordering_overzicht,
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         try:
             tellingen = demo_load(stdout=self.stdout)
             gebruikers = demo_users_ensure()
+            demo_opvolgingen_ensure()  # follow-ups for the start page and "mijn werk" (#19)
         except DemoInProductieError as exc:
             raise CommandError(str(exc)) from exc
         duur = f"{time.perf_counter() - start:.1f}".replace(".", ",")

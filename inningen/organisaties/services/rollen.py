@@ -25,6 +25,9 @@ _BALIE_EXTRA = [
     ("inningen", "add_betalingsregeling"),
     # Adopt the BRP/KvK address after "BRP raadplegen" (issue 18).
     ("inningen", "add_debiteuradres"),
+    # Follow-ups ("terugbellen op …") and handling them (#19).
+    ("inningen", "add_opvolging"),
+    ("inningen", "change_opvolging"),
 ]
 _INVORDERAAR_EXTRA = [
     ("inningen", "change_vordering"),
@@ -54,6 +57,8 @@ _INVORDERAAR_EXTRA = [
     ("inningen", "verrekenen_tegoed"),
     ("inningen", "add_terugbetaling"),
     ("inningen", "beoordelen_terugbetaling"),
+    # The management dashboard per organisation (#19).
+    ("inningen", "bekijken_dashboard"),
 ]
 _BEHEERDER_AUTH = ["view_user", "add_user", "change_user", "view_group"]
 
