@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from inningen import betalingskenmerk as bk
 from inningen.debiteuren.models import Debiteur, DebiteurRekening, Machtiging
-from inningen.debiteuren.models.debiteur import fold
+from inningen.debiteuren.models.debiteur import fold, woorden
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteuren_for_user
 from inningen.organisaties.selectors import organisatie_ids_for_user
@@ -27,10 +27,10 @@ POSTCODE_HUISNUMMER = re.compile(
     r"(?P<toev>[A-Za-z0-9]{0,4})$"
 )
 _SCHEIDING = re.compile(r"[\s.\-]")
-_VOORVOEGSELS = sorted(
-    ("van der", "van den", "van de", "van het", "van 't", "in 't", "op de", "in de", "uit de",
-     "van", "den", "der", "de", "ter", "te", "'t", "het"),
-    key=len, reverse=True,
+# The words of the voorvoegsels (van der, in 't, op de...): not required when more is typed.
+_VOORVOEGSEL_WOORDEN = frozenset(
+    ("van", "der", "den", "de", "het", "in", "t", "op", "uit", "ter", "te", "von", "le", "la",
+     "du", "d", "l")
 )  # fmt: skip
 
 
@@ -94,6 +94,7 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
         "organisatie", "debiteur"
     )
     deb_q = None
+    volgorde: tuple[str, ...] = ("zoeknaam", "pk")
     exact_nummer: list[Debiteur] = []
     match soort:
         case "bsn_rsin":
@@ -135,13 +136,16 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
             exact = Q(vorderingnummer=tekst) | Q(factuurnummer=tekst)
             if pagina == 1:
                 res.vorderingen = list(vorderingen.filter(exact)[:PAGINA])
-            naam = _naam_prefix(tekst)
             if pagina == 1:
                 exact_nummer = list(scope.filter(debiteurnummer=tekst))
-            deb_q = _prefix(naam) if naam else None
+            naam = naamvraag(tekst)
+            if naam is not None:
+                deb_q = naam.filter
+                scope = scope.annotate(_relevantie=naam.relevantie)
+                volgorde = ("_relevantie", "zoeknaam", "pk")
     if deb_q is not None:
         start = (pagina - 1) * PAGINA
-        gevonden = list(scope.filter(deb_q).order_by("zoeknaam", "pk")[start : start + PAGINA + 1])
+        gevonden = list(scope.filter(deb_q).order_by(*volgorde)[start : start + PAGINA + 1])
         res.heeft_volgende = len(gevonden) > PAGINA
         res.debiteuren = gevonden[:PAGINA]
     if exact_nummer:
@@ -149,21 +153,52 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
     return res
 
 
-def _prefix(naam: str) -> Q:
-    """zoeknaam starts with naam, also as a range on the ordinary index: the planner then
-    reads only the matching part of the (ordered) index, even when it scans it for ORDER BY."""
-    boven = naam[:-1] + chr(ord(naam[-1]) + 1)
-    return Q(zoeknaam__gte=naam, zoeknaam__lt=boven, zoeknaam__startswith=naam)
+@dataclass(frozen=True)
+class Naamvraag:
+    filter: Q
+    relevantie: Case
 
 
-def _naam_prefix(tekst: str) -> str:
-    """Folded prefix of the family name: "van den Heuvel" and "Heuvel" both find "heuvel"."""
-    naam = fold(tekst)
-    for voorvoegsel in _VOORVOEGSELS:
-        if naam.startswith(voorvoegsel + " "):
-            naam = naam[len(voorvoegsel) + 1 :].strip()
-            break
-    return naam if len(naam) >= 2 else ""
+def naamvraag(tekst: str) -> Naamvraag | None:
+    """Which debtors a name search finds, and in what order; None when there is too little
+    to search on.
+
+    Every word of the input must start a word of the name (zoekwoorden), in any order: "Hüseyin
+    Öztürk", "Öztürk, H", "H. Öztürk" and "IJzerman" all find. A voorvoegsel ("van der") is not
+    required next to other words, so "Heuvel" and "van Heuvel" find "van den Heuvel", but it
+    ranks higher where it matches. Words of three letters or more also find inside a word
+    ("jzerman"), ranked last. Order: the whole family or company name as typed, then every word
+    a whole word of the name, then every word a word start, then the rest; by zoeknaam and pk
+    within a rank, so that pages do not overlap.
+    """
+    termen = woorden(tekst)
+    verplicht = [t for t in termen if t not in _VOORVOEGSEL_WOORDEN] or termen
+    if len("".join(verplicht)) < 2:
+        return None
+    woordstart = _alle(verplicht, lambda t: f" {t}")
+    # Inside a word only from three letters: pg_trgm indexes no shorter substring.
+    binnen = all(len(t) >= 3 for t in verplicht)
+    gevonden = _alle(verplicht, lambda t: t) if binnen else woordstart
+    heel = _alle(termen, lambda t: f" {t} ")
+    relevantie = Case(
+        When(
+            Q(zoeknaam__in={fold(tekst), " ".join(termen), " ".join(verplicht)}) & heel,
+            then=Value(0),
+        ),
+        When(heel, then=Value(1)),
+        When(_alle(termen, lambda t: f" {t}"), then=Value(2)),
+        When(woordstart, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    return Naamvraag(filter=gevonden, relevantie=relevantie)
+
+
+def _alle(termen: list[str], patroon) -> Q:
+    q = Q()
+    for t in termen:
+        q &= Q(zoekwoorden__contains=patroon(t))
+    return q
 
 
 def _op_kenmerk(vorderingen, kenmerk: str) -> list[Vordering]:
