@@ -366,6 +366,9 @@ def main() -> None:
     parser.add_argument("--vorderingen", type=int, default=1_000_000)
     parser.add_argument("--groot", type=int, default=200, help="claims of the big debtor")
     parser.add_argument("--aanroepen", type=int, default=200)
+    parser.add_argument(
+        "--alleen-zoeken", action="store_true", help="measure the searches only (#19)"
+    )
     args = parser.parse_args()
     _setup.setup_django()
     from django.conf import settings
@@ -396,11 +399,12 @@ def main() -> None:
 
     print(f"Data: {Debiteur.objects.count():,} debtors, {Vordering.objects.count():,} claims; "
           f"big debtor has {n_groot} claims")  # fmt: skip
-    meet(client, f"/debiteuren/{groot.pk}/", 5)  # warm-up
-    t, q = meet(client, f"/debiteuren/{groot.pk}/", args.aanroepen)
-    print(f"Debtor page, {n_groot} claims:  {_setup.samenvatting_ms(t)}  queries {sorted(q)}")
-    t, q = meet(client, lambda i: f"/debiteuren/{gewoon[i % len(gewoon)]}/", args.aanroepen)
-    print(f"Debtor page, ordinary:     {_setup.samenvatting_ms(t)}  queries {sorted(q)}")
+    if not args.alleen_zoeken:
+        meet(client, f"/debiteuren/{groot.pk}/", 5)  # warm-up
+        t, q = meet(client, f"/debiteuren/{groot.pk}/", args.aanroepen)
+        print(f"Debtor page, {n_groot} claims:  {_setup.samenvatting_ms(t)}  queries {sorted(q)}")
+        t, q = meet(client, lambda i: f"/debiteuren/{gewoon[i % len(gewoon)]}/", args.aanroepen)
+        print(f"Debtor page, ordinary:     {_setup.samenvatting_ms(t)}  queries {sorted(q)}")
 
     from inningen.debiteuren.models.debiteur import fold
 
@@ -429,6 +433,7 @@ def main() -> None:
     }
     alle = []
     for naam, q_fn in soorten.items():
+        meet(client, "/", 3, lambda i, f=q_fn: {"q": f(i)})  # warm-up
         t, q = meet(client, "/", max(20, args.aanroepen // 5), lambda i, f=q_fn: {"q": f(i)})
         alle += t
         print(f"Search {naam:26s} {_setup.samenvatting_ms(t)}  queries {sorted(q)}")
