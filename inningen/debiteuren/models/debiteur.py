@@ -13,7 +13,7 @@ _ZONDER_DECOMPOSITIE = str.maketrans({
     "ø": "o", "ı": "i", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d",
     "þ": "th", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĸ": "k", "ſ": "s", "ʼ": "'", "’": "'", "‘": "'",
 })  # fmt: skip
-_GEEN_WOORDTEKEN = re.compile(r"[^a-z0-9]+")
+_GEEN_WOORDTEKEN = re.compile(r"[\W_]+")  # letters of any script stay (Cyrillic, Greek...)
 _SAMENTREKKEN = re.compile(r"[.']")
 
 
