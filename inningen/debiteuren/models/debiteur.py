@@ -184,7 +184,7 @@ class Debiteur(models.Model):
     def save(self, *args, **kwargs):
         # bulk_create skips save(): bulk paths call zoekvelden_bijwerken() themselves.
         self.zoekvelden_bijwerken()
-        if kwargs.get("update_fields") is not None:
+        if kwargs.get("update_fields"):  # a name written alone still updates its search columns
             kwargs["update_fields"] = {*kwargs["update_fields"], "zoeknaam", "zoekwoorden"}
         super().save(*args, **kwargs)
 
