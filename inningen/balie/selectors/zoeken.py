@@ -152,7 +152,7 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
             # tens of thousands, and sorting whole rows took three times as long (#19).
             pks = list(gevonden.values_list("pk", flat=True))
             per_pk = Debiteur.objects.in_bulk(pks)
-            gevonden = [per_pk[pk] for pk in pks]
+            gevonden = [per_pk[pk] for pk in pks if pk in per_pk]  # deleted in between: gone
         gevonden = list(gevonden)
         res.heeft_volgende = len(gevonden) > PAGINA
         res.debiteuren = gevonden[:PAGINA]
