@@ -22,6 +22,9 @@ from inningen.organisaties.selectors import organisatie_ids_for_user
 from inningen.validators import is_valid_elfproef
 
 PAGINA = 25
+# A name search takes at most this many candidates per tier from the index before the scope
+# check and the ranking: a common word ("van") matches tens of thousands (#19, besluiten).
+MAX_KANDIDATEN = 1000
 POSTCODE_HUISNUMMER = re.compile(
     r"^(?P<pc>[1-9]\d{3})\s*(?P<letters>[A-Za-z]{2})[\s,]*(?P<nr>\d{1,5})\s*[-\s]?"
     r"(?P<toev>[A-Za-z0-9]{0,4})$"
@@ -43,6 +46,8 @@ class Zoekresultaat:
     vorderingen: list[Vordering] = field(default_factory=list)
     pagina: int = 1
     heeft_volgende: bool = False
+    # More name matches than MAX_KANDIDATEN: only the best-ranked candidates were looked at.
+    afgekapt: bool = False
 
     @property
     def leeg(self) -> bool:
@@ -95,7 +100,6 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
     )
     deb_q = None
     volgorde: tuple[str, ...] = ("zoeknaam", "pk")
-    naam: Naamvraag | None = None
     exact_nummer: list[Debiteur] = []
     match soort:
         case "bsn_rsin":
@@ -141,19 +145,10 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
                 exact_nummer = list(scope.filter(debiteurnummer=tekst))
             naam = naamvraag(tekst)
             if naam is not None:
-                deb_q = naam.filter
-                scope = scope.annotate(_relevantie=naam.relevantie)
-                volgorde = ("_relevantie", "zoeknaam", "pk")
+                _naam_pagina(res, naam, ids, pagina)
     if deb_q is not None:
         start = (pagina - 1) * PAGINA
-        gevonden = scope.filter(deb_q).order_by(*volgorde)[start : start + PAGINA + 1]
-        if naam is not None:
-            # Rank only the keys, then read the page's debtors: a common word ("van") matches
-            # tens of thousands, and sorting whole rows took three times as long (#19).
-            pks = list(gevonden.values_list("pk", flat=True))
-            per_pk = Debiteur.objects.in_bulk(pks)
-            gevonden = [per_pk[pk] for pk in pks if pk in per_pk]  # deleted in between: gone
-        gevonden = list(gevonden)
+        gevonden = list(scope.filter(deb_q).order_by(*volgorde)[start : start + PAGINA + 1])
         res.heeft_volgende = len(gevonden) > PAGINA
         res.debiteuren = gevonden[:PAGINA]
     if exact_nummer:
@@ -165,6 +160,56 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
 class Naamvraag:
     filter: Q
     relevantie: Case
+    # Narrower filters, best first, ending with ``filter``: candidates are taken tier by tier.
+    lagen: tuple[Q, ...] = ()
+
+
+def _naam_pagina(res: Zoekresultaat, naam: Naamvraag, ids: list[int], pagina: int) -> None:
+    """Fill ``res`` with a page of a name search: rank the candidates in Python, then check the
+    scope (a claim of the user's organisations) in rank order, only as far as the page needs."""
+    kandidaten, res.afgekapt = _kandidaten(naam)
+    volgorde = sorted(kandidaten, key=lambda pk: (*kandidaten[pk], pk))
+    nodig = pagina * PAGINA + 1
+    binnen: list[int] = []
+    stap = max(100, 2 * nodig)
+    for i in range(0, len(volgorde), stap):
+        blok = volgorde[i : i + stap]
+        met_vordering = set(
+            Vordering.objects.filter(organisatie_id__in=ids, debiteur_id__in=blok)
+            .order_by()
+            .values_list("debiteur_id", flat=True)
+            .distinct()
+        )
+        binnen += [pk for pk in blok if pk in met_vordering]
+        if len(binnen) >= nodig:
+            break
+    pks = binnen[(pagina - 1) * PAGINA : nodig]
+    per_pk = Debiteur.objects.in_bulk(pks)
+    gevonden = [per_pk[pk] for pk in pks if pk in per_pk]  # deleted in between: gone
+    res.heeft_volgende = len(gevonden) > PAGINA
+    res.debiteuren = gevonden[:PAGINA]
+
+
+def _kandidaten(naam: Naamvraag) -> tuple[dict[int, tuple[int, str]], bool]:
+    """At most MAX_KANDIDATEN debtors per tier, best tier first, as {pk: (rank, zoeknaam)},
+    and whether a tier had more. No ORDER BY: the index hits come in the table's order, so the
+    LIMIT stops the scan early (an ORDER BY pk could walk the whole primary key for a word that
+    is rarer than estimated); the same data gives the same candidates, so pages stay
+    consistent. Stops at the first tier that is cut off: lower tiers rank below its hits. The
+    rank is computed here, on the rows the index scan reads anyway: looking 1,000 keys up again
+    made PostgreSQL scan the whole table (#19)."""
+    gevonden: dict[int, tuple[int, str]] = {}
+    for laag in naam.lagen or (naam.filter,):
+        rijen = list(
+            Debiteur.objects.filter(laag)
+            .annotate(_relevantie=naam.relevantie)
+            .order_by()
+            .values_list("pk", "_relevantie", "zoeknaam")[: MAX_KANDIDATEN + 1]
+        )
+        gevonden.update((pk, (rang, zn)) for pk, rang, zn in rijen[:MAX_KANDIDATEN])
+        if len(rijen) > MAX_KANDIDATEN:
+            return gevonden, True
+    return gevonden, False
 
 
 def naamvraag(tekst: str) -> Naamvraag | None:
@@ -198,7 +243,9 @@ def naamvraag(tekst: str) -> Naamvraag | None:
     if binnen:  # otherwise every hit starts its words: no need to test again
         rangen.append(When(woordstart, then=Value(3)))
     relevantie = Case(*rangen, default=Value(4), output_field=IntegerField())
-    return Naamvraag(filter=gevonden, relevantie=relevantie)
+    # Tiers for the candidates: the name as typed, whole words, word starts, inside a word.
+    lagen = (Q(zoeknaam__in=volledig) & heel, heel, woordstart) + ((gevonden,) if binnen else ())
+    return Naamvraag(filter=gevonden, relevantie=relevantie, lagen=lagen)
 
 
 def _alle(termen: list[str], patroon) -> Q:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from inningen.balie.forms.balie import BalieZoekForm
 from inningen.balie.selectors.positie import debiteur_positie, vordering_for_user
 from inningen.balie.selectors.tegoed import tegoed_van_debiteur
-from inningen.balie.selectors.zoeken import zoek
+from inningen.balie.selectors.zoeken import MAX_KANDIDATEN, zoek
 from inningen.balie.services import notitie_create
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteur_for_user
@@ -69,7 +69,11 @@ def zoeken(request):
         doel=DOEL_BALIE,
         activiteit="zoeken: zoekresultaat getoond",
     )
-    return render(request, "balie/zoeken.html", {"resultaat": resultaat, "q": q})
+    return render(
+        request,
+        "balie/zoeken.html",
+        {"resultaat": resultaat, "q": q, "max_kandidaten": f"{MAX_KANDIDATEN:,}".replace(",", ".")},
+    )
 
 
 @balie_view("inningen.view_debiteur")

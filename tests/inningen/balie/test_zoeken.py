@@ -299,3 +299,44 @@ def test_postgresql_trigram_index_serves_word_search(postgresql, balie, oztuerk)
         plan = "\n".join(r[0] for r in c.fetchall())
     assert "debiteur_zoekwoorden_trgm" in plan
     assert zoek(balie, "Öztürk, H").debiteuren == [oztuerk]
+
+
+# --- the cap on candidates ----------------------------------------------------------------------
+
+
+def test_cap_keeps_exact_and_whole_word_matches(balie, org, monkeypatch):
+    monkeypatch.setattr("inningen.balie.selectors.zoeken.MAX_KANDIDATEN", 5)
+    # Word starts first, so the table's order alone would fill the cap with them.
+    begin = [_persoon(org, f"Vissering{i}", voorletters="A.") for i in range(8)]
+    partner = _persoon(org, "Bakker", voorletters="A.", geslachtsnaam_partner="Visser",
+                       aanduiding_naamgebruik="V")  # fmt: skip
+    exact = _persoon(org, "Visser", voorletters="B.")
+    res = zoek(balie, "visser")
+    assert res.afgekapt
+    assert res.debiteuren[:2] == [exact, partner]
+    # At most 5 word starts looked at, beside the two whole-word matches.
+    assert len(res.debiteuren) == 7 and set(res.debiteuren[2:]) <= set(begin)
+    assert not zoek(balie, "vissering1").afgekapt
+
+
+def test_cap_pages_stay_consistent(balie, org, monkeypatch):
+    monkeypatch.setattr("inningen.balie.selectors.zoeken.MAX_KANDIDATEN", 40)
+    for i in range(45):
+        _persoon(org, f"Mulder{i:02d}", voorletters="A.")
+    eerste, tweede = zoek(balie, "mulder"), zoek(balie, "mulder", pagina=2)
+    assert eerste.afgekapt and eerste.heeft_volgende and not tweede.heeft_volgende
+    pks = [d.pk for d in eerste.debiteuren + tweede.debiteuren]
+    assert len(pks) == len(set(pks)) == 40
+    assert [d.pk for d in zoek(balie, "mulder", pagina=2).debiteuren] == pks[25:]
+
+
+def test_cap_message_on_results_page(client, balie, org, oztuerk, monkeypatch):
+    monkeypatch.setattr("inningen.balie.selectors.zoeken.MAX_KANDIDATEN", 1)
+    monkeypatch.setattr("inningen.balie.views.balie.MAX_KANDIDATEN", 1)
+    _persoon(org, "Öztürkoğlu", voorletters="A.")
+    client.force_login(balie)
+    html = client.get("/", {"q": "ozturk"}).content.decode()
+    assert 'id="zoeken-afgekapt"' in html and "Meer dan 1 treffers" in html
+    assert "zoek op BSN, postcode of vorderingnummer" in html
+    html = client.get("/", {"q": "Hüseyin Öztürk"}).content.decode()
+    assert "zoeken-afgekapt" not in html and "Öztürk" in html
