@@ -24,13 +24,22 @@ UPDATABLE_FIELDS = tuple(
         "kvk_nummer",
         "debiteurnummer",
         "zoeknaam",
+        "zoekwoorden",
         "created_at",
         "updated_at",
     }
 )
 _UPDATABLE = frozenset(UPDATABLE_FIELDS)  # for the membership test per value
 # What an update of a known debtor may write.
-_WRITABLE = (*UPDATABLE_FIELDS, "bsn", "rsin", "kvk_nummer", "debiteurnummer", "zoeknaam")
+_WRITABLE = (
+    *UPDATABLE_FIELDS,
+    "bsn",
+    "rsin",
+    "kvk_nummer",
+    "debiteurnummer",
+    "zoeknaam",
+    "zoekwoorden",
+)
 # bulk_update sends one CASE per field over its whole batch, which PostgreSQL evaluates for every
 # row: the cost grows with rows x batch size (1,000 debtors in one batch took ~10 s).
 _UPDATE_BATCH = 100
@@ -98,7 +107,7 @@ def debiteuren_upsert(*, invoer: list[DebiteurInvoer]) -> list[Debiteur]:
         result.append(deb)
 
     for deb in [*nieuw, *gewijzigd.values()]:
-        deb.zoeknaam = deb.compute_zoeknaam()
+        deb.zoekvelden_bijwerken()
     bulk_insert(nieuw)
     # Known debtors are written only where their data changes, and only the changed fields: a
     # TSA sending the same people again (the common case) costs no UPDATE at all.

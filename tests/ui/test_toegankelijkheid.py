@@ -73,6 +73,10 @@ SCHERMEN: dict[str, Scherm] = {
     "inningen:afschriftimport": Scherm("invorderaar", _pk("afschriftimport")),
     "inningen:werklijst": Scherm("invorderaar"),
     "inningen:betaling": Scherm("invorderaar", _pk("betaling"), query=lambda d: d["match_q"]),
+    "balie:run_bevestigen": Scherm("invorderaar", _pk("run")),
+    "balie:start": Scherm("balie"),
+    "balie:mijn_werk": Scherm("invorderaar"),
+    "balie:dashboard": Scherm("invorderaar"),
     "two_factor:profile": Scherm("invorderaar"),
     "two_factor:setup": Scherm("invorderaar"),
     "two_factor:setup_complete": Scherm(MET_2FA),
@@ -90,6 +94,10 @@ UITGESLOTEN: dict[str, str] = {
     "balie:afboeking_review": _POST,
     "balie:regeling_end": _POST,
     "balie:run_goedkeuren": _POST,
+    "balie:koppeling_ongedaan_maken": _POST,
+    "balie:opvolging_debiteur": _POST,
+    "balie:opvolging_vordering": _POST,
+    "balie:opvolging_afhandelen": _POST,
     "balie:terugbetaling_review": _POST,
     "balie:terugbetaalbestand_nieuw": _POST,
     "inningen:betaling_terugbetaling": _POST,
@@ -97,6 +105,8 @@ UITGESLOTEN: dict[str, str] = {
     "balie:run_lijst": "CSV download, not HTML",
     "balie:run_overdracht": "CSV download, not HTML",
     "balie:brief_pdf": "PDF download, not HTML",
+    "balie:saldo_overzicht": "PDF download, not HTML",
+    "balie:run_voorbeeldbrief": "PDF of a sample letter, not a screen",
     "balie:terugbetaalbestand": "pain.001 XML download, not HTML",
     "inningen:afschriftimport_status": "JSON for the progress poll, not HTML",
     "two_factor:qr": "SVG image of the QR code, not HTML",
@@ -141,7 +151,7 @@ def _demodata() -> dict:
     """The demo set, small, plus what the screens need that it may lack."""
     from inningen.betalingen.models import Afschriftimport, Betaling
     from inningen.betalingen.services.afschriften import afschrift_import
-    from inningen.choices import BetalingStatus
+    from inningen.choices import BetalingStatus, RunStatus
     from inningen.debiteuren.models import Debiteur
     from inningen.demo.services import demo_load
     from inningen.grootboek.models import Vordering
@@ -192,7 +202,9 @@ def _demodata() -> dict:
         "persoon": persoon or deb,
         "bedrijf": bedrijf,
         "zonder_debiteur": Vordering.objects.filter(debiteur__isnull=True).first(),
-        "run": Invorderingsrun.objects.order_by("-pk").first(),
+        # A preview waiting for approval, so the confirmation step is a screen of its own.
+        "run": Invorderingsrun.objects.filter(status=RunStatus.VOORSTEL).order_by("-pk").first()
+        or Invorderingsrun.objects.order_by("-pk").first(),
         "betaling": betaling,
         "afschriftimport": imp,
         # A search on the payment page that finds a claim, so the match table is there.

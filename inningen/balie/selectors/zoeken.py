@@ -9,28 +9,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from inningen import betalingskenmerk as bk
 from inningen.debiteuren.models import Debiteur, DebiteurRekening, Machtiging
-from inningen.debiteuren.models.debiteur import fold
+from inningen.debiteuren.models.debiteur import fold, woorden
 from inningen.grootboek.models import Vordering
 from inningen.grootboek.selectors import debiteuren_for_user
 from inningen.organisaties.selectors import organisatie_ids_for_user
 from inningen.validators import is_valid_elfproef
 
 PAGINA = 25
+# A name search takes at most this many candidates per tier from the index before the scope
+# check and the ranking: a common word ("van") matches tens of thousands (#19, besluiten).
+MAX_KANDIDATEN = 1000
 POSTCODE_HUISNUMMER = re.compile(
     r"^(?P<pc>[1-9]\d{3})\s*(?P<letters>[A-Za-z]{2})[\s,]*(?P<nr>\d{1,5})\s*[-\s]?"
     r"(?P<toev>[A-Za-z0-9]{0,4})$"
 )
 _SCHEIDING = re.compile(r"[\s.\-]")
-_VOORVOEGSELS = sorted(
-    ("van der", "van den", "van de", "van het", "van 't", "in 't", "op de", "in de", "uit de",
-     "van", "den", "der", "de", "ter", "te", "'t", "het"),
-    key=len, reverse=True,
+# The words of the voorvoegsels (van der, in 't, op de...): not required when more is typed.
+_VOORVOEGSEL_WOORDEN = frozenset(
+    ("van", "der", "den", "de", "het", "in", "t", "op", "uit", "ter", "te", "von", "le", "la",
+     "du", "d", "l")
 )  # fmt: skip
 
 
@@ -43,6 +46,8 @@ class Zoekresultaat:
     vorderingen: list[Vordering] = field(default_factory=list)
     pagina: int = 1
     heeft_volgende: bool = False
+    # More name matches than MAX_KANDIDATEN: only the best-ranked candidates were looked at.
+    afgekapt: bool = False
 
     @property
     def leeg(self) -> bool:
@@ -94,6 +99,7 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
         "organisatie", "debiteur"
     )
     deb_q = None
+    volgorde: tuple[str, ...] = ("zoeknaam", "pk")
     exact_nummer: list[Debiteur] = []
     match soort:
         case "bsn_rsin":
@@ -135,13 +141,14 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
             exact = Q(vorderingnummer=tekst) | Q(factuurnummer=tekst)
             if pagina == 1:
                 res.vorderingen = list(vorderingen.filter(exact)[:PAGINA])
-            naam = _naam_prefix(tekst)
             if pagina == 1:
                 exact_nummer = list(scope.filter(debiteurnummer=tekst))
-            deb_q = _prefix(naam) if naam else None
+            naam = naamvraag(tekst)
+            if naam is not None:
+                _naam_pagina(res, naam, ids, pagina)
     if deb_q is not None:
         start = (pagina - 1) * PAGINA
-        gevonden = list(scope.filter(deb_q).order_by("zoeknaam", "pk")[start : start + PAGINA + 1])
+        gevonden = list(scope.filter(deb_q).order_by(*volgorde)[start : start + PAGINA + 1])
         res.heeft_volgende = len(gevonden) > PAGINA
         res.debiteuren = gevonden[:PAGINA]
     if exact_nummer:
@@ -149,21 +156,103 @@ def zoek(user, q: str, *, pagina: int = 1) -> Zoekresultaat:
     return res
 
 
-def _prefix(naam: str) -> Q:
-    """zoeknaam starts with naam, also as a range on the ordinary index: the planner then
-    reads only the matching part of the (ordered) index, even when it scans it for ORDER BY."""
-    boven = naam[:-1] + chr(ord(naam[-1]) + 1)
-    return Q(zoeknaam__gte=naam, zoeknaam__lt=boven, zoeknaam__startswith=naam)
+@dataclass(frozen=True)
+class Naamvraag:
+    filter: Q
+    relevantie: Case
+    # Narrower filters, best first, ending with ``filter``: candidates are taken tier by tier.
+    lagen: tuple[Q, ...] = ()
 
 
-def _naam_prefix(tekst: str) -> str:
-    """Folded prefix of the family name: "van den Heuvel" and "Heuvel" both find "heuvel"."""
-    naam = fold(tekst)
-    for voorvoegsel in _VOORVOEGSELS:
-        if naam.startswith(voorvoegsel + " "):
-            naam = naam[len(voorvoegsel) + 1 :].strip()
+def _naam_pagina(res: Zoekresultaat, naam: Naamvraag, ids: list[int], pagina: int) -> None:
+    """Fill ``res`` with a page of a name search: rank the candidates in Python, then check the
+    scope (a claim of the user's organisations) in rank order, only as far as the page needs."""
+    kandidaten, res.afgekapt = _kandidaten(naam)
+    volgorde = sorted(kandidaten, key=lambda pk: (*kandidaten[pk], pk))
+    nodig = pagina * PAGINA + 1
+    binnen: list[int] = []
+    stap = max(100, 2 * nodig)
+    for i in range(0, len(volgorde), stap):
+        blok = volgorde[i : i + stap]
+        met_vordering = set(
+            Vordering.objects.filter(organisatie_id__in=ids, debiteur_id__in=blok)
+            .order_by()
+            .values_list("debiteur_id", flat=True)
+            .distinct()
+        )
+        binnen += [pk for pk in blok if pk in met_vordering]
+        if len(binnen) >= nodig:
             break
-    return naam if len(naam) >= 2 else ""
+    pks = binnen[(pagina - 1) * PAGINA : nodig]
+    per_pk = Debiteur.objects.in_bulk(pks)
+    gevonden = [per_pk[pk] for pk in pks if pk in per_pk]  # deleted in between: gone
+    res.heeft_volgende = len(gevonden) > PAGINA
+    res.debiteuren = gevonden[:PAGINA]
+
+
+def _kandidaten(naam: Naamvraag) -> tuple[dict[int, tuple[int, str]], bool]:
+    """At most MAX_KANDIDATEN debtors per tier, best tier first, as {pk: (rank, zoeknaam)},
+    and whether a tier had more. No ORDER BY: the index hits come in the table's order, so the
+    LIMIT stops the scan early (an ORDER BY pk could walk the whole primary key for a word that
+    is rarer than estimated); the same data gives the same candidates, so pages stay
+    consistent. Stops at the first tier that is cut off: lower tiers rank below its hits. The
+    rank is computed here, on the rows the index scan reads anyway: looking 1,000 keys up again
+    made PostgreSQL scan the whole table (#19)."""
+    gevonden: dict[int, tuple[int, str]] = {}
+    for laag in naam.lagen or (naam.filter,):
+        rijen = list(
+            Debiteur.objects.filter(laag)
+            .annotate(_relevantie=naam.relevantie)
+            .order_by()
+            .values_list("pk", "_relevantie", "zoeknaam")[: MAX_KANDIDATEN + 1]
+        )
+        gevonden.update((pk, (rang, zn)) for pk, rang, zn in rijen[:MAX_KANDIDATEN])
+        if len(rijen) > MAX_KANDIDATEN:
+            return gevonden, True
+    return gevonden, False
+
+
+def naamvraag(tekst: str) -> Naamvraag | None:
+    """Which debtors a name search finds, and in what order; None when there is too little
+    to search on.
+
+    Every word of the input must start a word of the name (zoekwoorden), in any order: "Hüseyin
+    Öztürk", "Öztürk, H", "H. Öztürk" and "IJzerman" all find. A voorvoegsel ("van der") is not
+    required next to other words, so "Heuvel" and "van Heuvel" find "van den Heuvel", but it
+    ranks higher where it matches. Words of three letters or more also find inside a word
+    ("jzerman"), ranked last. Ranks: 0 the whole family or company name as typed, 1 every word a
+    whole word of the name, 2 every word (voorvoegsels too) a word start, 3 the required words
+    word starts, 4 inside a word; by zoeknaam and pk within a rank, so pages do not overlap.
+    """
+    termen = woorden(tekst)
+    verplicht = [t for t in termen if t not in _VOORVOEGSEL_WOORDEN] or termen
+    if len("".join(verplicht)) < 2:
+        return None
+    woordstart = _alle(verplicht, lambda t: f" {t}")
+    # Inside a word only from three letters: pg_trgm indexes no shorter substring.
+    binnen = all(len(t) >= 3 for t in verplicht)
+    gevonden = _alle(verplicht, lambda t: t) if binnen else woordstart
+    heel = _alle(termen, lambda t: f" {t} ")
+    volledig = sorted({fold(tekst), " ".join(termen), " ".join(verplicht)})
+    rangen = [
+        When(Q(zoeknaam__in=volledig) & heel, then=Value(0)),
+        When(heel, then=Value(1)),
+    ]
+    if termen != verplicht:  # a voorvoegsel typed: where it matches too ranks higher
+        rangen.append(When(_alle(termen, lambda t: f" {t}"), then=Value(2)))
+    if binnen:  # otherwise every hit starts its words: no need to test again
+        rangen.append(When(woordstart, then=Value(3)))
+    relevantie = Case(*rangen, default=Value(4), output_field=IntegerField())
+    # Tiers for the candidates: the name as typed, whole words, word starts, inside a word.
+    lagen = (Q(zoeknaam__in=volledig) & heel, heel, woordstart) + ((gevonden,) if binnen else ())
+    return Naamvraag(filter=gevonden, relevantie=relevantie, lagen=lagen)
+
+
+def _alle(termen: list[str], patroon) -> Q:
+    q = Q()
+    for t in termen:
+        q &= Q(zoekwoorden__contains=patroon(t))
+    return q
 
 
 def _op_kenmerk(vorderingen, kenmerk: str) -> list[Vordering]:

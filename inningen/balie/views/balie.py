@@ -21,7 +21,7 @@ from inningen.balie.selectors.positie import (
     vordering_for_user,
 )
 from inningen.balie.selectors.saldo_overzicht import saldo_overzicht
-from inningen.balie.selectors.zoeken import zoek
+from inningen.balie.selectors.zoeken import MAX_KANDIDATEN, zoek
 from inningen.balie.services import (
     notitie_create,
     vordering_koppeling_ongedaan_maken,
@@ -76,7 +76,11 @@ def zoeken(request):
         doel=DOEL_BALIE,
         activiteit="zoeken: zoekresultaat getoond",
     )
-    return render(request, "balie/zoeken.html", {"resultaat": resultaat, "q": q})
+    return render(
+        request,
+        "balie/zoeken.html",
+        {"resultaat": resultaat, "q": q, "max_kandidaten": f"{MAX_KANDIDATEN:,}".replace(",", ".")},
+    )
 
 
 @balie_view("inningen.view_debiteur")

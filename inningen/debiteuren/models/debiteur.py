@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 from django.db import models
@@ -7,11 +8,41 @@ from inningen.choices import AanduidingNaamgebruik, Debiteursoort, Geslachtsaand
 from inningen.debiteuren.models.adres import Adresstatus
 from inningen.validators import validate_bsn, validate_iban, validate_rsin
 
+# Letters Unicode does not decompose (NFKD leaves them whole), folded as a Dutch user types them.
+_ZONDER_DECOMPOSITIE = str.maketrans({
+    "ø": "o", "ı": "i", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d",
+    "þ": "th", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĸ": "k", "ſ": "s", "ʼ": "'", "’": "'", "‘": "'",
+})  # fmt: skip
+_GEEN_WOORDTEKEN = re.compile(r"[\W_]+")  # letters of any script stay (Cyrillic, Greek...)
+_SAMENTREKKEN = re.compile(r"[.']")
+
 
 def fold(text: str) -> str:
-    """Lower case without diacritics, so that "Ozturk" finds "Öztürk" on any database."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    """Lower case without diacritics, so that "Ozturk" finds "Öztürk" on any database.
+
+    NFKD splits accents off and the IJ ligature (ĳ) into "ij"; the table folds the letters
+    without a decomposition (ø, ı, ł, ß...)."""
+    lower = unicodedata.normalize("NFKD", (text or "").lower()).translate(_ZONDER_DECOMPOSITIE)
+    return "".join(c for c in lower if not unicodedata.combining(c)).strip()
+
+
+def woorden(text: str) -> list[str]:
+    """The folded words of a text: "Öztürk, H." -> ["ozturk", "h"]."""
+    return _GEEN_WOORDTEKEN.sub(" ", fold(text)).split()
+
+
+def compute_zoekwoorden(*namen: str) -> str:
+    """The distinct folded words of the names, between spaces (" hj h j ozturk "), so that
+    "starts a word" is LIKE '% term%' on every database (and pg_trgm indexes it). Dotted
+    abbreviations also count joined: "B.V." gives "b", "v" and "bv", "H.J." also "hj"."""
+    gezien: dict[str, None] = {}
+    for naam in namen:
+        for w in (
+            *woorden(naam),
+            *_GEEN_WOORDTEKEN.sub(" ", _SAMENTREKKEN.sub("", fold(naam))).split(),
+        ):
+            gezien.setdefault(w, None)
+    return f" {' '.join(gezien)} " if gezien else ""
 
 
 class DebiteurQuerySet(models.QuerySet):
@@ -110,6 +141,9 @@ class Debiteur(models.Model):
 
     # Folded name for accent-insensitive prefix search on every database.
     zoeknaam = models.CharField(max_length=500, blank=True, editable=False)
+    # Every folded word of every name field, for the balie's search by any word (#19). A
+    # TextField: on PostgreSQL the pg_trgm index (migration 0022) serves LIKE '% word%'.
+    zoekwoorden = models.TextField(blank=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -148,8 +182,10 @@ class Debiteur(models.Model):
         return self.naam or self.debiteurnummer or f"Debiteur {self.pk}"
 
     def save(self, *args, **kwargs):
-        # bulk_create skips save(): bulk paths call compute_zoeknaam() themselves.
-        self.zoeknaam = self.compute_zoeknaam()
+        # bulk_create skips save(): bulk paths call zoekvelden_bijwerken() themselves.
+        self.zoekvelden_bijwerken()
+        if kwargs.get("update_fields"):  # a name written alone still updates its search columns
+            kwargs["update_fields"] = {*kwargs["update_fields"], "zoeknaam", "zoekwoorden"}
         super().save(*args, **kwargs)
 
     @property
@@ -192,6 +228,18 @@ class Debiteur(models.Model):
     def compute_zoeknaam(self) -> str:
         namen = (self.geslachtsnaam, self.geslachtsnaam_partner, self.statutaire_naam)
         return fold(" ".join(p for p in namen if p))[:500]
+
+    def compute_zoekwoorden(self) -> str:
+        return compute_zoekwoorden(
+            self.voornamen, self.voorletters, self.voorvoegsel_geslachtsnaam, self.geslachtsnaam,
+            self.voorvoegsel_geslachtsnaam_partner, self.geslachtsnaam_partner,
+            self.voornamen_aanschrijving, self.geslachtsnaam_aanschrijving, self.statutaire_naam,
+        )  # fmt: skip
+
+    def zoekvelden_bijwerken(self) -> None:
+        """Both search columns from the name fields; every path that writes names calls it."""
+        self.zoeknaam = self.compute_zoeknaam()
+        self.zoekwoorden = self.compute_zoekwoorden()
 
 
 class DebiteurRekening(models.Model):
