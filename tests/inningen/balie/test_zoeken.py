@@ -121,7 +121,7 @@ def test_zoekwoorden_kept_up_to_date_on_save_and_upsert():
 def test_migration_backfills_both_columns():
     deb = DebiteurFactory(geslachtsnaam="Sørensen", voornamen="Åse", voorletters="Å.")
     Debiteur.objects.filter(pk=deb.pk).update(zoeknaam="sørensen", zoekwoorden="")
-    migratie = importlib.import_module("inningen.migrations.0022_zoeken")
+    migratie = importlib.import_module("inningen.migrations.0025_zoeken")
     # RunPython hands the function a schema editor; it only reads its connection.
     migratie.vullen(apps, SimpleNamespace(connection=connection))
     deb.refresh_from_db()
