@@ -114,7 +114,11 @@ def debiteur(request, pk):
             "opschortingen": positie.opschortingen,
             "brieven": positie.brieven,
             "tegoed": positie.tegoeden,
-            "opvolging": opvolging_paneel(request.user, debiteur=positie.debiteur),
+            "opvolging": opvolging_paneel(
+                request.user,
+                debiteur=positie.debiteur,
+                debiteur_organisaties=list({v.organisatie for v in positie.vorderingen}),
+            ),
         },
     )
 

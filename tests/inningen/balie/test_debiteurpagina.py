@@ -104,13 +104,18 @@ def test_summary_totals_and_ageing_buckets(client, balie, deb, data):
     assert data["vreemd"].vorderingnummer not in r.content.decode()
 
 
-def test_debtor_page_queries_at_most_20_with_regeling_and_many_claims(client, balie, deb, data):
+# Issue 7's budget was 20 queries; the follow-up panel (#19: its rows and the colleagues to
+# assign) adds two. What matters is that the count does not grow with the claims (below).
+BUDGET = 22
+
+
+def test_debtor_page_queries_within_budget_with_regeling_and_many_claims(client, balie, deb, data):
     client.force_login(balie)
     client.get(f"/debiteuren/{deb.pk}/")  # warm caches (content types, permissions)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(f"/debiteuren/{deb.pk}/").status_code == 200
     aantal = len(ctx.captured_queries)
-    assert aantal <= 20, "\n".join(q["sql"][:120] for q in ctx.captured_queries)
+    assert aantal <= BUDGET, "\n".join(q["sql"][:120] for q in ctx.captured_queries)
     org = data["vorderingen"][0].organisatie
     for _ in range(10):
         betaal(claim(org, deb, dagen_vervallen=50), 500)
