@@ -195,21 +195,31 @@ def _kandidaten(naam: Naamvraag) -> tuple[dict[int, tuple[int, str]], bool]:
     and whether a tier had more. No ORDER BY: the index hits come in the table's order, so the
     LIMIT stops the scan early (an ORDER BY pk could walk the whole primary key for a word that
     is rarer than estimated); the same data gives the same candidates, so pages stay
-    consistent. Stops at the first tier that is cut off: lower tiers rank below its hits. The
-    rank is computed here, on the rows the index scan reads anyway: looking 1,000 keys up again
-    made PostgreSQL scan the whole table (#19)."""
-    gevonden: dict[int, tuple[int, str]] = {}
-    for laag in naam.lagen or (naam.filter,):
-        rijen = list(
+    consistent. When the whole filter has more, the tiers are read best first, up to the first
+    tier that is cut off: lower tiers rank below its hits. The rank is computed here, on the
+    rows the index scan reads anyway: looking 1,000 keys up again made PostgreSQL scan the whole
+    table (#19)."""
+
+    def lees(laag: Q) -> list[tuple[int, int, str]]:
+        return list(
             Debiteur.objects.filter(laag)
             .annotate(_relevantie=naam.relevantie)
             .order_by()
             .values_list("pk", "_relevantie", "zoeknaam")[: MAX_KANDIDATEN + 1]
         )
+
+    # Most searches match fewer than the cap: then the whole filter in one query is all.
+    alles = lees(naam.filter)
+    if len(alles) <= MAX_KANDIDATEN:
+        return {pk: (rang, zn) for pk, rang, zn in alles}, False
+    gevonden: dict[int, tuple[int, str]] = {}
+    for laag in naam.lagen[:-1]:  # the last tier is the filter itself: read above
+        rijen = lees(laag)
         gevonden.update((pk, (rang, zn)) for pk, rang, zn in rijen[:MAX_KANDIDATEN])
         if len(rijen) > MAX_KANDIDATEN:
             return gevonden, True
-    return gevonden, False
+    gevonden.update((pk, (rang, zn)) for pk, rang, zn in alles[:MAX_KANDIDATEN])
+    return gevonden, True
 
 
 def naamvraag(tekst: str) -> Naamvraag | None:
