@@ -44,6 +44,10 @@ def opzet():
     user = User.objects.create_user("invorderaar", password=WACHTWOORD, first_name="Ivo")
     user.groups.add(Group.objects.get(name="invorderaar"))
     Medewerker.objects.create(user=user).organisaties.add(org)
+    # Four eyes: a colleague approves what the invorderaar prepared.
+    collega = User.objects.create_user("collega", password=WACHTWOORD, first_name="Cor")
+    collega.groups.add(Group.objects.get(name="invorderaar"))
+    Medewerker.objects.create(user=collega).organisaties.add(org)
     deb = DebiteurFactory(
         geslachtsnaam="Öztürk", voornamen="Hüseyin", voorletters="H.", straatnaam="Dijkweg",
         huisnummer=12, postcode="4101AB", woonplaats="Rivierstad",
@@ -138,6 +142,18 @@ def test_preview_approve_and_the_aanmaning_on_the_claim(
     assert _past_zonder_zijwaarts_scrollen(browser)
     _viewport(browser, 1366)
     assert Invorderingsrun.objects.get(datum=timezone.localdate()).status == RunStatus.VOORSTEL
+    # Four eyes: who made the preview cannot approve it; the colleague can.
+    vink.click()
+    browser.find_element(By.XPATH, "//button[starts-with(text(), 'Goedkeuren: 2 brieven')]").click()
+    _wacht(browser, "Vier ogen")
+    assert Invorderingsrun.objects.get(datum=timezone.localdate()).status == RunStatus.VOORSTEL
+    browser.delete_all_cookies()
+    _login(browser, live_server, "collega")
+    run = Invorderingsrun.objects.get(datum=timezone.localdate())
+    browser.get(f"{live_server.url}/invordering/runs/{run.pk}/bevestigen/")
+    _wacht(browser, "Invorderingsrun goedkeuren")
+    vink = browser.find_element(By.ID, "id_gecontroleerd")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", vink)
     vink.click()
     browser.find_element(By.XPATH, "//button[starts-with(text(), 'Goedkeuren: 2 brieven')]").click()
     # The task runs eagerly after the request's commit; the page it redirects to shows it.
@@ -148,7 +164,7 @@ def test_preview_approve_and_the_aanmaning_on_the_claim(
         )
     )
     run = Invorderingsrun.objects.get(datum=timezone.localdate())
-    assert run.status == RunStatus.UITGEVOERD and run.uitgevoerd_door == "invorderaar"
+    assert run.status == RunStatus.UITGEVOERD and run.uitgevoerd_door == "collega"
 
     aanslag = opzet["aanslag"]
     browser.get(f"{live_server.url}/vorderingen/{aanslag.pk}/")

@@ -1062,6 +1062,12 @@ def invorderingsrun_approve(
         raise GoedkeuringFout(
             f"Deze run is niet (meer) goed te keuren: {run.get_status_display()}."
         )
+    if door and door == run.aangemaakt_door:
+        # Four eyes: a run sends letters and adds costs to thousands of claims; the planner's
+        # morning preview (made by nobody in particular) may be approved by any invorderaar.
+        raise GoedkeuringFout(
+            "Vier ogen: u maakte dit voorbeeld zelf. Een andere invorderaar keurt het goed."
+        )
     vandaag = timezone.localdate()
     if run.datum != vandaag:
         # Letters carry the run date and their payment terms run from it: a preview of another

@@ -73,10 +73,18 @@ def test_voorbeeld_goedkeuren_en_uitvoeren(
     assert not Invorderingsstap.objects.exists()  # a preview changes nothing
     lijst = client.get(reverse("balie:run_lijst", args=[run.pk]))
     assert lijst.content.decode("utf-8-sig").count("herinnering") == 3
+    # Four eyes: who made the preview cannot approve it; a colleague can.
+    response = client.post(
+        reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run), follow=True
+    )
+    assert "Vier ogen" in response.content.decode()
+    run.refresh_from_db()
+    assert run.status == RunStatus.VOORSTEL
+    client.force_login(gebruiker_maken("collega", "invorderaar", org))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run))
     run.refresh_from_db()
-    assert run.status == RunStatus.UITGEVOERD and run.uitgevoerd_door == "invorderaar"
+    assert run.status == RunStatus.UITGEVOERD and run.uitgevoerd_door == "collega"
     assert Invorderingsstap.objects.filter(run=run).count() == 3
     assert Brief.objects.count() == 3
     # Approving twice does nothing, also once the second approval's commit has run.
@@ -96,6 +104,7 @@ def test_goedkeuren_met_oud_afschrift_vraagt_forceren(
     client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": vandaag.isoformat()})
     run = Invorderingsrun.objects.get()
     assert "bankafschrift" in run.melding
+    client.force_login(gebruiker_maken("collega", "invorderaar", org))  # four eyes
     response = client.post(
         reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run), follow=True
     )
@@ -201,6 +210,7 @@ def test_alleen_een_voorbeeld_van_vandaag_uitvoeren(
     gisteren = vandaag - dt.timedelta(days=1)
     client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": gisteren.isoformat()})
     run = Invorderingsrun.objects.get()
+    client.force_login(gebruiker_maken("collega", "invorderaar", org))  # four eyes
     response = client.post(
         reverse("balie:run_goedkeuren", args=[run.pk]), _bevestigd(run), follow=True
     )
@@ -217,7 +227,7 @@ def test_goedgekeurde_run_wordt_een_keer_uitgevoerd(org, achterstallig, vandaag)
     )
 
     run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="t")
-    invorderingsrun_approve(run=run, door="t")  # task not run: on_commit never fires here
+    invorderingsrun_approve(run=run, door="collega")  # task not run: on_commit never fires here
     assert Invorderingsrun.objects.get(pk=run.pk).status == RunStatus.GOEDGEKEURD
     invorderingsrun_approved_execute(run_id=run.pk)
     # A redelivered task finds the run taken and does nothing (no second pass).

@@ -8,6 +8,7 @@ import importlib
 import json
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from inningen.betalingen.models import Afschrift
@@ -83,7 +84,16 @@ def _bevestigd(run, **extra) -> dict:
 
 
 def _voorbeeld(client, org, vandaag) -> Invorderingsrun:
+    """A preview made on the screen by a colleague; the logged-in invorderaar approves it (four
+    eyes: who made a preview cannot approve it)."""
+    ingelogd = User.objects.filter(pk=client.session.get("_auth_user_id")).first()
+    client.force_login(
+        User.objects.filter(username="collega").first()
+        or gebruiker_maken("collega", "invorderaar", org)
+    )
     client.post(reverse("balie:runs"), {"organisatie": org.pk, "datum": vandaag.isoformat()})
+    if ingelogd is not None:
+        client.force_login(ingelogd)
     return Invorderingsrun.objects.get(status=RunStatus.VOORSTEL)
 
 
@@ -221,7 +231,7 @@ def test_zonder_instellingen_als_voorheen(
     run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="t")
     assert run.samenvatting["aantal"] == 5 and not run.melding
     with django_capture_on_commit_callbacks(execute=True):
-        invorderingsrun_approve(run=run, door="t")
+        invorderingsrun_approve(run=run, door="collega")
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD and "adressen" not in run.samenvatting
     assert Brief.objects.count() == 5 and not Brief.objects.filter(adres__isnull=False).exists()
@@ -252,7 +262,7 @@ def test_goedgekeurde_run_ververst_in_blokken_van_taken(
     run = invorderingsrun_propose(organisatie=org, datum=vandaag, door="t")
     blokken.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        invorderingsrun_approve(run=run, door="t")  # eager: the chain runs here, as a loop
+        invorderingsrun_approve(run=run, door="collega")  # eager: the chain runs here, as a loop
     run.refresh_from_db()
     alle = sorted(v.debiteur_id for v in [*personen.values(), *extra])
     assert [len(b) for b in blokken] == [2, 2, 2, 1]
@@ -348,7 +358,7 @@ def test_run_na_voorbeeld_vraagt_alleen_wie_nog_niet_actueel_is(
     nieuw = achterstallig(org, vandaag, bsn="999994785", voorletters="N.")  # geheimhouding
     aantal = len(brp.brp_verzoeken())
     with django_capture_on_commit_callbacks(execute=True):
-        invorderingsrun_approve(run=run, door="t")
+        invorderingsrun_approve(run=run, door="collega")
     run.refresh_from_db()
     assert run.status == RunStatus.UITGEVOERD, run.melding
     nieuwe_verzoeken = brp.brp_verzoeken()[aantal:]
