@@ -106,4 +106,11 @@ def test_lijst_sorteren_filteren_en_menutelling(browser, live_server, opzet, scr
     assert browser.execute_script(
         "return document.documentElement.scrollWidth <= window.innerWidth"
     )
+    # The table scrolls in its box instead of breaking words letter by letter: the action
+    # link stays on one line.
+    hoogte = browser.execute_script(
+        "return Math.max(...[...document.querySelectorAll('.tabel tbody td a')]"
+        ".map(a => a.getBoundingClientRect().height))"
+    )
+    assert hoogte < 60, hoogte  # at most two lines (letter by letter: 355 px)
     _schermafdruk(browser, screenshot_dir / "lijst-683.png")

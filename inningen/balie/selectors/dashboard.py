@@ -135,7 +135,12 @@ def dashboard_figures(organisatie: Organisatie, *, peildatum: dt.date | None = N
         .order_by()
     )
     per_maand = {(m.date() if isinstance(m, dt.datetime) else m): -s for m, s in per_maand.items()}
-    geind = [Staaf(f"{MAANDNAMEN[m.month - 1]} {m:%y}", per_maand.get(m, 0)) for m in maanden]
+    geind = [
+        Staaf(
+            f"{MAANDNAMEN[m.month - 1]} {m:%y}", per_maand.get(m, 0), kort=MAANDNAMEN[m.month - 1]
+        )
+        for m in maanden
+    ]
     staven_plaatsen(geind)
 
     regelingen = Betalingsregeling.objects.filter(

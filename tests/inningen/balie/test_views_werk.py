@@ -263,6 +263,7 @@ def test_dashboard_figures_chart_and_table(client, anna, org, ander, deb, vandaa
     assert (d.niet_vervallen.aantal, d.niet_vervallen.waarde) == (1, 12100)
     assert d.geind_deze_maand == 2500 and d.geind_per_maand[-2].waarde == 700
     assert len(d.geind_per_maand) == 12
+    assert all(s.kort for s in d.geind_per_maand)  # every bar of the chart has its month under it
     assert (d.regelingen_op_schema, d.regelingen_achter) == (2, 1)
     doc = _doc(r)
     svgs = doc.xpath("//svg[@role='img']")
