@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from inningen.balie.selectors.ouderdom import OUDERDOM
 from inningen.choices import AFGESLOTEN_STATUSSEN, Boekingsoort, RegelingStatus, VorderingStatus
 from inningen.grootboek.models import Boeking, Vordering
 from inningen.invordering.models import Betalingsregeling
@@ -19,9 +20,6 @@ from inningen.organisaties.models import Organisatie
 from inningen.organisaties.selectors import organisaties_for_user
 
 MAANDNAMEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-# Days past the vervaldatum: (label, from, to) with to None for "and older".
-OUDERDOM = (("0–30 dagen", 1, 30), ("31–60 dagen", 31, 60), ("61–90 dagen", 61, 90),
-            ("meer dan 90 dagen", 91, None))  # fmt: skip
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from inningen.balie.selectors.ouderdom import OUDERDOM
 from inningen.balie.selectors.tegoed import tegoed_van_debiteur
 from inningen.bedragen import euro
 from inningen.choices import (
@@ -83,11 +84,6 @@ class Ouderdom:
     tot_dagen: int | None  # inclusive upper bound; None: no bound
     bedrag: int = 0
     aantal: int = 0
-
-
-# Days past due; "niet vervallen" holds open claims not yet due (or without a due date).
-OUDERDOM_GRENZEN = (("0–30 dagen", 30), ("31–60 dagen", 60), ("61–90 dagen", 90),
-                    ("meer dan 90 dagen", None))  # fmt: skip
 
 
 @dataclass
@@ -174,8 +170,8 @@ class Positie:
     def samenvatting(self) -> Samenvatting:
         """Totals and ageing from the claims already loaded: no query, whatever their number."""
         vandaag = timezone.localdate()
-        niet_vervallen = Ouderdom("niet vervallen", None)
-        ouderdom = [Ouderdom(label, tot) for label, tot in OUDERDOM_GRENZEN]
+        niet_vervallen = Ouderdom("niet vervallen", None)  # not yet due, or no due date
+        ouderdom = [Ouderdom(label, tot) for label, _van, tot in OUDERDOM]
         in_regeling = aantal_in_regeling = aantal_achterstallig = 0
         for v in self.vorderingen:
             if v.openstaand_bedrag <= 0 or v.status in AFGESLOTEN_STATUSSEN:

@@ -11,14 +11,11 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from inningen.betalingen.models import Betaling, Terugbetaling
-from inningen.choices import BetalingStatus, RunStatus, VoorstelStatus
-from inningen.grootboek.models import Vordering
-from inningen.invordering.models import Afboekingsvoorstel, Invorderingsrun
-from inningen.invordering.selectors.adressen import adres_in_onderzoek
+from inningen.balie.selectors.tellingen import menu_tellingen
+from inningen.choices import RunStatus
+from inningen.invordering.models import Invorderingsrun
 from inningen.invordering.selectors.opvolging import opvolging_aantallen
 from inningen.organisaties.selectors import organisatie_ids_for_user
-from stuffin.models import UitgaandBericht, UitgaandStatus
 
 
 @dataclass
@@ -65,52 +62,26 @@ def werk_voor(user) -> Werk:
     lijsten = werk.werklijsten
     if user.has_perm("inningen.view_opvolging"):
         werk.opvolging = opvolging_aantallen(user)
-    if user.has_perm("inningen.change_vordering"):
-        lijsten.append(Werklijst(
-            "Vorderingen zonder debiteur", reverse("balie:zonder_debiteur"),
-            Vordering.objects.filter(organisatie_id__in=org_ids, debiteur__isnull=True).count(),
-        ))  # fmt: skip
-    if user.has_perm("inningen.view_vordering"):
-        lijsten.append(Werklijst(
-            "Adres in onderzoek", reverse("balie:adres_in_onderzoek"),
-            adres_in_onderzoek(user).order_by().count(),
-            "Vorderingen die geen brief krijgen omdat het adres niet klopt.",
-        ))  # fmt: skip
-    if user.has_perm("stuffin.view_uitgaandbericht"):
-        lijsten.append(Werklijst(
-            "Mislukte berichten", reverse("balie:uitgaand"),
-            UitgaandBericht.objects.filter(
-                vordering__organisatie_id__in=org_ids,
-                status__in=[UitgaandStatus.MISLUKT, UitgaandStatus.DOOD],
-            ).count(),
-            "Berichten aan belastingsystemen en afnemers die niet zijn aangekomen.",
-        ))  # fmt: skip
-    url_betalingen = _url("inningen:werklijst")
-    if url_betalingen and user.has_perm("inningen.change_betaling"):
-        lijsten.append(Werklijst(
-            "Ongematchte betalingen", url_betalingen,
-            Betaling.objects.filter(
-                organisatie_id__in=org_ids, status=BetalingStatus.ONGEMATCHT
-            ).count(),
-            "Bankregels die met de hand aan een vordering moeten worden toegerekend.",
-        ))  # fmt: skip
-    if user.has_perm("inningen.beoordelen_afboeking"):
+    # The same counts as the menu badges (tellingen.MENU, one definition, cached per user), each
+    # only when the user may open the list.
+    aantallen = menu_tellingen(user)
+    for sleutel, naam, url, toelichting in (
+        ("zonder_debiteur", "Vorderingen zonder debiteur", "balie:zonder_debiteur", ""),
+        ("adres_in_onderzoek", "Adres in onderzoek", "balie:adres_in_onderzoek",
+         "Vorderingen die geen brief krijgen omdat het adres niet klopt."),
+        ("uitgaand", "Mislukte berichten", "balie:uitgaand",
+         "Berichten aan belastingsystemen en afnemers die niet zijn aangekomen."),
+        ("werklijst", "Ongematchte betalingen", "inningen:werklijst",
+         "Bankregels die met de hand aan een vordering moeten worden toegerekend."),
         # Four eyes: one's own proposals wait for a colleague, so they are not "my" work.
-        lijsten.append(Werklijst(
-            "Afboekingen te beoordelen", reverse("balie:afboekingen"),
-            Afboekingsvoorstel.objects.filter(
-                vordering__organisatie_id__in=org_ids, status=VoorstelStatus.VOORGESTELD
-            ).exclude(voorgesteld_door=user).count(),
-            "Voorstellen van collega's; uw eigen voorstellen beoordeelt een ander.",
-        ))  # fmt: skip
-    if user.has_perm("inningen.beoordelen_terugbetaling"):
-        lijsten.append(Werklijst(
-            "Terugbetalingen te beoordelen", reverse("balie:terugbetalingen"),
-            Terugbetaling.objects.filter(
-                organisatie_id__in=org_ids, status=VoorstelStatus.VOORGESTELD
-            ).exclude(voorgesteld_door=user).count(),
-            "Voorstellen van collega's; uw eigen voorstellen beoordeelt een ander.",
-        ))  # fmt: skip
+        ("afboekingen", "Afboekingen te beoordelen", "balie:afboekingen",
+         "Voorstellen van collega's; uw eigen voorstellen beoordeelt een ander."),
+        ("terugbetalingen", "Terugbetalingen te beoordelen", "balie:terugbetalingen",
+         "Voorstellen van collega's; uw eigen voorstellen beoordeelt een ander."),
+    ):  # fmt: skip
+        link = _url(url)
+        if link and sleutel in aantallen:
+            lijsten.append(Werklijst(naam, link, aantallen[sleutel], toelichting))
     if user.has_perm("inningen.verrekenen_tegoed"):
         lijsten.append(Werklijst(
             "Tegoeden", reverse("balie:tegoeden"), None,
